@@ -1,0 +1,300 @@
+#!/usr/bin/env python3
+"""Build marsad's packaged knowledge base from ../shared/data and the curated files in kb/.
+
+Outputs (in src/marsad/data/, shipped with the package; never edit them by hand):
+  gazetteer.json.gz  every place of syria_places.csv plus kb/places_manual.csv, with ACLED admin
+                     spellings, the ACLED ``location`` label and normalised name variants
+  actors.json        kb/actors.csv with normalised Arabic names
+  triggers.json      kb/triggers.csv with normalised phrases and article variants
+  cues.json          kb/cues.csv, likewise
+
+Usage: python scripts/build_kb.py [--shared ../shared]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import math
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from marsad.nlp.normalize import normalize_phrase  # noqa: E402
+
+OUT = ROOT / "src" / "marsad" / "data"
+KB = ROOT / "kb"
+ARABIC = re.compile(r"[\u0621-\u064a]")
+
+ACLED_ADMIN1 = {
+    "Aleppo", "Al Hasakeh", "Ar Raqqa", "As Sweida", "Dara", "Damascus", "Deir ez Zor", "Hama",
+    "Homs", "Idleb", "Lattakia", "Quneitra", "Rural Damascus", "Tartous",
+}
+
+
+def acled_admin(name: str) -> str:
+    """OCHA English admin name -> ACLED spelling (apostrophes dropped, hyphens as spaces)."""
+    name = name.replace("'", "").replace("\u2019", "").replace("-", " ")
+    return " ".join(name.split())
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p = math.pi / 180
+    a = (
+        math.sin((lat2 - lat1) * p / 2) ** 2
+        + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2
+    )
+    return 12742 * math.asin(math.sqrt(a))
+
+
+def split_multi(value: str) -> list[str]:
+    return [v.strip() for v in (value or "").split("|") if v.strip()]
+
+
+# Words that name a kind of place, never a place by themselves.
+GENERIC_PLACE_WORDS = {
+    normalize_phrase(w)
+    for w in "حي مخيم مدينة بلدة قرية ريف ناحية منطقة محافظة مركز شارع طريق دوار ساحة سوق".split()
+}
+
+
+def name_variants(names: list[str]) -> list[str]:
+    """Normalised Arabic variants of place names.
+
+    OCHA writes merged communities as "A_B" (both names are variants). Alternative names of the
+    form "A - حي - City" give A only; "حي A" also gives A.
+    """
+    out: list[str] = []
+    for name in names:
+        if not ARABIC.search(name):
+            continue
+        parts = [name] if "_" not in name else [name, *name.split("_")]
+        if re.search(r"\s-\s|-\s|\s-", name):
+            parts = [re.split(r"\s*-\s*", name)[0]]
+        for part in parts:
+            part = re.sub(r"[()\[\]/]", " ", part)
+            norm = normalize_phrase(part)
+            first, _, rest = norm.partition(" ")
+            if first in GENERIC_PLACE_WORDS and rest:
+                norm = rest  # "حي الفيحاء" -> "الفيحاء": the cue word is matched on its own
+            if len(norm) >= 2 and norm not in GENERIC_PLACE_WORDS and norm not in out:
+                out.append(norm)
+    return out
+
+
+def build_gazetteer(shared: Path) -> list[dict]:
+    rows = list(csv.DictReader(open(shared / "data/gazetteer/syria_places.csv", encoding="utf-8")))
+    places: list[dict] = []
+    for i, r in enumerate(rows):
+        admin1 = acled_admin(r["admin1_en"])
+        if admin1 and admin1 not in ACLED_ADMIN1:
+            raise SystemExit(f"unexpected admin1 spelling {r['admin1_en']!r} -> {admin1!r}")
+        names = [r["name_ar"]] + [a for a in split_multi(r["alt_names"]) if ARABIC.search(a)]
+        places.append(
+            {
+                "id": r["pcode"] or f"G{i:05d}",
+                "pcode": r["pcode"],
+                "name_ar": r["name_ar"],
+                "name_en": r["name_en"],
+                "aliases_en": [a for a in split_multi(r["alt_names"]) if not ARABIC.search(a)],
+                "names_norm": name_variants(names),
+                "feature_type": r["feature_type"],
+                "lat": round(float(r["lat"]), 6),
+                "lon": round(float(r["lon"]), 6),
+                "admin1": admin1,
+                "admin2": acled_admin(r["admin2_en"]),
+                "admin3": acled_admin(r["admin3_en"]),
+                "admin1_pcode": r["admin1_pcode"],
+                "admin2_pcode": r["admin2_pcode"],
+                "admin3_pcode": r["admin3_pcode"],
+                "parent_pcode": r["parent_pcode"],
+                "population": int(float(r["population"])) if r["population"] else 0,
+                "source": r["source"].split(" (")[0].split(" - ")[0][:60],
+            }
+        )
+    manual = KB / "places_manual.csv"
+    if manual.exists():
+        by_pcode = {p["pcode"]: p for p in places if p["pcode"]}
+        for j, r in enumerate(csv.DictReader(open(manual, encoding="utf-8"))):
+            parent = by_pcode.get(r["parent_pcode"], {})
+            names = [r["name_ar"]] + split_multi(r["aliases_ar"])
+            places.append(
+                {
+                    "id": f"M{j + 1:04d}",
+                    "pcode": "",
+                    "name_ar": r["name_ar"],
+                    "name_en": r["name_en"],
+                    "aliases_en": split_multi(r["aliases_en"]),
+                    "names_norm": name_variants(names),
+                    "feature_type": r["feature_type"],
+                    "lat": round(float(r["latitude"]), 6),
+                    "lon": round(float(r["longitude"]), 6),
+                    "admin1": acled_admin(r["admin1_en"]) or parent.get("admin1", ""),
+                    "admin2": acled_admin(r["admin2_en"]) or parent.get("admin2", ""),
+                    "admin3": acled_admin(r["admin3_en"]) or parent.get("admin3", ""),
+                    "admin1_pcode": parent.get("admin1_pcode", ""),
+                    "admin2_pcode": parent.get("admin2_pcode", ""),
+                    "admin3_pcode": r.get("admin3_pcode") or parent.get("admin3_pcode", ""),
+                    "parent_pcode": r["parent_pcode"],
+                    "population": 0,
+                    "source": "marsad kb/places_manual.csv: " + r["source_note"][:200],
+                }
+            )
+    assign_locations(places)
+    assign_capitals(places)
+    return places
+
+
+def assign_locations(places: list[dict]) -> None:
+    """Set ACLED's ``location`` label: the OCHA community name, or "City - District".
+
+    A place is a district of a city when it is a neighbourhood/landmark whose parent is a
+    community, or a community whose Arabic name extends the name of another community of the same
+    sub-district less than 6 km away ("درعا البلد" next to "درعا" -> "Dar'a - Dar'a al Balad").
+    """
+    communities = [p for p in places if p["feature_type"] == "community"]
+    by_pcode = {p["pcode"]: p for p in communities}
+    by_name_admin3: dict[tuple[str, str], dict] = {}
+    for p in communities:
+        by_name_admin3.setdefault((normalize_phrase(p["name_ar"]), p["admin3_pcode"]), p)
+    for p in places:
+        p["location"] = p["name_en"]
+        p["city_pcode"] = ""
+        parent = by_pcode.get(p["parent_pcode"])
+        if parent is not None and p["feature_type"] != "community":
+            p["location"] = f"{parent['name_en']} - {p['name_en']}"
+            p["city_pcode"] = parent["pcode"]
+            continue
+        if p["feature_type"] != "community":
+            continue
+        words = normalize_phrase(p["name_ar"]).split()
+        for k in range(len(words) - 1, 0, -1):
+            city = by_name_admin3.get((" ".join(words[:k]), p["admin3_pcode"]))
+            if city is not None and city is not p:
+                if haversine_km(p["lat"], p["lon"], city["lat"], city["lon"]) < 6:
+                    p["location"] = f"{city['name_en']} - {p['name_en']}"
+                    p["city_pcode"] = city["pcode"]
+                break
+
+
+def assign_capitals(places: list[dict]) -> None:
+    """Admin areas are coded to their capital: the community that bears the area's name.
+
+    Governorate and district rows carry ``capital_id`` so that a region-only mention
+    (geo_precision 3) gets the capital's point, as ACLED codes it.
+    """
+    communities: dict[tuple[str, str], dict] = {}
+    for p in places:
+        if p["feature_type"] == "community":
+            communities.setdefault((normalize_phrase(p["name_ar"]), p["admin1"]), p)
+    for p in places:
+        if p["feature_type"] in ("admin1", "admin2", "admin3"):
+            name = normalize_phrase(p["name_ar"]).removeprefix("مركز ").strip()
+            cap = communities.get((name, p["admin1"]))
+            p["capital_id"] = cap["id"] if cap else ""
+
+
+def build_table(path: Path, phrase_cols: list[str]) -> list[dict]:
+    """Read a curated CSV; add ``<col>_norm`` lists of normalised variants for phrase columns."""
+    if not path.exists():
+        print(f"warning: {path} missing; writing an empty table", file=sys.stderr)
+        return []
+    rows = []
+    for line_no, r in enumerate(csv.DictReader(open(path, encoding="utf-8")), start=2):
+        r = {k.strip(): (v or "").strip() for k, v in r.items() if k}
+        r["line"] = line_no
+        for col in phrase_cols:
+            variants: list[str] = []
+            for phrase in split_multi(r.get(col, "")):
+                norm = normalize_phrase(phrase)
+                if not norm:
+                    continue
+                for v in article_variants(norm):
+                    if v not in variants:
+                        variants.append(v)
+            r[col + "_norm"] = variants
+        rows.append(r)
+    return rows
+
+
+def article_variants(norm: str) -> list[str]:
+    """The phrase, and the same with/without the article on its first word."""
+    first, _, rest = norm.partition(" ")
+    if first.startswith("ال") and len(first) > 4:
+        other = first[2:]
+    elif len(first) > 2 and not first.startswith("ال") and ARABIC.match(first):
+        other = "ال" + first
+    else:
+        return [norm]
+    return [norm, (other + " " + rest).strip()]
+
+
+def common_words(shared: Path, min_count: int = 3, max_loc_share: float = 0.34) -> list[str]:
+    """Normalised words that Arabic news mostly uses as ordinary words, not place names.
+
+    Counted on the NER corpora: a word seen at least ``min_count`` times whose share of LOC tags
+    is below ``max_loc_share``. A gazetteer name equal to one of these ("الغربي", "جديدة",
+    "المدينة", "آذار") is a place only with a cue word (حي، بلدة، في مدينة ...).
+    """
+    total: dict[str, int] = defaultdict(int)
+    loc: dict[str, int] = defaultdict(int)
+    files = [shared / "data/ner/ANERcorp_train.txt", shared / "data/ner/NewsFANE_Gold_2014_170K.txt"]
+    for path in files:
+        for line in open(path, encoding="utf-8", errors="replace"):
+            parts = line.strip().replace("\u200e", "").split()
+            if len(parts) < 2:
+                continue
+            word, tag = normalize_phrase(parts[0]), parts[-1]
+            total[word] += 1
+            if any(k in tag for k in ("LOC", "Population-Center", "GPE", "Nation", "State-or-Province", "County")):
+                loc[word] += 1
+    return sorted(w for w, c in total.items() if c >= min_count and loc[w] / c < max_loc_share)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    args = ap.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    places = build_gazetteer(args.shared)
+    with gzip.open(OUT / "gazetteer.json.gz", "wt", encoding="utf-8", compresslevel=9) as fh:
+        json.dump(places, fh, ensure_ascii=False, separators=(",", ":"))
+
+    place_names = {n for p in places for n in p["names_norm"]}
+    ambiguous = sorted(place_names & set(common_words(args.shared)))
+    with open(OUT / "common_words.json", "w", encoding="utf-8") as fh:
+        json.dump(ambiguous, fh, ensure_ascii=False, indent=0)
+
+    actors = build_table(KB / "actors.csv", ["names_ar"])
+    ids = {a["actor_id"] for a in actors}
+    for a in actors:
+        if a.get("parent_id") and a["parent_id"] not in ids:
+            raise SystemExit(f"actors.csv line {a['line']}: unknown parent_id {a['parent_id']!r}")
+    triggers = build_table(KB / "triggers.csv", ["phrase"])
+    cues = build_table(KB / "cues.csv", ["phrase"])
+    categories = list(csv.DictReader(open(args.shared / "data/acled/acled_event_categories.csv")))
+    valid = {(c["event_type"], c["sub_event_type"]) for c in categories}
+    for t in triggers:
+        if (t["event_type"], t["sub_event_type"]) not in valid:
+            raise SystemExit(f"triggers.csv line {t['line']}: invalid type {t['event_type']}/{t['sub_event_type']}")
+    for name, data in (("actors", actors), ("triggers", triggers), ("cues", cues), ("categories", categories)):
+        with open(OUT / f"{name}.json", "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=0)
+    counts = defaultdict(int)
+    for p in places:
+        counts[p["feature_type"]] += 1
+    print(
+        f"gazetteer: {len(places)} places {dict(counts)}; actors: {len(actors)}; "
+        f"triggers: {len(triggers)}; cues: {len(cues)}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,275 @@
+"""The ``marsad`` command line: a thin layer over the library.
+
+Results go to stdout and nothing else does; progress, warnings and errors go to stderr.
+A single bad document is a one-line error and exit status 1; in a batch, bad documents are
+reported on stderr and skipped, and every other document is processed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import InputError, MarsadError
+from .model import Document
+
+FORMATS = ["jsonl", "csv", "table", "json"]
+
+
+def _fail(message: str) -> None:
+    click.echo(f"marsad: error: {message}", err=True)
+    sys.exit(1)
+
+
+def _progress(items: Iterator, desc: str, total: int | None = None) -> Iterator:
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, total=total, unit="doc", file=sys.stderr, disable=None, leave=False)
+
+
+def _count_lines(path: str) -> int | None:
+    if path == "-":
+        return None
+    with open(path, "rb") as fh:
+        return sum(1 for line in fh if line.strip())
+
+
+def _documents(file: str | None, input_path: str | None, published: str | None,
+               source: str | None) -> tuple[Iterator, bool]:
+    """(iterator of Document | BadInput, is_batch)."""
+    from .inputs import iter_jsonl, read_text_file
+
+    if input_path:
+        if input_path != "-" and not Path(input_path).exists():
+            _fail(f"{input_path}: no such file")
+        docs = iter_jsonl(input_path, published, source)
+        return _progress(docs, "extract", _count_lines(input_path)), True
+    path = file or "-"
+    if path != "-" and not Path(path).exists():
+        _fail(f"{path}: no such file")
+    try:
+        text = read_text_file(path)
+    except InputError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{path}: {exc.strerror}")
+    return iter([Document(text=text, published=published, source=source, id=None if path == "-" else path)]), False
+
+
+def _run_extraction(docs: Iterator, batch: bool, on_events) -> tuple[int, int]:
+    """Extract every document; returns (processed, failed)."""
+    from .extract import extract
+    from .inputs import BadInput
+
+    ok = failed = 0
+    for item in docs:
+        if isinstance(item, BadInput):
+            failed += 1
+            click.echo(f"marsad: skipped {item.where}: {item.message}", err=True)
+            continue
+        try:
+            events = extract(item)
+        except InputError as exc:
+            if not batch:
+                _fail(str(exc))
+            failed += 1
+            click.echo(f"marsad: skipped document {item.id or item.doc_id}: {exc}", err=True)
+            continue
+        except Exception as exc:  # never lose the batch to one document
+            if not batch:
+                raise
+            failed += 1
+            click.echo(f"marsad: skipped document {item.id or item.doc_id}: internal error: {exc!r}", err=True)
+            continue
+        ok += 1
+        on_events(item, events)
+    return ok, failed
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="marsad")
+def main() -> None:
+    """marsad (مرصد): Arabic conflict reporting -> ACLED-compatible event data."""
+
+
+@main.command()
+@click.argument("file", required=False)
+@click.option("--input", "input_path", help="JSONL file of documents {id, text, published?, source?, url?, title?}.")
+@click.option("--published", help="Publication date YYYY-MM-DD (anchors relative dates).")
+@click.option("--source", help="Source name, e.g. \"18 March\".")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+def extract(file: str | None, input_path: str | None, published: str | None, source: str | None, fmt: str) -> None:
+    """Extract coded events from FILE (or stdin, or --input docs.jsonl)."""
+    from .serialize import CsvWriter, write_json, write_jsonl, write_table
+
+    _check_date(published)
+    docs, batch = _documents(file, input_path, published, source)
+    collected = []
+    csv_writer = CsvWriter(sys.stdout) if fmt == "csv" else None
+
+    def emit(doc: Document, events: list) -> None:
+        if fmt == "jsonl":
+            write_jsonl(events, sys.stdout)
+        elif csv_writer is not None:
+            csv_writer.write(events)
+        else:
+            collected.extend(events)
+
+    ok, failed = _run_extraction(docs, batch, emit)
+    if fmt == "json":
+        write_json(collected, sys.stdout)
+    elif fmt == "table":
+        write_table(collected, sys.stdout)
+    if batch:
+        click.echo(f"marsad: {ok} document(s) processed, {failed} skipped", err=True)
+        if ok == 0 and failed:
+            sys.exit(1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--db", help="SQLite file path or database URL (default: marsad.sqlite in the user data dir).")
+@click.option("--published", help="Publication date YYYY-MM-DD for plain-text files.")
+@click.option("--source", help="Source name for plain-text files.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "none"]), default="none",
+              help="Also print the events of newly ingested documents.")
+def ingest(paths: tuple[str, ...], db: str | None, published: str | None, source: str | None, fmt: str) -> None:
+    """Extract and store documents (text files or .jsonl); re-ingesting changes nothing."""
+    from .inputs import BadInput, iter_jsonl, read_text_file
+    from .serialize import write_jsonl, write_table
+    from .store import Store
+
+    _check_date(published)
+    if not paths:
+        _fail("give at least one file to ingest (a text file, a .jsonl file, or - for stdin)")
+    store = Store(db)
+
+    def docs() -> Iterator:
+        for p in paths:
+            if p != "-" and not Path(p).exists():
+                yield BadInput(p, "no such file")
+            elif p.endswith(".jsonl"):
+                yield from iter_jsonl(p, published, source)
+            else:
+                try:
+                    yield Document(text=read_text_file(p), published=published, source=source, id=p)
+                except InputError as exc:
+                    yield BadInput(p, str(exc).split(": ", 1)[-1])
+
+    new = skipped = 0
+    printed = []
+
+    def save(doc: Document, events: list) -> None:
+        nonlocal new, skipped
+        if store.add(doc, events):
+            new += 1
+            printed.extend(events)
+        else:
+            skipped += 1
+
+    batch = len(paths) > 1 or any(p.endswith(".jsonl") for p in paths)
+    _, failed = _run_extraction(_progress(docs(), "ingest"), batch, save)
+    if fmt == "table":
+        write_table(printed, sys.stdout)
+    elif fmt == "jsonl":
+        write_jsonl(printed, sys.stdout)
+    counts = store.counts()
+    click.echo(
+        f"marsad: {new} new document(s), {skipped} already stored, {failed} skipped as bad input; "
+        f"database {store.url} holds {counts['documents']} documents, {counts['events']} events",
+        err=True,
+    )
+
+
+@main.command()
+@click.option("--db", help="SQLite file path or database URL.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "json", "table"]), default="csv", show_default=True)
+def export(db: str | None, fmt: str) -> None:
+    """Export every stored event (CSV: the 31 ACLED columns first, in ACLED order)."""
+    from .serialize import WRITERS
+    from .store import Store
+
+    WRITERS[fmt](Store(db).iter_events(), sys.stdout)
+
+
+@main.command()
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="JSONL of reference codings (examples/*.expected.json shape plus \"text\").")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def evaluate(gold: str, as_json: bool) -> None:
+    """Score extraction against reference codings, per field."""
+    from .evaluate import evaluate as run_eval
+    from .evaluate import format_scores, load_gold
+    from .extract import extract as extract_doc
+
+    try:
+        docs = load_gold(gold)
+    except ValueError as exc:
+        _fail(str(exc))
+
+    def run(d: dict) -> list:
+        source = d.get("source")
+        return extract_doc(Document(text=d["text"], url=d.get("url"), published=d.get("published"),
+                                    source=source, id=d.get("doc_id")))
+
+    scores = run_eval(_progress(iter(docs), "evaluate", len(docs)), run)
+    if as_json:
+        click.echo(json.dumps(scores.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_scores(scores))
+
+
+@main.command()
+@click.argument("name")
+@click.option("--context", help="The sentence the name occurs in (helps disambiguation).")
+@click.option("--admin1", help="Keep candidates in this governorate (ACLED spelling, e.g. Dara).")
+def geocode(name: str, context: str | None, admin1: str | None) -> None:
+    """Gazetteer candidates for an Arabic place NAME, with scores and reasons (JSON)."""
+    from .geo.geocoder import geocode as run
+
+    click.echo(json.dumps(run(name, context, admin1), ensure_ascii=False, indent=2))
+
+
+@main.group()
+def gazetteer() -> None:
+    """The packaged gazetteer."""
+
+
+@gazetteer.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
+def gazetteer_export(fmt: str) -> None:
+    """Write the gazetteer: name_ar, name_en, aliases, feature_type, latitude, longitude, admin1-3, pcode."""
+    import csv
+
+    from .kb import get_kb
+
+    w = csv.writer(sys.stdout)
+    w.writerow(["name_ar", "name_en", "aliases", "feature_type", "latitude", "longitude", "admin1", "admin2",
+                "admin3", "pcode", "location", "id"])
+    for p in get_kb().places:
+        aliases = "|".join(dict.fromkeys([*p["names_norm"], *p["aliases_en"]]))
+        w.writerow([p["name_ar"], p["name_en"], aliases, p["feature_type"], p["lat"], p["lon"], p["admin1"],
+                    p["admin2"], p["admin3"], p["pcode"], p["location"], p["id"]])
+
+
+def _check_date(value: str | None) -> None:
+    from .nlp.dates import parse_iso
+
+    if value and parse_iso(value) is None:
+        _fail(f"--published {value!r} is not a date in YYYY-MM-DD form")
+
+
+def run() -> None:
+    try:
+        main()
+    except MarsadError as exc:
+        _fail(str(exc))
+
+
+if __name__ == "__main__":
+    main()

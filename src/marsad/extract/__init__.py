@@ -1,0 +1,57 @@
+"""Extraction: from a Document to coded, geocoded, evidenced ACLED events."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..errors import InputError
+from ..kb import get_kb
+from ..model import Document, Event
+from ..nlp.dates import parse_iso
+
+#: Longest text analysed in one piece; longer documents are refused rather than truncated.
+MAX_CHARS = 2_000_000
+
+
+def check_document(doc: Document) -> None:
+    """Raise InputError with a one-line reason when ``doc`` cannot be analysed."""
+    text = doc.text
+    if not isinstance(text, str):
+        raise InputError("document text is not a string")
+    if not text.strip():
+        raise InputError("document text is empty")
+    if "\x00" in text or _control_share(text) > 0.05:
+        raise InputError("document looks binary (control characters), not text")
+    if len(text) > MAX_CHARS:
+        raise InputError(f"document has {len(text):,} characters; the limit is {MAX_CHARS:,}")
+    if doc.language != "ar":
+        raise InputError(f"document is not Arabic (detected language: {doc.language})")
+    if doc.published and parse_iso(doc.published) is None:
+        raise InputError(f"published date {doc.published!r} is not YYYY-MM-DD")
+
+
+def _control_share(text: str) -> float:
+    sample = text[:10000]
+    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\n\r\t") or c == "\ufffd")
+    return bad / max(len(sample), 1)
+
+
+def extract(doc: Document) -> list[Event]:
+    """Coded events of one document (raises InputError for unusable input)."""
+    from ..nlp.pipeline import analyse
+    from .coding import code_group, group_frames
+    from .frames import FrameBuilder
+
+    check_document(doc)
+    published = parse_iso(doc.published)
+    spacy_doc = analyse(doc.text, published)
+    kb = get_kb()
+    frames = FrameBuilder(spacy_doc, kb, published).frames()
+    groups = group_frames(frames)
+    events = [code_group(g, kb, doc.doc_id, doc.source or "", i + 1) for i, g in enumerate(groups)]
+    events.sort(key=lambda e: (e.event_date, e.event_id_cnty))
+    return events
+
+
+def today() -> dt.date:
+    return dt.date.today()

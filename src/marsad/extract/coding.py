@@ -1,0 +1,279 @@
+"""ACLED coding of frames: merging, type hierarchy, inter codes, precision, notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..kb import Actor, KnowledgeBase
+from ..model import Event, Evidence
+from .frames import ActorMention, Frame
+
+INTER_ORDER = [
+    "State forces", "Rebel group", "Political militia", "Identity militia", "Rioters",
+    "Protesters", "Civilians", "External/Other forces",
+]
+# Within an event type, a more specific sub-event type beats a generic one.
+EVENT_TYPE_RANK = {
+    "Battles": 6, "Explosions/Remote violence": 5, "Violence against civilians": 4, "Riots": 3,
+    "Protests": 2, "Strategic developments": 1,
+}
+VERBS = {
+    "Armed clash": "clashed with",
+    "Government regains territory": "regained control of territory from",
+    "Non-state actor overtakes territory": "took control of territory from",
+    "Air/drone strike": "carried out an air/drone strike",
+    "Shelling/artillery/missile attack": "shelled",
+    "Remote explosive/landmine/IED": "detonated an explosive device",
+    "Suicide bomb": "carried out a suicide bombing",
+    "Grenade": "threw a grenade",
+    "Chemical weapon": "used chemical weapons",
+    "Attack": "attacked",
+    "Abduction/forced disappearance": "abducted or detained",
+    "Sexual violence": "committed sexual violence against",
+    "Peaceful protest": "demonstrated",
+    "Protest with intervention": "demonstrated and were dispersed",
+    "Excessive force against protesters": "used force against protesters",
+    "Violent demonstration": "rioted",
+    "Mob violence": "engaged in mob violence",
+    "Agreement": "reached an agreement with",
+    "Arrests": "arrested",
+    "Change to group/activity": "changed group activity",
+    "Disrupted weapons use": "disrupted weapons use",
+    "Headquarters or base established": "established a base",
+    "Looting/property destruction": "looted or destroyed property",
+    "Non-violent transfer of territory": "took over territory without fighting from",
+    "Other": "were involved in a strategic development with",
+}
+
+
+@dataclass
+class Group:
+    """Frames that report one event (same actors, place and day)."""
+
+    frames: list[Frame]
+    assoc1: list[ActorMention] = field(default_factory=list)
+    assoc2: list[ActorMention] = field(default_factory=list)
+
+    @property
+    def head(self) -> Frame:
+        """The frame whose type codes the event: highest event type, then trigger priority."""
+        return max(
+            self.frames,
+            key=lambda f: (EVENT_TYPE_RANK[f.event_type], f.trigger.priority, f.actor1 is not None),
+        )
+
+
+def _actor_key(m: ActorMention | None) -> str:
+    return m.actor.actor_id if m is not None else ""
+
+
+def _place_key(f: Frame) -> str:
+    point = f.place.point if f.place is not None else None
+    return point["id"] if point else ""
+
+
+def _compatible(a: Frame, b: Frame) -> bool:
+    """Two frames can be one event: same day and place, same or missing actors."""
+    if a.date != b.date or _place_key(a) != _place_key(b):
+        return False
+    fam_a, fam_b = a.event_type, b.event_type
+    kinetic = {"Battles", "Explosions/Remote violence"}
+    if fam_a != fam_b and not (fam_a in kinetic and fam_b in kinetic):
+        return False
+    pair_a = {_actor_key(a.actor1), _actor_key(a.actor2)} - {""}
+    pair_b = {_actor_key(b.actor1), _actor_key(b.actor2)} - {""}
+    if fam_a != fam_b:
+        # shelling/air strikes inside a ground battle fold into the battle when actors agree
+        return bool(pair_a) and pair_a == pair_b
+    return not pair_a or not pair_b or pair_a == pair_b or pair_a <= pair_b or pair_b <= pair_a
+
+
+def group_frames(frames: list[Frame]) -> list[Group]:
+    groups: list[Group] = []
+    for f in frames:
+        for g in groups:
+            if all(_compatible(f, other) for other in g.frames):
+                g.frames.append(f)
+                break
+        else:
+            groups.append(Group([f]))
+    return groups
+
+
+def _inter_number(inter: str) -> int:
+    return INTER_ORDER.index(inter) + 1 if inter in INTER_ORDER else 9
+
+
+def interaction(inter1: str, inter2: str) -> str:
+    if not inter1:
+        return ""
+    if not inter2:
+        return f"{inter1} only"
+    a, b = sorted((inter1, inter2), key=_inter_number)
+    return f"{a}-{b}"
+
+
+def disorder_type(kb: KnowledgeBase, sub_event_type: str) -> str:
+    row = kb.categories.get(sub_event_type, {})
+    violent = float(row.get("political_violence") or 0) > 0
+    demo = float(row.get("demonstrations") or 0) > 0
+    if violent and demo:
+        return "Political violence; Demonstrations"
+    if violent:
+        return "Political violence"
+    if demo:
+        return "Demonstrations"
+    return "Strategic developments"
+
+
+def _date_words(d: dt.date) -> str:
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+def _display(actor: Actor | None) -> str:
+    return actor.name_en if actor else ""
+
+
+def note(event: Event) -> str:
+    """An English note in ACLED's style."""
+    when = f"On {_date_words(dt.date.fromisoformat(event.event_date))}" if event.event_date else "On an unknown date"
+    if event.time_precision == 2:
+        when = f"Around {_date_words(dt.date.fromisoformat(event.event_date))} (week of)"
+    elif event.time_precision == 3:
+        d = dt.date.fromisoformat(event.event_date)
+        when = f"In {d.strftime('%B')} {d.year}"
+    actor1 = event.actor1 or "unidentified actors"
+    if event.assoc_actor_1:
+        actor1 += f", backed by {event.assoc_actor_1.replace('; ', ' and ')},"
+    verb = VERBS.get(event.sub_event_type, "were involved in an event with")
+    target = event.actor2
+    sentence = f"{when}, {actor1} {verb}"
+    if target and verb.endswith(("with", "from", "against", "attacked", "shelled", "arrested", "detained")):
+        sentence += f" {target}"
+    elif target:
+        sentence += f" targeting {target}"
+    if event.location:
+        sentence += f" in {event.location} ({', '.join(x for x in (event.admin2, event.admin1) if x)})"
+    sentence += "."
+    if event.fatalities:
+        sentence += f" {event.fatalities} fatalit{'y' if event.fatalities == 1 else 'ies'} reported."
+    else:
+        sentence += " No fatalities reported."
+    return sentence
+
+
+def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int) -> Event:
+    head = group.head
+    ev = Event(doc_id=doc_id, source=source or "")
+    ev.event_id_cnty = f"SYR-{doc_id[:10]}-{n}"
+    # type
+    ev.event_type, ev.sub_event_type = head.event_type, head.sub_event_type
+    for f in group.frames:
+        if f.event_type == head.event_type and f.sub_event_type in (
+            "Non-state actor overtakes territory", "Government regains territory"
+        ):
+            ev.sub_event_type = f.sub_event_type
+    ev.disorder_type = disorder_type(kb, ev.sub_event_type)
+    ev.add_evidence("sub_event_type", _trigger_ev(head))
+    ev.add_evidence("event_type", _trigger_ev(head))
+    # actors: the first frame that names them
+    actor1 = next((f.actor1 for f in group.frames if f.actor1 is not None and f.event_type == head.event_type), None)
+    actor1 = actor1 or next((f.actor1 for f in group.frames if f.actor1 is not None), None)
+    actor2 = next(
+        (f.actor2 for f in group.frames if f.actor2 is not None and _actor_key(f.actor2) != _actor_key(actor1)),
+        None,
+    )
+    civilian_victims = any(f.civilian_victims for f in group.frames)
+    if head.event_type == "Violence against civilians" and actor1 is None:
+        unidentified = next((a for a in kb.actors.values() if a.name_en == "Unidentified Armed Group (Syria)"), None)
+        if unidentified is not None:
+            ev.actor1, ev.inter1 = unidentified.name_en, unidentified.inter
+            ev.reasons["actor1"] = "no perpetrator named: coded as an unidentified armed group"
+    if actor1 is not None:
+        ev.actor1, ev.inter1 = actor1.actor.name_en, actor1.actor.inter
+        ev.add_evidence("actor1", actor1.evidence)
+    elif "actor1" not in ev.reasons:
+        ev.reasons["actor1"] = "no known actor named in the event's sentence"
+    if actor2 is not None:
+        ev.actor2, ev.inter2 = actor2.actor.name_en, actor2.actor.inter
+        ev.add_evidence("actor2", actor2.evidence)
+    elif head.event_type == "Violence against civilians" or civilian_victims:
+        civ = next((a for a in kb.actors.values() if a.name_en == "Civilians (Syria)"), None)
+        if civ is not None:
+            ev.actor2, ev.inter2 = civ.name_en, civ.inter
+            ev.reasons["actor2"] = "victims described as civilians (civilian cue words)"
+    else:
+        ev.reasons["actor2"] = "one-sided event or second actor not named"
+    main_ids = {ev.actor1, ev.actor2}
+    for side, field_name in (("assoc1", "assoc_actor_1"), ("assoc2", "assoc_actor_2")):
+        names: list[str] = []
+        for f in group.frames:
+            for a in getattr(f, side):
+                if a.actor.name_en not in main_ids and a.actor.name_en not in names:
+                    names.append(a.actor.name_en)
+                    ev.add_evidence(field_name, a.evidence)
+        setattr(ev, field_name, "; ".join(names))
+    ev.interaction = interaction(ev.inter1, ev.inter2)
+    if ev.inter2 == "Civilians" and ev.event_type in ("Violence against civilians", "Explosions/Remote violence"):
+        ev.civilian_targeting = "Civilians targeted"
+    # time
+    dated = next((f for f in group.frames if f.date_evidence is not None), None) or head
+    if dated.date is not None:
+        ev.event_date = dated.date.isoformat()
+        ev.year = dated.date.year
+        ev.time_precision = dated.time_precision
+        ev.add_evidence("event_date", dated.date_evidence)
+        if dated.date_evidence is None:
+            ev.reasons["event_date"] = dated.date_reason
+    else:
+        ev.reasons["event_date"] = dated.date_reason
+    # place
+    placed = next((f for f in group.frames if f.place is not None and f.place_reason.startswith("place named in")), None)
+    placed = placed or next((f for f in group.frames if f.place is not None), None)
+    if placed is not None and placed.place is not None:
+        m = placed.place
+        point = m.point
+        ev.admin1, ev.admin2, ev.admin3 = point["admin1"], point["admin2"], point["admin3"]
+        ev.location = point["location"]
+        ev.latitude, ev.longitude = round(point["lat"], 4), round(point["lon"], 4)
+        ev.geo_precision = m.geo_precision or 1
+        ev.gazetteer_id = point["id"]
+        ev.add_evidence("location", Evidence(m.start_char, m.end_char, m.text))
+        ev.reasons["location"] = f"{placed.place_reason}; {m.reason}"
+    else:
+        reason = head.place_reason or "no place found"
+        for key in ("admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision"):
+            ev.reasons[key] = reason
+        ev.country = ""
+        ev.iso = 0
+        ev.region = ""
+    # fatalities: the lowest figure among the reports of this event
+    figures = [(f.fatalities, f.fatality_evidence) for f in group.frames if f.fatality_evidence is not None]
+    if figures:
+        value, evid = min(figures, key=lambda x: x[0])
+        ev.fatalities = value
+        ev.add_evidence("fatalities", evid)
+    else:
+        ev.reasons["fatalities"] = "no death toll reported: 0"
+    ev.notes = note(ev)
+    for f in group.frames:
+        ev.add_evidence("notes", Evidence(f.sentence.start_char, f.sentence.end_char, f.sentence.text))
+    ev.confidence = _confidence(ev, group)
+    ev.timestamp = None
+    return ev
+
+
+def _trigger_ev(f: Frame) -> Evidence:
+    s = f.trigger_span
+    return Evidence(s.start_char, s.end_char, s.text)
+
+
+def _confidence(ev: Event, group: Group) -> float:
+    score = 0.35
+    score += 0.15 if ev.actor1 else 0
+    score += 0.1 if ev.actor2 else 0
+    score += 0.15 if ev.geo_precision == 1 else (0.08 if ev.location else 0)
+    score += 0.15 if "event_date" in ev.evidence else 0.05
+    score += 0.05 * min(len(group.frames) - 1, 2)
+    return round(min(score, 0.99), 2)

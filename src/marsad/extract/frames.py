@@ -1,0 +1,385 @@
+"""Event frames: a trigger with its roles, place, time and casualty figures.
+
+A frame is built per trigger that survives the modality filters (negation, threat, plan,
+demand, conditional, denial, undated background). Roles are linked inside the sentence with
+the cue words of kb/cues.csv (بين ... و، ضد، بمساندة، على يد، من قبل); the place, date and
+casualties come from the sentence, else from the paragraph, else from the document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from ..geo.geocoder import PlaceMention, resolve_places
+from ..kb import Actor, KnowledgeBase, Trigger
+from ..model import Evidence
+from ..nlp.dates import DateMention
+
+# Modality cues that cancel a trigger when they precede it in its clause.
+BLOCKING_CUES = ("negation", "denial", "future", "threat", "plan", "demand", "conditional")
+NEGATION_WINDOW = 3  # tokens before the trigger
+MODALITY_WINDOW = 8
+ROLE_WINDOW = 4
+# Words that make a trigger generic/habitual when it has no date of its own ("عمليات الاغتيال").
+GENERIC_HEADS = {"عمليات", "سلسله", "موجه", "حملات", "جرائم", "ظاهره"}
+# Singular nouns after a killing word mean one death ("مقتل شاب").
+SINGULAR_VICTIMS = {
+    "شاب", "طفل", "طفله", "رجل", "امراه", "سيده", "عنصر", "مدني", "جندي", "ضابط", "مقاتل",
+    "شخص", "قيادي", "مسن", "فتاه", "مواطن", "مزارع", "راعي", "صحفي", "ناشط", "معلم", "طالب",
+}
+PARTIAL_OBJECTS = {"اجزاء", "الاجزاء", "نقاط", "مواقع", "مباني", "بناء", "اطراف", "اجزاء"}
+TERRITORY = ("Non-state actor overtakes territory", "Government regains territory")
+
+
+@dataclass
+class ActorMention:
+    actor: Actor  # resolved (persons -> their group)
+    mention: Actor  # as named in the text
+    start: int  # token index
+    end: int
+    evidence: Evidence
+    role: str = ""  # assoc | target | agent | between1 | between2
+    negated: bool = False
+
+
+@dataclass
+class Frame:
+    trigger: Trigger
+    trigger_span: Span
+    sentence: Span
+    event_type: str
+    sub_event_type: str
+    actor1: ActorMention | None = None
+    actor2: ActorMention | None = None
+    assoc1: list[ActorMention] = field(default_factory=list)
+    assoc2: list[ActorMention] = field(default_factory=list)
+    date: dt.date | None = None
+    time_precision: int | None = None
+    date_evidence: Evidence | None = None
+    date_reason: str = ""
+    place: PlaceMention | None = None
+    place_reason: str = ""
+    fatalities: int = 0
+    fatality_evidence: Evidence | None = None
+    civilian_victims: bool = False
+    reasons: dict[str, str] = field(default_factory=dict)
+    confidence: float = 0.5
+
+
+def _ev(span: Span) -> Evidence:
+    return Evidence(span.start_char, span.end_char, span.text)
+
+
+class FrameBuilder:
+    """Builds the frames of one analysed document."""
+
+    def __init__(self, doc: Doc, kb: KnowledgeBase, published: dt.date | None) -> None:
+        self.doc = doc
+        self.kb = kb
+        self.published = published
+        self.norms = [t.norm_ if t.text.strip() else "" for t in doc]
+        self.cue_at: dict[int, set[str]] = {}
+        for span in doc.spans.get("cues", []):
+            for cue in span._.kb_ids:
+                self.cue_at.setdefault(span.start, set()).add(cue)
+        self.places = resolve_places(doc)
+        self.dates: list[Span] = list(doc.spans.get("dates", []))
+        self.numbers: list[Span] = list(doc.spans.get("numbers", []))
+        self.actors = self._actor_mentions()
+        self.focus = self._focus_place()
+
+    # -- helpers ------------------------------------------------------------------------
+    def _prev_tokens(self, i: int, k: int, floor: int = 0) -> list[int]:
+        out, j = [], i - 1
+        while j >= floor and len(out) < k:
+            if self.norms[j]:
+                out.append(j)
+            j -= 1
+        return out
+
+    def _cues_before(self, i: int, k: int, floor: int) -> dict[str, int]:
+        """Cue -> token index, for cues starting in the k tokens before token i."""
+        found: dict[str, int] = {}
+        for j in self._prev_tokens(i, k, floor):
+            for cue in self.cue_at.get(j, ()):
+                found.setdefault(cue, j)
+        return found
+
+    def _clause_start(self, i: int, floor: int) -> int:
+        """Start of the clause holding token i: after the last comma/colon before it."""
+        j = i - 1
+        while j > floor:
+            if self.doc[j].text in {",", "،", ":", "(", "«"}:
+                return j + 1
+            j -= 1
+        return floor
+
+    def _paragraph_start(self, char: int) -> int:
+        return self.doc.text.rfind("\n", 0, char) + 1
+
+    # -- actors ---------------------------------------------------------------------------
+    def _actor_mentions(self) -> list[ActorMention]:
+        out: list[ActorMention] = []
+        pub = self.published.isoformat() if self.published else None
+        for span in self.doc.spans.get("actors", []):
+            ids = span._.kb_ids
+            mention = self.kb.actors[ids[0]]
+            resolved = self.kb.resolve_actor(ids[0], pub)
+            m = ActorMention(resolved, mention, span.start, span.end, _ev(span))
+            sent_start = span.sent.start
+            before = self._cues_before(span.start, NEGATION_WINDOW, sent_start)
+            m.negated = "negation" in before
+            roles = self._cues_before(span.start, ROLE_WINDOW, sent_start)
+            # the nearest role cue wins
+            best = None
+            for cue, role in (("support", "assoc"), ("against", "target"), ("agent", "agent"),
+                              ("between", "between1")):
+                if cue in roles and (best is None or roles[cue] > best[1]):
+                    best = (role, roles[cue])
+            if best:
+                m.role = best[0]
+            out.append(m)
+        # list continuation: "بمساندة X، و Y" / "بين X و Y"
+        for prev, cur in zip(out, out[1:], strict=False):
+            if cur.role or prev.evidence.end > cur.evidence.start:
+                continue
+            gap = [self.norms[j] for j in range(prev.end, cur.start) if self.norms[j]]
+            if len(gap) <= 4 and gap and gap[0] in {",", "و"}:
+                if prev.role == "between1":
+                    cur.role = "between2"
+                elif prev.role in ("assoc", "target"):
+                    cur.role = prev.role
+        return out
+
+    def _focus_place(self) -> PlaceMention | None:
+        """The place the document is about: the most often named precise place."""
+        counts: Counter[str] = Counter()
+        first: dict[str, PlaceMention] = {}
+        for m in self.places:
+            if m.place is None:
+                continue
+            weight = 2 if m.geo_precision == 1 else 1
+            counts[m.place["id"]] += weight
+            first.setdefault(m.place["id"], m)
+        if not counts:
+            return None
+        best_id, _ = counts.most_common(1)[0]
+        return first[best_id]
+
+    # -- frames ---------------------------------------------------------------------------
+    def frames(self) -> list[Frame]:
+        frames: list[Frame] = []
+        triggers = sorted(self.doc.spans.get("triggers", []), key=lambda s: s.start)
+        by_sentence: dict[int, list[Span]] = {}
+        for span in triggers:
+            by_sentence.setdefault(span.sent.start, []).append(span)
+        for spans in by_sentence.values():
+            sentence = spans[0].sent
+            kept: list[tuple[Span, Trigger]] = []
+            for span in spans:
+                trig = max((self.kb.triggers[i] for i in span._.kb_ids), key=lambda t: t.priority)
+                if self._blocked(span, sentence):
+                    continue
+                kept.append((span, trig))
+            if not kept:
+                continue
+            has_strong = any(t.needs != "passive" for _, t in kept)
+            for span, trig in kept:
+                if trig.needs == "passive" and has_strong:
+                    continue  # casualties of another event in the same sentence
+                frame = self._frame(span, trig, sentence)
+                if frame is not None:
+                    frames.append(frame)
+        return frames
+
+    def _blocked(self, span: Span, sentence: Span) -> bool:
+        clause = self._clause_start(span.start, sentence.start)
+        near = self._cues_before(span.start, NEGATION_WINDOW, clause)
+        if "negation" in near or "denial" in near:
+            return True
+        wide = self._cues_before(span.start, MODALITY_WINDOW, sentence.start)
+        if any(c in wide for c in BLOCKING_CUES[1:]):
+            return True
+        has_date = any(sentence.start <= d.start < sentence.end for d in self.dates)
+        if not has_date:
+            in_sentence = {c for i in range(sentence.start, sentence.end) for c in self.cue_at.get(i, ())}
+            if "background" in in_sentence:
+                return True
+            prev = self._prev_tokens(span.start, 2, sentence.start)
+            if any(self.norms[j] in GENERIC_HEADS for j in prev):
+                return True
+        return False
+
+    def _frame(self, span: Span, trig: Trigger, sentence: Span) -> Frame | None:
+        frame = Frame(trig, span, sentence, trig.event_type, trig.sub_event_type)
+        actors = [a for a in self.actors if sentence.start <= a.start < sentence.end and not a.negated]
+        civilians_cue = any(
+            "civilian" in self.cue_at.get(i, ()) for i in range(sentence.start, sentence.end)
+        )
+        if trig.needs == "actor" and not any(a.actor.inter != "Civilians" for a in actors) and not actors:
+            return None
+        self._assign_roles(frame, actors)
+        if trig.needs == "passive":
+            victims_civil = civilians_cue or any(a.actor.inter == "Civilians" for a in actors)
+            if not victims_civil and frame.actor1 is None:
+                # an unattributed death of a fighter is not codable on its own
+                return None
+            frame.event_type, frame.sub_event_type = "Violence against civilians", "Attack"
+            frame.civilian_victims = True
+        self._date(frame)
+        self._place(frame)
+        if trig.needs == "passive" and frame.place is None and frame.date_reason.startswith("no date"):
+            return None
+        self._fatalities(frame)
+        self._territory(frame)
+        return frame
+
+    def _assign_roles(self, frame: Frame, actors: list[ActorMention]) -> None:
+        primary: list[ActorMention] = []
+        for a in actors:
+            if a.role == "assoc":
+                continue
+            if primary and any(p.actor.actor_id == a.actor.actor_id for p in primary):
+                continue
+            primary.append(a)
+        between = [a for a in primary if a.role in ("between1", "between2")]
+        agent = next((a for a in primary if a.role == "agent"), None)
+        target = next((a for a in primary if a.role == "target"), None)
+        civil = next((a for a in primary if a.actor.inter == "Civilians"), None)
+        armed = [a for a in primary if a.actor.inter not in ("Civilians", "Protesters")]
+        if frame.event_type == "Violence against civilians" or frame.trigger.needs == "passive":
+            frame.actor2 = civil or target
+            frame.actor1 = agent or next((a for a in armed if a is not frame.actor2), None)
+        elif frame.event_type == "Protests" or frame.event_type == "Riots":
+            protesters = next((a for a in primary if a.actor.inter in ("Protesters", "Rioters")), None)
+            frame.actor1 = protesters
+            others = [a for a in armed if a is not protesters]
+            frame.actor2 = others[0] if others else None
+        elif len(between) >= 2:
+            frame.actor1, frame.actor2 = between[0], between[1]
+        else:
+            first = agent or next((a for a in armed if a.role != "target"), None)
+            frame.actor1 = first
+            second = target or next((a for a in armed if a is not first), None)
+            if second is first:
+                second = None
+            frame.actor2 = second
+        # associated actors go with the side they support (the nearest preceding primary actor)
+        for a in actors:
+            if a.role != "assoc" or a.actor.actor_id in self._ids(frame.actor1, frame.actor2):
+                continue
+            side = frame.assoc1
+            if frame.actor2 is not None and frame.actor1 is not None:
+                if frame.actor2.start < a.start and (frame.actor1.start > a.start or frame.actor2.start > frame.actor1.start):
+                    side = frame.assoc2
+            if all(x.actor.actor_id != a.actor.actor_id for x in side):
+                side.append(a)
+
+    @staticmethod
+    def _ids(*mentions: ActorMention | None) -> set[str]:
+        return {m.actor.actor_id for m in mentions if m is not None}
+
+    def _date(self, frame: Frame) -> None:
+        sent = frame.sentence
+        inside = [d for d in self.dates if sent.start <= d.start < sent.end]
+        chosen = None
+        if inside:
+            before = [d for d in inside if d.start <= frame.trigger_span.start]
+            chosen = before[-1] if before else inside[0]
+            frame.date_reason = "date expression in the sentence"
+        else:
+            para = self._paragraph_start(sent.start_char)
+            earlier = [d for d in self.dates if para <= d.start_char < sent.start_char]
+            if earlier:
+                chosen = earlier[-1]
+                frame.date_reason = "date expression earlier in the paragraph"
+        if chosen is not None:
+            m: DateMention = chosen._.value
+            frame.date, frame.time_precision = m.date, m.precision
+            frame.date_evidence = _ev(chosen)
+            if m.kind in ("relative", "ongoing"):
+                frame.date_reason += f" ({m.kind}, resolved against the publication date)"
+            return
+        if self.published is not None:
+            frame.date, frame.time_precision = self.published, 1
+            frame.date_reason = "no date in the text near the event; publication date used"
+        else:
+            frame.date_reason = "no date in the text and no publication date given"
+
+    def _place(self, frame: Frame) -> None:
+        sent = frame.sentence
+        trig_char = frame.trigger_span.start_char
+        inside = [m for m in self.places if m.place is not None and sent.start_char <= m.start_char < sent.end_char]
+        if inside:
+            # prefer the most precise mention, then the first one after the trigger
+            inside.sort(key=lambda m: (m.region, m.start_char < trig_char, abs(m.start_char - trig_char)))
+            frame.place = inside[0]
+            frame.place_reason = "place named in the sentence"
+            return
+        para = self._paragraph_start(sent.start_char)
+        earlier = [m for m in self.places if m.place is not None and para <= m.start_char < sent.start_char]
+        if earlier:
+            frame.place = max(earlier, key=lambda m: (not m.region, m.start_char))
+            frame.place_reason = "place named earlier in the paragraph"
+            return
+        if self.focus is not None:
+            frame.place = self.focus
+            frame.place_reason = "no place in the paragraph; the document's main place used"
+            return
+        unresolved = [m for m in self.places if sent.start_char <= m.start_char < sent.end_char]
+        frame.place_reason = (
+            unresolved[0].reason if unresolved else "no Syrian place found in the text (outside Syria or unnamed)"
+        )
+
+    def _fatalities(self, frame: Frame) -> None:
+        sent = frame.sentence
+        killed_at = [
+            i for i in range(sent.start, sent.end) if "killed" in self.cue_at.get(i, ())
+        ]
+        total, evidence = 0, []
+        used: set[int] = set()
+        for i in killed_at:
+            near = [
+                n for n in self.numbers
+                if sent.start <= n.start < sent.end and n.start not in used
+                and (0 < n.start - i <= 4 or 0 < i - n.end + 1 <= 2)
+            ]
+            injured_between = False
+            if near:
+                n = min(near, key=lambda n: abs(n.start - i))
+                lo, hi = sorted((i, n.start))
+                injured_between = any("injured" in self.cue_at.get(j, ()) for j in range(lo + 1, hi))
+                if not injured_between:
+                    used.add(n.start)
+                    total += n._.value.value
+                    evidence.append(n)
+                    continue
+            nxt = next((j for j in range(i + 1, min(i + 3, sent.end)) if self.norms[j]), None)
+            if nxt is not None and self.norms[nxt] in SINGULAR_VICTIMS:
+                total += 1
+                evidence.append(self.doc[nxt : nxt + 1])
+        frame.fatalities = total
+        if evidence:
+            first = min(evidence, key=lambda s: s.start)
+            last = max(evidence, key=lambda s: s.end)
+            frame.fatality_evidence = _ev(self.doc[first.start : last.end])
+        else:
+            frame.reasons["fatalities"] = "no death toll reported in the sentence"
+
+    def _territory(self, frame: Frame) -> None:
+        if frame.sub_event_type not in TERRITORY:
+            return
+        after = [self.norms[j] for j in range(frame.trigger_span.end, min(frame.trigger_span.end + 4, len(self.doc)))]
+        town_after = frame.place is not None and frame.place.start_char >= frame.trigger_span.end_char \
+            and frame.place.start_char - frame.trigger_span.end_char < 40 and frame.place.geo_precision == 1
+        if any(w in PARTIAL_OBJECTS for w in after) or not town_after:
+            frame.sub_event_type = "Armed clash"
+            frame.reasons["sub_event_type"] = (
+                "control of part of a place, or no named town taken: coded as Armed clash"
+            )
+        elif frame.actor1 is not None and frame.actor1.actor.inter == "State forces":
+            frame.sub_event_type = "Government regains territory"

@@ -1,0 +1,1 @@
+"""Geocoding: gazetteer look-up and disambiguation of place mentions."""

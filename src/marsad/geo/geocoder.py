@@ -1,0 +1,226 @@
+"""Resolve place mentions to gazetteer entries with ACLED admin names, point and precision.
+
+Each mention found by the lexicon stage gets candidates (every gazetteer entry with that
+normalised name), scored by: the cue word before it (حي، بلدة، مدينة، ريف، محافظة ...), the
+admin areas the document names, feature type, and whether the name is also an ordinary word.
+Every resolution carries its score, precision and a readable reason.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.tokens import Doc, Span
+
+from ..kb import get_kb, load_json
+from ..nlp.normalize import normalize_phrase
+
+# cue word -> the feature types it announces
+CUES: dict[str, tuple[str, ...]] = {
+    "حي": ("neighbourhood", "community"),
+    "احياء": ("neighbourhood", "community"),
+    "مخيم": ("camp", "idp_camp_parent_coords", "neighbourhood", "community"),
+    "مدينه": ("community", "geonames_populated_place"),
+    "بلده": ("community", "geonames_populated_place"),
+    "قريه": ("community", "geonames_populated_place"),
+    "قري": ("community",),
+    "بلدات": ("community",),
+    "مزرعه": ("community",),
+    "ناحيه": ("admin3",),
+    "منطقه": ("admin2", "admin3", "community"),
+    "محافظه": ("admin1",),
+    "ريف": ("admin1", "admin2", "community"),
+    "بادية": ("admin1",),
+    "باديه": ("admin1",),
+    "مطار": ("landmark_airport", "landmark_airbase"),
+    "سجن": ("landmark_prison",),
+    "حقل": ("landmark_oilfield", "landmark_gasfield"),
+    "معبر": ("landmark_crossing",),
+    "سد": ("landmark_dam",),
+    "طريق": ("landmark_road", "community"),
+    "اوتوستراد": ("landmark_road",),
+    "حاجز": ("community", "landmark_base"),
+    "قاعده": ("landmark_base", "landmark_airbase"),
+}
+REGION_CUES = {"ريف", "باديه", "بادية", "محافظه", "منطقه", "ناحيه"}
+NEAR_CUES = {"قرب", "بالقرب", "محيط", "اطراف", "مشارف", "اطرف", "جوار", "ضواحي", "مداخل", "مدخل"}
+DIRECTIONS = {
+    "الشرقي": "east", "الغربي": "west", "الشمالي": "north", "الجنوبي": "south",
+    "الشمالي الغربي": "north-west", "الشمالي الشرقي": "north-east",
+    "الجنوبي الغربي": "south-west", "الجنوبي الشرقي": "south-east",
+    "الشرقيه": "east", "الغربيه": "west", "الشماليه": "north", "الجنوبيه": "south",
+}
+PREPOSITIONS = {"في", "ب", "الي", "الى", "من", "علي", "على", "داخل", "نحو", "باتجاه"}
+TYPE_RANK = {
+    "neighbourhood": 5, "community": 6, "camp": 5, "admin1": 4, "admin2": 3, "admin3": 2,
+    "geonames_populated_place": 1, "idp_camp_parent_coords": 1,
+}
+
+
+@dataclass
+class PlaceMention:
+    """A place mention in a document, resolved (or not) to a gazetteer entry."""
+
+    start_char: int
+    end_char: int
+    text: str
+    sent_start: int  # char offset of the sentence, to group mentions by sentence
+    place: dict | None
+    score: float
+    geo_precision: int
+    reason: str
+    candidates: list[tuple[str, float]] = field(default_factory=list)
+    cue: str = ""
+    region: bool = False
+
+    @property
+    def point(self) -> dict | None:
+        """The entry whose point and location label the event takes (capital for a region)."""
+        if self.place is None:
+            return None
+        if self.region and self.place.get("capital_id"):
+            return gazetteer_index().get(self.place["capital_id"], self.place)
+        return self.place
+
+
+@cache
+def gazetteer_index() -> dict[str, dict]:
+    return {p["id"]: p for p in get_kb().places}
+
+
+@cache
+def common_words() -> frozenset[str]:
+    return frozenset(load_json("common_words.json"))
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p = math.pi / 180
+    a = (
+        math.sin((lat2 - lat1) * p / 2) ** 2
+        + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2
+    )
+    return 12742 * math.asin(math.sqrt(a))
+
+
+def _prev_norms(doc: Doc, span: Span, k: int = 3) -> list[str]:
+    out: list[str] = []
+    i = span.start - 1
+    while i >= 0 and len(out) < k:
+        t = doc[i]
+        if t.text.strip():
+            out.append(t.norm_)
+        i -= 1
+    return out
+
+
+def _next_norms(doc: Doc, span: Span, k: int = 2) -> list[str]:
+    out: list[str] = []
+    i = span.end
+    while i < len(doc) and len(out) < k:
+        t = doc[i]
+        if t.text.strip():
+            out.append(t.norm_)
+        i += 1
+    return out
+
+
+def resolve_places(doc: Doc) -> list[PlaceMention]:
+    """Resolve every place mention of an analysed document."""
+    index = gazetteer_index()
+    common = common_words()
+    spans = list(doc.spans.get("places", []))
+    # Pass 1: admin context from unambiguous or cue-backed mentions.
+    context: Counter[str] = Counter()
+    for span in spans:
+        cands = [index[i] for i in span._.kb_ids]
+        admin1s = {c["admin1"] for c in cands if c["admin1"]}
+        if len(admin1s) == 1:
+            context[next(iter(admin1s))] += 1
+    mentions: list[PlaceMention] = []
+    for span in spans:
+        prev = _prev_norms(doc, span)
+        nxt = _next_norms(doc, span)
+        cue = prev[0] if prev and prev[0] in CUES else ""
+        near = any(p in NEAR_CUES for p in prev[:3])
+        norm = normalize_phrase(span.text)
+        name_norm = " ".join(t.norm_ for t in span if t.text.strip())
+        is_common = name_norm in common or norm in common
+        has_prep = bool(prev) and prev[0] in PREPOSITIONS
+        cands = [index[i] for i in span._.kb_ids]
+        scored: list[tuple[float, dict, str]] = []
+        for c in cands:
+            score = TYPE_RANK.get(c["feature_type"], 3) / 10
+            why = [c["feature_type"]]
+            if cue and c["feature_type"] in CUES[cue]:
+                score += 1.0
+                why.append(f"cue '{cue}'")
+            if c["admin1"] and context:
+                share = context[c["admin1"]] / sum(context.values())
+                score += share
+                if share:
+                    why.append(f"document names {c['admin1']} ({share:.0%})")
+            if c.get("population"):
+                score += min(c["population"], 500_000) / 2_000_000
+            if c["feature_type"].startswith("landmark") or c["id"].startswith("M"):
+                score += 0.3
+            scored.append((score, c, ", ".join(why)))
+        scored.sort(key=lambda x: (-x[0], x[1]["id"]))
+        sent_start = span.sent.start_char if doc.has_annotation("SENT_START") else 0
+        if not scored:
+            continue
+        if is_common and not cue and not has_prep:
+            mentions.append(
+                PlaceMention(span.start_char, span.end_char, span.text, sent_start, None, 0.0, 0,
+                             f"'{span.text}' is also an ordinary word and no place cue precedes it",
+                             [(c["id"], round(s, 3)) for s, c, _ in scored[:5]])
+            )
+            continue
+        best_score, best, why = scored[0]
+        margin = best_score - scored[1][0] if len(scored) > 1 else 1.0
+        region = cue in REGION_CUES or best["feature_type"] in ("admin1", "admin2", "admin3")
+        if region and best["feature_type"] == "community" and cue == "ريف":
+            # "ريف حلب" names the governorate's countryside, not the town
+            admin = index.get(best["admin1_pcode"])
+            if admin is not None:
+                best = admin
+        precision = 3 if region else (2 if near else 1)
+        direction = " ".join(nxt[:2]) if " ".join(nxt[:2]) in DIRECTIONS else (nxt[0] if nxt and nxt[0] in DIRECTIONS else "")
+        reason = f"{best['feature_type']} {best['id']} ({why}); margin {margin:.2f} over {len(scored) - 1} other candidates"
+        if near:
+            reason += "; 'near/around' cue -> geo_precision 2"
+        if region:
+            reason += "; region only -> geo_precision 3 at its capital"
+            if direction:
+                reason += f" ({DIRECTIONS[direction]} part)"
+        mentions.append(
+            PlaceMention(span.start_char, span.end_char, span.text, sent_start, best, round(best_score, 3),
+                         precision, reason, [(c["id"], round(s, 3)) for s, c, _ in scored[:5]], cue, region)
+        )
+    return mentions
+
+
+def geocode(name: str, context: str | None = None, admin1: str | None = None) -> list[dict]:
+    """Candidates for a place name (optionally in a context sentence), best first."""
+    from ..nlp.pipeline import analyse
+
+    text = f"{context}" if context else f"في {name}"
+    doc = analyse(text)
+    target = normalize_phrase(name)
+    out = []
+    for m in resolve_places(doc):
+        if target and target not in normalize_phrase(m.text) and normalize_phrase(m.text) not in target:
+            continue
+        for cid, score in m.candidates:
+            p = gazetteer_index()[cid]
+            if admin1 and p["admin1"].lower() != admin1.lower():
+                continue
+            out.append({
+                "id": p["id"], "pcode": p["pcode"], "name_ar": p["name_ar"], "name_en": p["name_en"],
+                "location": p["location"], "feature_type": p["feature_type"], "admin1": p["admin1"],
+                "admin2": p["admin2"], "admin3": p["admin3"], "latitude": p["lat"], "longitude": p["lon"],
+                "score": score, "chosen": m.place is not None and m.place["id"] == cid, "reason": m.reason,
+            })
+    return out

@@ -1,0 +1,152 @@
+"""The packaged knowledge base: gazetteer, actors, triggers and cues.
+
+Built by ``scripts/build_kb.py`` from ``../shared/data`` and the curated files in ``kb/``;
+loaded once, lazily, from the package data.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+def _data_file(name: str):
+    return resources.files("marsad").joinpath("data", name)
+
+
+def load_json(name: str) -> Any:
+    path = _data_file(name)
+    if name.endswith(".gz"):
+        with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+            return json.load(fh)
+    with path.open("r", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@dataclass
+class Actor:
+    actor_id: str
+    name_en: str
+    inter: str
+    kind: str
+    parent_id: str
+    valid_from: str
+    valid_to: str
+    names_norm: list[str]
+    aliases_en: list[str]
+    note: str = ""
+
+    @property
+    def is_generic(self) -> bool:
+        return self.kind == "generic"
+
+
+@dataclass
+class Trigger:
+    row: int
+    phrase: str
+    event_type: str
+    sub_event_type: str
+    priority: int
+    needs: str
+    variants: list[str]
+
+
+@dataclass
+class KnowledgeBase:
+    places: list[dict]
+    actors: dict[str, Actor]
+    triggers: list[Trigger]
+    cues: dict[str, set[str]]  # cue -> normalised phrases
+    cue_phrases: list[tuple[str, str]]  # (normalised phrase, cue)
+    categories: dict[str, dict[str, str]]  # sub_event_type -> row of the ACLED table
+    known_words: set[str] = field(default_factory=set)
+
+    def actor(self, actor_id: str) -> Actor | None:
+        return self.actors.get(actor_id)
+
+    def resolve_actor(self, actor_id: str, on_date: str | None = None) -> Actor:
+        """Persons are coded to their group; a dated name picks the regime-period row."""
+        actor = self.actors[actor_id]
+        seen = set()
+        while actor.kind == "person" and actor.parent_id and actor.parent_id not in seen:
+            seen.add(actor.actor_id)
+            actor = self.actors[actor.parent_id]
+        if on_date and actor.valid_to and on_date > actor.valid_to:
+            successor = self._successor(actor, on_date)
+            if successor is not None:
+                actor = successor
+        return actor
+
+    def _successor(self, actor: Actor, on_date: str) -> Actor | None:
+        names = set(actor.names_norm)
+        for other in self.actors.values():
+            if other is actor or not other.valid_from or other.valid_from > on_date:
+                continue
+            if other.valid_to and other.valid_to < on_date:
+                continue
+            if names & set(other.names_norm) and other.kind == actor.kind:
+                return other
+        return None
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in (value or "").split("|") if v.strip()]
+
+
+@cache
+def get_kb() -> KnowledgeBase:
+    """The packaged knowledge base (loaded once per process)."""
+    places = load_json("gazetteer.json.gz")
+    actors = {}
+    for r in load_json("actors.json"):
+        actors[r["actor_id"]] = Actor(
+            actor_id=r["actor_id"],
+            name_en=r["name_en"],
+            inter=r["inter"],
+            kind=r.get("kind", ""),
+            parent_id=r.get("parent_id", ""),
+            valid_from=r.get("valid_from", ""),
+            valid_to=r.get("valid_to", ""),
+            names_norm=r.get("names_ar_norm", []),
+            aliases_en=_split(r.get("aliases_en", "")),
+            note=r.get("note", ""),
+        )
+    triggers = [
+        Trigger(
+            row=r["line"],
+            phrase=r["phrase"],
+            event_type=r["event_type"],
+            sub_event_type=r["sub_event_type"],
+            priority=int(r.get("priority") or 1),
+            needs=(r.get("needs") or "none").strip(),
+            variants=r["phrase_norm"],
+        )
+        for r in load_json("triggers.json")
+    ]
+    cues: dict[str, set[str]] = {}
+    cue_phrases: list[tuple[str, str]] = []
+    for r in load_json("cues.json"):
+        for v in r["phrase_norm"]:
+            cues.setdefault(r["cue"], set()).add(v)
+            cue_phrases.append((v, r["cue"]))
+    categories = {c["sub_event_type"]: c for c in load_json("categories.json")}
+    kb = KnowledgeBase(places, actors, triggers, cues, cue_phrases, categories)
+    words: set[str] = set()
+    for p in places:
+        for n in p["names_norm"]:
+            words.update(n.split())
+    for a in actors.values():
+        for n in a.names_norm:
+            words.update(n.split())
+    for t in triggers:
+        for n in t.variants:
+            words.update(n.split())
+    for phrase, _ in cue_phrases:
+        words.update(phrase.split())
+    kb.known_words = words
+    return kb

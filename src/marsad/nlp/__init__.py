@@ -1,0 +1,1 @@
+"""Arabic NLP: normalisation, tokenisation and the spaCy pipeline with named stages."""

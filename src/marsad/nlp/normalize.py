@@ -1,0 +1,71 @@
+"""Arabic orthographic normalisation.
+
+Lexicons and text are compared on normalised forms so that the spelling variants Arabic
+writers use interchangeably (hamza seats, alef maqsura, ta marbuta, diacritics, tatweel,
+Arabic-Indic digits) do not hide a match. Normalisation is applied per token: the original
+text is never rewritten, so character offsets stay those of the source.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Diacritics (harakat, tanwin, shadda, sukun, superscript alef, Quranic marks) and tatweel.
+_DROP = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+
+_TABLE = str.maketrans(
+    {
+        "\u0623": "\u0627",  # أ -> ا
+        "\u0625": "\u0627",  # إ -> ا
+        "\u0622": "\u0627",  # آ -> ا
+        "\u0671": "\u0627",  # ٱ -> ا
+        "\u0672": "\u0627",
+        "\u0673": "\u0627",
+        "\u0649": "\u064a",  # ى -> ي
+        "\u06cc": "\u064a",  # Farsi yeh -> ي
+        "\u06a9": "\u0643",  # keheh -> ك
+        "\u0629": "\u0647",  # ة -> ه
+        "\u0624": "\u0648",  # ؤ -> و
+        "\u0626": "\u064a",  # ئ -> ي
+        # Arabic-Indic and Eastern Arabic-Indic digits -> ASCII
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+        "\u066b": ".",  # Arabic decimal separator
+        "\u066c": ",",  # Arabic thousands separator
+        "\u060c": ",",  # Arabic comma
+        "\u061b": ";",
+        "\u061f": "?",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+    }
+)
+
+
+def normalize(text: str) -> str:
+    """Return the normalised form of ``text`` (used for tokens and lexicon entries).
+
+    >>> normalize("الإشتباكاتُ")
+    'الاشتباكات'
+    >>> normalize("مدرسةٌ")
+    'مدرسه'
+    >>> normalize("٢٠٢٢")
+    '2022'
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = _DROP.sub("", text)
+    return text.translate(_TABLE)
+
+
+def strip_article(norm: str) -> str:
+    """Drop a leading definite article from a normalised word (for variant generation)."""
+    if norm.startswith("ال") and len(norm) > 3:
+        return norm[2:]
+    return norm
+
+
+def normalize_phrase(text: str) -> str:
+    """Normalise a multi-word phrase and collapse whitespace."""
+    return " ".join(normalize(text).split())

@@ -1,0 +1,143 @@
+"""Numbers as Arabic news writes casualty figures.
+
+Digits in any script, number words (ثلاثة، خمسة عشر، ثلاثة وعشرين), duals (قتيلين، عنصرين) and
+the vague quantities of the CODEBOOK: "عدة/عدد من/بضعة" -> 3, "عشرات" -> 12, "مئات" -> 100.
+Works on the normalised token sequence of a document and returns token ranges with values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+UNITS = {
+    "واحد": 1, "واحده": 1, "احد": 1, "احدي": 1,
+    "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "اثنا": 2, "اثني": 2, "اثنتا": 2, "اثنتي": 2,
+    "ثلاثه": 3, "ثلاث": 3, "اربعه": 4, "اربع": 4, "خمسه": 5, "خمس": 5, "سته": 6, "ست": 6,
+    "سبعه": 7, "سبع": 7, "ثمانيه": 8, "ثماني": 8, "ثمان": 8, "تسعه": 9, "تسع": 9,
+    "عشره": 10, "عشر": 10,
+}
+TENS = {
+    "عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40,
+    "خمسون": 50, "خمسين": 50, "ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70,
+    "ثمانون": 80, "ثمانين": 80, "تسعون": 90, "تسعين": 90,
+}
+HUNDREDS = {"مئه": 100, "مائه": 100, "مئتين": 200, "مئتان": 200, "مائتين": 200, "مائتان": 200}
+THOUSAND = {"الف": 1000, "الاف": 1000, "الفين": 2000}
+VAGUE = {
+    "عشرات": 12, "العشرات": 12, "مئات": 100, "المئات": 100, "الاف": 1000,
+    "عده": 3, "بضعه": 3, "بضع": 3, "عدد": 3, "العديد": 3, "عديد": 3,
+}
+# Dual nouns common in casualty reports: "قتيلين" = two dead, "عنصرين" = two fighters.
+DUALS = {
+    "قتيلين", "قتيلان", "جريحين", "جريحان", "شخصين", "شخصان", "عنصرين", "عنصران", "طفلين",
+    "طفلان", "شابين", "شابان", "رجلين", "امراتين", "سيدتين", "جنديين", "ضابطين", "شقيقين",
+    "اخوين",
+}
+
+_ARTICLE = "ال"
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    start: int  # token index
+    end: int  # token index (exclusive)
+    value: int
+    vague: bool = False
+
+
+def _word_value(norm: str) -> tuple[int, str] | None:
+    word = norm[2:] if norm.startswith(_ARTICLE) and norm not in VAGUE else norm
+    if word in UNITS:
+        return UNITS[word], "unit"
+    if word in TENS:
+        return TENS[word], "tens"
+    if word in HUNDREDS:
+        return HUNDREDS[word], "hundreds"
+    return None
+
+
+def _digits(norm: str) -> int | None:
+    cleaned = norm.replace(",", "")
+    if cleaned.isdigit() and len(cleaned) <= 7:
+        return int(cleaned)
+    return None
+
+
+def find_numbers(norms: list[str]) -> list[NumberMention]:
+    """Find numbers in a normalised token list (whitespace tokens are skipped over)."""
+    out: list[NumberMention] = []
+    i, n = 0, len(norms)
+    while i < n:
+        tok = norms[i]
+        value = _digits(tok)
+        if value is not None:
+            out.append(NumberMention(i, i + 1, value))
+            i += 1
+            continue
+        wv = _word_value(tok)
+        if wv is not None:
+            total, kind = wv
+            j = _next(norms, i)
+            # "خمسة عشر" (15), "ثلاثة وعشرين" (23), "ثلاث مئة" (300)
+            if j is not None and kind == "unit" and norms[j] in ("عشر", "عشره"):
+                total += 10
+                i = j
+                j = _next(norms, i)
+            if j is not None and norms[j] == "و":
+                k = _next(norms, j)
+                if k is not None and (nxt := _word_value(norms[k])) and nxt[1] == "tens":
+                    total += nxt[0]
+                    i = k
+            out.append(NumberMention(out_start(norms, i, tok), i + 1, total))
+            i += 1
+            continue
+        if tok in ("عدد", "العديد", "عده", "بضعه", "بضع"):
+            j = _next(norms, i)
+            # "عدد من" / "العديد من" / "عدة" -> several
+            if tok in ("عده", "بضعه", "بضع") or (j is not None and norms[j] == "من"):
+                out.append(NumberMention(i, (j + 1) if tok in ("عدد", "العديد") else i + 1, 3, True))
+                i += 1
+                continue
+        if tok in ("عشرات", "العشرات", "مئات", "المئات"):
+            out.append(NumberMention(i, i + 1, VAGUE[tok], True))
+        elif tok in DUALS:
+            out.append(NumberMention(i, i + 1, 2))
+        elif tok in THOUSAND and out and out[-1].end == i:
+            last = out.pop()
+            out.append(NumberMention(last.start, i + 1, last.value * 1000))
+        i += 1
+    return out
+
+
+def out_start(norms: list[str], i: int, first: str) -> int:
+    """Start index of a compound number that ends at token ``i`` (walk back over its parts)."""
+    j = i
+    while j > 0 and norms[j] != first:
+        j -= 1
+    return j
+
+
+def _next(norms: list[str], i: int) -> int | None:
+    j = i + 1
+    while j < len(norms) and not norms[j].strip():
+        j += 1
+    return j if j < len(norms) else None
+
+
+def parse_number(text: str) -> int | None:
+    """Value of a standalone number expression ("١٢", "ثلاثة وعشرين", "عشرات")."""
+    found = find_numbers(_tokens(text))
+    return found[0].value if found else None
+
+
+def _tokens(text: str) -> list[str]:
+    from .normalize import normalize
+
+    out: list[str] = []
+    for w in normalize(text).split():
+        # split a conjunction و glued to a number word ("وعشرين")
+        if w.startswith("و") and _word_value(w[1:]):
+            out.extend(["و", w[1:]])
+        else:
+            out.append(w)
+    return out

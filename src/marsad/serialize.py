@@ -1,0 +1,80 @@
+"""Serialisation of events: JSON lines, JSON, CSV (ACLED columns first) and a readable table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import TextIO
+
+from .model import ACLED_COLUMNS, EXTRA_COLUMNS, Event
+
+CSV_COLUMNS = ACLED_COLUMNS + EXTRA_COLUMNS
+
+
+def write_jsonl(events: Iterable[Event], out: TextIO) -> None:
+    for e in events:
+        out.write(json.dumps(e.to_dict(), ensure_ascii=False) + "\n")
+
+
+def write_json(events: Iterable[Event], out: TextIO) -> None:
+    json.dump([e.to_dict() for e in events], out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+class CsvWriter:
+    """CSV with the 31 ACLED columns in ACLED order, then marsad's own columns."""
+
+    def __init__(self, out: TextIO, header: bool = True) -> None:
+        self.writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), extrasaction="ignore")
+        if header:
+            self.writer.writeheader()
+
+    def write(self, events: Iterable[Event]) -> None:
+        for e in events:
+            row = e.to_dict()
+            self.writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in CSV_COLUMNS})
+
+
+def write_csv(events: Iterable[Event], out: TextIO) -> None:
+    CsvWriter(out).write(events)
+
+
+TABLE_FIELDS = (
+    ("event_date", "date"), ("sub_event_type", "sub-event type"), ("actor1", "actor 1"),
+    ("actor2", "actor 2"), ("location", "location"), ("geo_precision", "gp"), ("fatalities", "fat."),
+)
+
+
+def write_table(events: Iterable[Event], out: TextIO) -> None:
+    """A readable fixed-width table, one event per block with its note."""
+    events = list(events)
+    if not events:
+        out.write("(no events)\n")
+        return
+    widths = {"event_date": 10, "sub_event_type": 32, "actor1": 40, "actor2": 32, "location": 26,
+              "geo_precision": 2, "fatalities": 4}
+    head = "  ".join(label.ljust(widths[k]) for k, label in TABLE_FIELDS)
+    out.write(head + "\n" + "-" * len(head) + "\n")
+    for e in events:
+        row = e.to_dict()
+        cells = []
+        for k, _ in TABLE_FIELDS:
+            value = "" if row.get(k) is None else str(row.get(k))
+            w = widths[k]
+            cells.append((value[: w - 1] + "…") if len(value) > w else value.ljust(w))
+        out.write("  ".join(cells) + "\n")
+        if e.assoc_actor_1:
+            out.write(f"    with: {e.assoc_actor_1}\n")
+        out.write(f"    {e.notes}\n")
+    out.write(f"{len(events)} event(s)\n")
+
+
+WRITERS = {"jsonl": write_jsonl, "json": write_json, "csv": write_csv, "table": write_table}
+
+
+def dumps(events: Iterable[Event], fmt: str) -> str:
+    buf = io.StringIO()
+    WRITERS[fmt](events, buf)
+    return buf.getvalue()
