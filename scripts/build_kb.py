@@ -264,8 +264,11 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
 
     places = build_gazetteer(args.shared)
-    with gzip.open(OUT / "gazetteer.json.gz", "wt", encoding="utf-8", compresslevel=9) as fh:
-        json.dump(places, fh, ensure_ascii=False, separators=(",", ":"))
+    payload = json.dumps(places, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    with open(OUT / "gazetteer.json.gz", "wb") as raw:
+        # mtime=0 so that rebuilding from the same sources gives the same bytes
+        with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as fh:
+            fh.write(payload)
 
     place_names = {n for p in places for n in p["names_norm"]}
     ambiguous = sorted(place_names & set(common_words(args.shared)))

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 from ..geo.geocoder import PlaceMention, resolve_places
 from ..kb import Actor, KnowledgeBase, Trigger
 from ..model import Evidence
+from ..nlp.pipeline import sentence_bounds
 from ..nlp.dates import DateMention
 
 # Modality cues that cancel a trigger when they precede it in its clause.
@@ -81,7 +82,8 @@ class FrameBuilder:
         self.doc = doc
         self.kb = kb
         self.published = published
-        self.norms = [t.norm_ if t.text.strip() else "" for t in doc]
+        self.text = doc.text
+        self.norms: list[str] = doc.user_data["marsad_norms"]
         self.cue_at: dict[int, set[str]] = {}
         for span in doc.spans.get("cues", []):
             for cue in span._.kb_ids:
@@ -119,7 +121,7 @@ class FrameBuilder:
         return floor
 
     def _paragraph_start(self, char: int) -> int:
-        return self.doc.text.rfind("\n", 0, char) + 1
+        return self.text.rfind("\n", 0, char) + 1
 
     # -- actors ---------------------------------------------------------------------------
     def _actor_mentions(self) -> list[ActorMention]:
@@ -130,7 +132,7 @@ class FrameBuilder:
             mention = self.kb.actors[ids[0]]
             resolved = self.kb.resolve_actor(ids[0], pub)
             m = ActorMention(resolved, mention, span.start, span.end, _ev(span))
-            sent_start = span.sent.start
+            sent_start = sentence_bounds(self.doc, span.start)[0]
             before = self._cues_before(span.start, NEGATION_WINDOW, sent_start)
             m.negated = "negation" in before
             roles = self._cues_before(span.start, ROLE_WINDOW, sent_start)
@@ -174,11 +176,11 @@ class FrameBuilder:
     def frames(self) -> list[Frame]:
         frames: list[Frame] = []
         triggers = sorted(self.doc.spans.get("triggers", []), key=lambda s: s.start)
-        by_sentence: dict[int, list[Span]] = {}
+        by_sentence: dict[tuple[int, int], list[Span]] = {}
         for span in triggers:
-            by_sentence.setdefault(span.sent.start, []).append(span)
-        for spans in by_sentence.values():
-            sentence = spans[0].sent
+            by_sentence.setdefault(sentence_bounds(self.doc, span.start), []).append(span)
+        for (s_start, s_end), spans in by_sentence.items():
+            sentence = self.doc[s_start:s_end]
             kept: list[tuple[Span, Trigger]] = []
             for span in spans:
                 trig = max((self.kb.triggers[i] for i in span._.kb_ids), key=lambda t: t.priority)

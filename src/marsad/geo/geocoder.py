@@ -16,6 +16,7 @@ from functools import cache
 from spacy.tokens import Doc, Span
 
 from ..kb import get_kb, load_json
+from ..nlp.pipeline import sentence_bounds
 from ..nlp.normalize import normalize_phrase
 
 # cue word -> the feature types it announces
@@ -105,24 +106,22 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 12742 * math.asin(math.sqrt(a))
 
 
-def _prev_norms(doc: Doc, span: Span, k: int = 3) -> list[str]:
+def _prev_norms(norms: list[str], span: Span, k: int = 3) -> list[str]:
     out: list[str] = []
     i = span.start - 1
     while i >= 0 and len(out) < k:
-        t = doc[i]
-        if t.text.strip():
-            out.append(t.norm_)
+        if norms[i]:
+            out.append(norms[i])
         i -= 1
     return out
 
 
-def _next_norms(doc: Doc, span: Span, k: int = 2) -> list[str]:
+def _next_norms(norms: list[str], span: Span, k: int = 2) -> list[str]:
     out: list[str] = []
     i = span.end
-    while i < len(doc) and len(out) < k:
-        t = doc[i]
-        if t.text.strip():
-            out.append(t.norm_)
+    while i < len(norms) and len(out) < k:
+        if norms[i]:
+            out.append(norms[i])
         i += 1
     return out
 
@@ -132,6 +131,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
     index = gazetteer_index()
     common = common_words()
     spans = list(doc.spans.get("places", []))
+    norms = doc.user_data["marsad_norms"]
     # Pass 1: admin context from unambiguous or cue-backed mentions.
     context: Counter[str] = Counter()
     for span in spans:
@@ -141,12 +141,12 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             context[next(iter(admin1s))] += 1
     mentions: list[PlaceMention] = []
     for span in spans:
-        prev = _prev_norms(doc, span)
-        nxt = _next_norms(doc, span)
+        prev = _prev_norms(norms, span)
+        nxt = _next_norms(norms, span)
         cue = prev[0] if prev and prev[0] in CUES else ""
         near = any(p in NEAR_CUES for p in prev[:3])
         norm = normalize_phrase(span.text)
-        name_norm = " ".join(t.norm_ for t in span if t.text.strip())
+        name_norm = " ".join(n for n in norms[span.start : span.end] if n)
         is_common = name_norm in common or norm in common
         has_prep = bool(prev) and prev[0] in PREPOSITIONS
         cands = [index[i] for i in span._.kb_ids]
@@ -168,7 +168,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
                 score += 0.3
             scored.append((score, c, ", ".join(why)))
         scored.sort(key=lambda x: (-x[0], x[1]["id"]))
-        sent_start = span.sent.start_char if doc.has_annotation("SENT_START") else 0
+        sent_start = doc[sentence_bounds(doc, span.start)[0]].idx
         if not scored:
             continue
         if is_common and not cue and not has_prep:

@@ -37,6 +37,17 @@ DUALS = {
 _ARTICLE = "ال"
 
 
+def _normalised_keys(table):
+    from .normalize import normalize
+
+    return {normalize(k): v for k, v in table.items()} if isinstance(table, dict) else {normalize(k) for k in table}
+
+
+UNITS, TENS, HUNDREDS, THOUSAND, VAGUE, DUALS = (
+    _normalised_keys(t) for t in (UNITS, TENS, HUNDREDS, THOUSAND, VAGUE, DUALS)
+)
+
+
 @dataclass(frozen=True)
 class NumberMention:
     start: int  # token index
@@ -98,7 +109,7 @@ def find_numbers(norms: list[str]) -> list[NumberMention]:
                 out.append(NumberMention(i, (j + 1) if tok in ("عدد", "العديد") else i + 1, 3, True))
                 i += 1
                 continue
-        if tok in ("عشرات", "العشرات", "مئات", "المئات"):
+        if tok in VAGUE and tok not in ("عده", "بضعه", "بضع", "عدد", "العديد", "عديد", "الاف"):
             out.append(NumberMention(i, i + 1, VAGUE[tok], True))
         elif tok in DUALS:
             out.append(NumberMention(i, i + 1, 2))

@@ -13,10 +13,13 @@ Stages (in order):
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from functools import cache
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -29,10 +32,24 @@ from .tokenizer import ArabicTokenizer
 
 if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)
+# Span values live in doc.user_data keyed by label and token range, because spaCy keys span
+# extension values by character offsets only, and spans of different groups may coincide
+# ("قتل" is a trigger and a cue; "الاثنين" a number and a weekday).
+LEXICON_IDS: dict[str, list] = {}
+
+
+def _span_value(span: Span) -> object:
+    return span.doc.user_data.get(("marsad", span.label_, span.start, span.end))
+
+
+def set_span_value(span: Span, value: object) -> None:
+    span.doc.user_data[("marsad", span.label_, span.start, span.end)] = value
+
+
 if not Span.has_extension("kb_ids"):
-    Span.set_extension("kb_ids", default=None)
+    Span.set_extension("kb_ids", getter=lambda span: LEXICON_IDS.get(span.label_, []))
 if not Span.has_extension("value"):
-    Span.set_extension("value", default=None)
+    Span.set_extension("value", getter=_span_value)
 
 SENTENCE_END = {".", "!", "?", "؟", ";", "؛", "…"}
 LEXICON_GROUPS = ("places", "actors", "triggers", "cues")
@@ -42,12 +59,30 @@ LEXICON_GROUPS = ("places", "actors", "triggers", "cues")
     "marsad_sentencizer", assigns=["token.is_sent_start"], requires=["token.norm"]
 )
 def marsad_sentencizer(doc: Doc) -> Doc:
+    words = doc.user_data.get("marsad_words") or [t.text for t in doc]
+    starts = []
     start_next = True
-    for token in doc:
-        token.is_sent_start = start_next
-        text = token.text
-        start_next = text in SENTENCE_END or ("\n" in text and not text.strip())
+    for i, text in enumerate(words):
+        if start_next and text.strip():
+            starts.append(i)
+            start_next = False
+        if text in SENTENCE_END or ("\n" in text and not text.strip()):
+            start_next = True
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    flags = numpy.full((len(words), 1), -1, dtype="int64")
+    flags[starts] = 1
+    if len(words):
+        doc.from_array([SENT_START], flags.astype("uint64"))
+    doc.user_data["marsad_sent_starts"] = starts
     return doc
+
+
+def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    """(start, end) token indices of the sentence holding token ``i``."""
+    starts = doc.user_data["marsad_sent_starts"]
+    k = bisect_right(starts, i) - 1
+    return starts[k], (starts[k + 1] if k + 1 < len(starts) else len(doc))
 
 
 class LexiconMatcher:
@@ -55,7 +90,7 @@ class LexiconMatcher:
 
     def __init__(self, nlp: Language, kb: KnowledgeBase) -> None:
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        self.ids: dict[str, list] = defaultdict(list)
+        self.ids: dict[str, list] = LEXICON_IDS
         entries: dict[str, list[str]] = defaultdict(list)
         for p in kb.places:
             for name in p["names_norm"]:
@@ -78,6 +113,7 @@ class LexiconMatcher:
         label = f"{group}\x1f{phrase}"
         if label not in self.ids:
             entries[group].append(label)
+            self.ids[label] = []
         if kb_id not in self.ids[label]:
             self.ids[label].append(kb_id)
 
@@ -87,9 +123,7 @@ class LexiconMatcher:
         for match_id, start, end in self.matcher(doc):
             label = strings[match_id]
             group = label.split("\x1f", 1)[0]
-            span = Span(doc, start, end, label=group)
-            span._.kb_ids = self.ids[label]
-            found[group].append(span)
+            found[group].append(Span(doc, start, end, label=match_id))
         for group, spans in found.items():
             # cues may overlap freely; names and triggers keep the longest match
             doc.spans[group] = spans if group == "cues" else filter_spans(spans)
@@ -106,7 +140,8 @@ def make_lexicon(nlp: Language, name: str) -> LexiconMatcher:
 
 
 def _norms(doc: Doc) -> list[str]:
-    return [t.norm_ if t.text.strip() else "" for t in doc]
+    norms = doc.user_data.get("marsad_norms")
+    return norms if norms is not None else [t.norm_ if t.text.strip() else "" for t in doc]
 
 
 @Language.component("marsad_numbers", assigns=["doc.spans"], requires=["token.norm"])
@@ -114,7 +149,7 @@ def marsad_numbers(doc: Doc) -> Doc:
     spans = []
     for m in find_numbers(_norms(doc)):
         span = Span(doc, m.start, m.end, label="NUMBER")
-        span._.value = m
+        set_span_value(span, m)
         spans.append(span)
     doc.spans["numbers"] = spans
     return doc
@@ -128,7 +163,7 @@ def marsad_dates(doc: Doc) -> Doc:
     spans = []
     for m in find_dates(_norms(doc), published):
         span = Span(doc, m.start, m.end, label="DATE")
-        span._.value = m
+        set_span_value(span, m)
         spans.append(span)
     doc.spans["dates"] = spans
     return doc

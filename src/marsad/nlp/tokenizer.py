@@ -66,22 +66,20 @@ class ArabicTokenizer:
 
     def _split(self, word: str, norm: str) -> list[tuple[str, str]] | None:
         known = self.known
-        for prefix in _PROCLITICS:
+        for prefix in (*_PROCLITICS, ""):
             if not norm.startswith(prefix):
                 continue
             rest = norm[len(prefix) :]
             if len(rest) < 2:
                 continue
-            candidates = [rest]
+            if prefix and rest in known:
+                return self._cut(word, prefix, rest)
             # "لل" = ل + ال with the alef dropped: "للجيش" -> ل + (ال)جيش
-            if prefix.endswith("ل") and rest.startswith("ل"):
-                candidates.insert(0, "ا" + rest)
-            # A bare stem is known but the text has the article: "المدنيين" -> ال + مدنيين
-            for cand in candidates:
-                if cand in known:
-                    return self._cut(word, prefix, cand)
-        if norm.startswith("ال") and norm[2:] in known and len(norm) > 4:
-            return self._cut(word, "ال", norm[2:])
+            if prefix.endswith("ل") and rest.startswith("ل") and "ا" + rest in known:
+                return self._cut(word, prefix, "ا" + rest)
+            # the article before a stem the knowledge base knows bare: "والمدنيين" -> و ال مدنيين
+            if rest.startswith("ال") and len(rest) > 4 and rest[2:] in known:
+                return self._cut(word, prefix + "ال", rest[2:])
         return None
 
     @staticmethod
@@ -89,9 +87,10 @@ class ArabicTokenizer:
         """Cut ``word`` after the surface characters that spell ``prefix`` letter by letter."""
         pieces: list[tuple[str, str]] = []
         pos = 0
-        for letter in prefix:
+        letters = list(prefix.removesuffix("ال")) + (["ال"] if prefix.endswith("ال") else [])
+        for letter in letters:
             start = pos
-            pos += 1
+            pos += len(letter)
             # keep any diacritics/tatweel attached to the clitic letter
             while pos < len(word) and normalize(word[pos]) == "":
                 pos += 1
@@ -118,9 +117,12 @@ class ArabicTokenizer:
         if pos < n:
             self._whitespace(text[pos:], words, spaces, norms)
         doc = Doc(self.vocab, words=words, spaces=spaces)
-        for token, norm in zip(doc, norms, strict=True):
-            if norm != token.text:
-                token.norm_ = norm
+        for i, (word, norm) in enumerate(zip(words, norms, strict=True)):
+            if norm != word:
+                doc[i].norm_ = norm
+        # plain lists for the later stages (iterating spaCy tokens in Python is slow)
+        doc.user_data["marsad_words"] = words
+        doc.user_data["marsad_norms"] = [n if w.strip() else "" for w, n in zip(words, norms, strict=True)]
         return doc
 
     @staticmethod

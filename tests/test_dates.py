@@ -1,0 +1,72 @@
+import datetime as dt
+
+import pytest
+
+from marsad.nlp.dates import find_dates
+from marsad.nlp.normalize import normalize
+
+PUB = dt.date(2022, 11, 1)  # a Tuesday
+
+
+def dates(text, published=PUB):
+    return [(m.date.isoformat(), m.precision, m.kind) for m in find_dates(normalize(text).split(), published)]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("اليوم", "2022-11-01"),
+        ("فجر اليوم", "2022-11-01"),
+        ("أمس", "2022-10-31"),
+        ("مساء أمس", "2022-10-31"),
+        ("أول أمس", "2022-10-30"),
+        ("أمس الأول", "2022-10-30"),
+        ("الثلاثاء الماضي", "2022-10-25"),
+        ("يوم الأحد", "2022-10-30"),
+        ("قبل ثلاثة أيام", "2022-10-29"),
+        ("قبل يومين", "2022-10-30"),
+    ],
+)
+def test_relative_days(text, expected):
+    assert dates(text)[0][:2] == (expected, 1)
+
+
+def test_ongoing_operation_is_the_publication_day():
+    assert dates("ل اليوم الثاني على التوالي")[0] == ("2022-11-01", 1, "ongoing")
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("1 تشرين الثاني 2022", "2022-11-01"),
+        ("١٥ أيار ٢٠٢١", "2021-05-15"),
+        ("3 أكتوبر", "2022-10-03"),
+        ("الأول من نوفمبر", "2022-11-01"),
+        ("2022/10/30", "2022-10-30"),
+        ("30/10/2022", "2022-10-30"),
+        ("20 كانون الأول", "2021-12-20"),  # later than publication -> previous year
+    ],
+)
+def test_absolute_dates(text, expected):
+    assert dates(text)[0][:2] == (expected, 1)
+
+
+def test_month_only_is_precision_3():
+    assert dates("في شهر آذار الماضي")[0][:2] == ("2022-03-15", 3)
+    assert dates("مطلع شهر أيلول")[0][:2] == ("2022-09-01", 3)
+    assert dates("أواخر آب 2021")[0][:2] == ("2021-08-31", 3)
+
+
+def test_week_is_precision_2():
+    assert dates("الأسبوع الماضي")[0][1] == 2
+
+
+def test_ambiguous_month_words_need_context():
+    # "آب" is also "father"; alone it is not a month
+    assert dates("الأب") == []
+    assert dates("مارس الضغط") == []
+
+
+def test_relative_dates_need_a_publication_date():
+    assert dates("أمس", published=None) == []
+    assert dates("1 تشرين الثاني 2022", published=None)[0][0] == "2022-11-01"
