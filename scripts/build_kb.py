@@ -59,8 +59,9 @@ def split_multi(value: str) -> list[str]:
 
 # Words that name a kind of place, never a place by themselves.
 GENERIC_PLACE_WORDS = {
-    normalize_phrase(w)
+    normalize_phrase(article + w)
     for w in "حي مخيم مدينة بلدة قرية ريف ناحية منطقة محافظة مركز شارع طريق دوار ساحة سوق".split()
+    for article in ("", "ال")
 }
 
 

@@ -198,17 +198,17 @@ def export(db: str | None, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="JSONL of reference codings (examples/*.expected.json shape plus \"text\").")
+@click.option("--gold", required=True, multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="JSONL of reference codings (examples/*.expected.json shape plus \"text\"); repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def evaluate(gold: str, as_json: bool) -> None:
+def evaluate(gold: tuple[str, ...], as_json: bool) -> None:
     """Score extraction against reference codings, per field."""
     from .evaluate import evaluate as run_eval
     from .evaluate import format_scores, load_gold
     from .extract import extract as extract_doc
 
     try:
-        docs = load_gold(gold)
+        docs = [d for path in gold for d in load_gold(path)]
     except ValueError as exc:
         _fail(str(exc))
 

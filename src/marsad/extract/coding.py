@@ -175,8 +175,12 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
         ):
             ev.sub_event_type = f.sub_event_type
     ev.disorder_type = disorder_type(kb, ev.sub_event_type)
-    ev.add_evidence("sub_event_type", _trigger_ev(head))
-    ev.add_evidence("event_type", _trigger_ev(head))
+    typed = [f for f in group.frames if f.sub_event_type == ev.sub_event_type] or [head]
+    evidence_frame = max(typed, key=lambda f: f.trigger.priority)
+    ev.add_evidence("sub_event_type", _trigger_ev(evidence_frame))
+    ev.add_evidence("event_type", _trigger_ev(evidence_frame))
+    if evidence_frame.reasons.get("sub_event_type"):
+        ev.reasons["sub_event_type"] = evidence_frame.reasons["sub_event_type"]
     # actors: the first frame that names them
     actor1 = next((f.actor1 for f in group.frames if f.actor1 is not None and f.event_type == head.event_type), None)
     actor1 = actor1 or next((f.actor1 for f in group.frames if f.actor1 is not None), None)

@@ -32,6 +32,7 @@ SINGULAR_VICTIMS = {
     "شاب", "طفل", "طفله", "رجل", "امراه", "سيده", "عنصر", "مدني", "جندي", "ضابط", "مقاتل",
     "شخص", "قيادي", "مسن", "فتاه", "مواطن", "مزارع", "راعي", "صحفي", "ناشط", "معلم", "طالب",
 }
+HABITUAL = {"كان", "كانت", "كانوا", "يكون", "تكون", "ظل", "ظلت", "مازال", "مازالت", "لايزال", "لاتزال"}
 PARTIAL_OBJECTS = {"اجزاء", "الاجزاء", "نقاط", "مواقع", "مباني", "بناء", "اطراف", "اجزاء"}
 TERRITORY = ("Non-state actor overtakes territory", "Government regains territory")
 
@@ -128,9 +129,8 @@ class FrameBuilder:
         out: list[ActorMention] = []
         pub = self.published.isoformat() if self.published else None
         for span in self.doc.spans.get("actors", []):
-            ids = span._.kb_ids
-            mention = self.kb.actors[ids[0]]
-            resolved = self.kb.resolve_actor(ids[0], pub)
+            mention = self.kb.pick(span._.kb_ids, pub)
+            resolved = self.kb.resolve_actor(mention.actor_id, pub)
             m = ActorMention(resolved, mention, span.start, span.end, _ev(span))
             sent_start = sentence_bounds(self.doc, span.start)[0]
             before = self._cues_before(span.start, NEGATION_WINDOW, sent_start)
@@ -211,9 +211,14 @@ class FrameBuilder:
             in_sentence = {c for i in range(sentence.start, sentence.end) for c in self.cue_at.get(i, ())}
             if "background" in in_sentence:
                 return True
-            prev = self._prev_tokens(span.start, 2, sentence.start)
-            if any(self.norms[j] in GENERIC_HEADS for j in prev):
+            # "عمليات الاغتيال" / "سلسلة تفجيرات": a habitual or generic mention
+            heads = [span.start, *self._prev_tokens(span.start, 2, sentence.start)]
+            if any(self.norms[j].removeprefix("و").removeprefix("ف") in GENERIC_HEADS for j in heads):
                 return True
+        # "كانت تتمركز": a past habitual state, not an event
+        prev = self._prev_tokens(span.start, 1, sentence.start)
+        if prev and self.norms[prev[0]].removeprefix("و") in HABITUAL:
+            return True
         return False
 
     def _frame(self, span: Span, trig: Trigger, sentence: Span) -> Frame | None:

@@ -133,12 +133,18 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
     spans = list(doc.spans.get("places", []))
     norms = doc.user_data["marsad_norms"]
     # Pass 1: admin context from unambiguous or cue-backed mentions.
+    # (counted once per distinct name, so a repeated name does not vouch for itself)
     context: Counter[str] = Counter()
+    own: dict[str, str] = {}
+    cities: set[str] = set()
     for span in spans:
         cands = [index[i] for i in span._.kb_ids]
         admin1s = {c["admin1"] for c in cands if c["admin1"]}
-        if len(admin1s) == 1:
-            context[next(iter(admin1s))] += 1
+        key = " ".join(norms[span.start : span.end])
+        if len(admin1s) == 1 and key not in own:
+            own[key] = next(iter(admin1s))
+            context[own[key]] += 1
+        cities.update(c["id"] for c in cands if c["feature_type"] == "community")
     mentions: list[PlaceMention] = []
     for span in spans:
         prev = _prev_norms(norms, span)
@@ -149,7 +155,13 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         name_norm = " ".join(n for n in norms[span.start : span.end] if n)
         is_common = name_norm in common or norm in common
         has_prep = bool(prev) and prev[0] in PREPOSITIONS
-        cands = [index[i] for i in span._.kb_ids]
+        key = " ".join(norms[span.start : span.end])
+        # a city quarter needs the "حي" cue or its city named in the document
+        cands = [
+            index[i] for i in span._.kb_ids
+            if index[i]["feature_type"] != "neighbourhood" or cue in ("حي", "احياء")
+            or index[i].get("city_pcode") in cities
+        ]
         scored: list[tuple[float, dict, str]] = []
         for c in cands:
             score = TYPE_RANK.get(c["feature_type"], 3) / 10
@@ -179,6 +191,16 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             )
             continue
         best_score, best, why = scored[0]
+        support = context[best["admin1"]] - (own.get(key) == best["admin1"])
+        others = sum(context.values()) - (key in own)
+        if not cue and support <= 0 and others >= 2 and best["feature_type"] not in ("admin1", "admin2"):
+            mentions.append(
+                PlaceMention(span.start_char, span.end_char, span.text, sent_start, None, 0.0, 0,
+                             f"'{span.text}' has no place cue and lies in {best['admin1']}, "
+                             f"which nothing else in the document names",
+                             [(c["id"], round(s, 3)) for s, c, _ in scored[:5]])
+            )
+            continue
         margin = best_score - scored[1][0] if len(scored) > 1 else 1.0
         region = cue in REGION_CUES or best["feature_type"] in ("admin1", "admin2", "admin3")
         if region and best["feature_type"] == "community" and cue == "ريف":

@@ -69,29 +69,30 @@ class KnowledgeBase:
     def actor(self, actor_id: str) -> Actor | None:
         return self.actors.get(actor_id)
 
+    def valid_on(self, actor: Actor, on_date: str | None) -> bool:
+        """Whether ``actor``'s name applies on ``on_date`` (valid_to is exclusive)."""
+        if not on_date:
+            return not actor.valid_to or actor.valid_to > "2024-12-08"
+        return (not actor.valid_from or actor.valid_from <= on_date) and (
+            not actor.valid_to or on_date < actor.valid_to
+        )
+
+    def pick(self, actor_ids: list[str], on_date: str | None) -> Actor:
+        """Among the actors a name may refer to, the one whose period covers ``on_date``."""
+        actors = [self.actors[i] for i in actor_ids]
+        for a in actors:
+            if self.valid_on(a, on_date):
+                return a
+        return actors[0]
+
     def resolve_actor(self, actor_id: str, on_date: str | None = None) -> Actor:
-        """Persons are coded to their group; a dated name picks the regime-period row."""
+        """Persons are coded to their group, units stay themselves; dated names pick the period row."""
         actor = self.actors[actor_id]
         seen = set()
         while actor.kind == "person" and actor.parent_id and actor.parent_id not in seen:
             seen.add(actor.actor_id)
             actor = self.actors[actor.parent_id]
-        if on_date and actor.valid_to and on_date > actor.valid_to:
-            successor = self._successor(actor, on_date)
-            if successor is not None:
-                actor = successor
         return actor
-
-    def _successor(self, actor: Actor, on_date: str) -> Actor | None:
-        names = set(actor.names_norm)
-        for other in self.actors.values():
-            if other is actor or not other.valid_from or other.valid_from > on_date:
-                continue
-            if other.valid_to and other.valid_to < on_date:
-                continue
-            if names & set(other.names_norm) and other.kind == actor.kind:
-                return other
-        return None
 
 
 def _split(value: str) -> list[str]:
