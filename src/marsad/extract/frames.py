@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span
 
@@ -34,6 +34,8 @@ SINGULAR_VICTIMS = {
 }
 HABITUAL = {"كان", "كانت", "كانوا", "يكون", "تكون", "ظل", "ظلت", "مازال", "مازالت", "لايزال", "لاتزال"}
 PARTIAL_OBJECTS = {"اجزاء", "الاجزاء", "نقاط", "مواقع", "مباني", "بناء", "اطراف", "اجزاء"}
+# An explicitly dated event this many days before publication is background, not news.
+MAX_REPORT_LAG_DAYS = 10
 TERRITORY = ("Non-state actor overtakes territory", "Government regains territory")
 
 
@@ -193,9 +195,7 @@ class FrameBuilder:
             for span, trig in kept:
                 if trig.needs == "passive" and has_strong:
                     continue  # casualties of another event in the same sentence
-                frame = self._frame(span, trig, sentence)
-                if frame is not None:
-                    frames.append(frame)
+                frames.extend(self._frame(span, trig, sentence))
         return frames
 
     def _blocked(self, span: Span, sentence: Span) -> bool:
@@ -221,29 +221,55 @@ class FrameBuilder:
             return True
         return False
 
-    def _frame(self, span: Span, trig: Trigger, sentence: Span) -> Frame | None:
+    def _frame(self, span: Span, trig: Trigger, sentence: Span) -> list[Frame]:
         frame = Frame(trig, span, sentence, trig.event_type, trig.sub_event_type)
         actors = [a for a in self.actors if sentence.start <= a.start < sentence.end and not a.negated]
         civilians_cue = any(
             "civilian" in self.cue_at.get(i, ()) for i in range(sentence.start, sentence.end)
         )
-        if trig.needs == "actor" and not any(a.actor.inter != "Civilians" for a in actors) and not actors:
-            return None
+        if trig.needs == "actor" and not actors:
+            return []
         self._assign_roles(frame, actors)
         if trig.needs == "passive":
-            victims_civil = civilians_cue or any(a.actor.inter == "Civilians" for a in actors)
-            if not victims_civil and frame.actor1 is None:
-                # an unattributed death of a fighter is not codable on its own
-                return None
+            if not (civilians_cue or any(a.actor.inter == "Civilians" for a in actors)):
+                # deaths of fighters with no event word: part of some battle, not codable alone
+                return []
             frame.event_type, frame.sub_event_type = "Violence against civilians", "Attack"
             frame.civilian_victims = True
         self._date(frame)
+        if frame.date is not None and self.published is not None and frame.date_evidence is not None:
+            if (self.published - frame.date).days > MAX_REPORT_LAG_DAYS:
+                return []  # an explicitly dated past event told as background
         self._place(frame)
-        if trig.needs == "passive" and frame.place is None and frame.date_reason.startswith("no date"):
-            return None
+        in_sentence = frame.place_reason.startswith("place named in the sentence")
+        if frame.actor1 is None and frame.actor2 is None and not in_sentence:
+            return []  # nothing ties this trigger to a who or a where
+        if frame.event_type == "Strategic developments" and not (frame.actor1 and in_sentence):
+            return []  # coded only when significant: a named actor at a named place
         self._fatalities(frame)
         self._territory(frame)
-        return frame
+        return [frame, *self._more_places(frame)]
+
+    def _more_places(self, frame: Frame) -> list[Frame]:
+        """One event per place: "غارات على مدينة العشارة وقرية درنج" is two events."""
+        if frame.place is None or not frame.place_reason.startswith("place named in the sentence"):
+            return []
+        sent = frame.sentence
+        out = []
+        seen = {frame.place.point["id"]}
+        for m in self.places:
+            if m.place is None or m.region or not (frame.trigger_span.end_char <= m.start_char < sent.end_char):
+                continue
+            point = m.point
+            if point["id"] in seen:
+                continue
+            tok = self.doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
+            prev = self._prev_tokens(tok.start, 2, sent.start) if tok is not None else []
+            if any(self.norms[j] in ("من", "مصدرها", "انطلاقا") for j in prev):
+                continue  # where the fire came from, not where it fell
+            seen.add(point["id"])
+            out.append(replace(frame, place=m, reasons=dict(frame.reasons)))
+        return out
 
     def _assign_roles(self, frame: Frame, actors: list[ActorMention]) -> None:
         primary: list[ActorMention] = []

@@ -82,8 +82,14 @@ class PlaceMention:
         """The entry whose point and location label the event takes (capital for a region)."""
         if self.place is None:
             return None
+        index = gazetteer_index()
         if self.region and self.place.get("capital_id"):
-            return gazetteer_index().get(self.place["capital_id"], self.place)
+            return index.get(self.place["capital_id"], self.place)
+        # ACLED codes to the OCHA community point: a quarter inside a community that is itself a
+        # city district ("Dar'a - Dar'a al Balad") is coded to that district.
+        parent = index.get(self.place.get("city_pcode") or "")
+        if parent is not None and " - " in parent.get("location", "") and self.place["id"].startswith("M"):
+            return parent
         return self.place
 
 
