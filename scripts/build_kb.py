@@ -258,6 +258,29 @@ def common_words(shared: Path, min_count: int = 3, max_loc_share: float = 0.34) 
     return sorted(w for w, c in total.items() if c >= min_count and loc[w] / c < max_loc_share)
 
 
+def foreign_places(shared: Path) -> list[str]:
+    """Normalised names of places outside Syria (ANERgazet's location list, Syria's block removed).
+
+    A Syrian community that shares its name with a foreign city ("الرياض", "عمان") is taken only
+    with Syrian context in the document.
+    """
+    lines = [ln.strip() for ln in open(shared / "data/lexicons/anergazet/AlignedLocGazetteer.txt", encoding="utf-8")]
+    names: set[str] = set()
+    syrian_block = False
+    for i, line in enumerate(lines):
+        if line in ("****", "===="):
+            # a country's city block starts after "<country>\n****"; Syria's is skipped
+            if line == "****" and i > 0 and lines[i - 1] in ("سوريا", "سورية"):
+                syrian_block = True
+            elif line == "****" and syrian_block:
+                syrian_block = False
+            continue
+        if line and not syrian_block and line not in ("سوريا", "سورية"):
+            names.update(article_variants(normalize_phrase(line)))
+    common = set(common_words(shared, min_count=3, max_loc_share=0.5))
+    return sorted(n for n in names if len(n) >= 3 and n not in GENERIC_PLACE_WORDS and n not in common)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -275,6 +298,9 @@ def main() -> None:
     ambiguous = sorted(place_names & set(common_words(args.shared)))
     with open(OUT / "common_words.json", "w", encoding="utf-8") as fh:
         json.dump(ambiguous, fh, ensure_ascii=False, indent=0)
+
+    with open(OUT / "foreign_places.json", "w", encoding="utf-8") as fh:
+        json.dump(foreign_places(args.shared), fh, ensure_ascii=False, indent=0)
 
     actors = build_table(KB / "actors.csv", ["names_ar"])
     ids = {a["actor_id"] for a in actors}

@@ -78,17 +78,22 @@ def _run_extraction(docs: Iterator, batch: bool, on_events) -> tuple[int, int]:
             if not batch:
                 _fail(str(exc))
             failed += 1
-            click.echo(f"marsad: skipped document {item.id or item.doc_id}: {exc}", err=True)
+            click.echo(f"marsad: skipped {_name(item)}: {exc}", err=True)
             continue
         except Exception as exc:  # never lose the batch to one document
             if not batch:
                 raise
             failed += 1
-            click.echo(f"marsad: skipped document {item.id or item.doc_id}: internal error: {exc!r}", err=True)
+            click.echo(f"marsad: skipped {_name(item)}: internal error: {exc!r}", err=True)
             continue
         ok += 1
         on_events(item, events)
     return ok, failed
+
+
+def _name(doc: Document) -> str:
+    label = doc.origin or f"document {doc.id or doc.doc_id}"
+    return f"{label} (id {doc.id})" if doc.origin and doc.id else label
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

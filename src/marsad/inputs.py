@@ -46,6 +46,7 @@ def decode_text(data: bytes, where: str) -> str:
 
 def document_from_record(record: object, where: str, published: str | None = None,
                          source: str | None = None) -> Document:
+    """A Document from one JSON record (raises InputError naming ``where``)."""
     if not isinstance(record, dict):
         raise InputError(f"{where}: a document must be a JSON object, got {type(record).__name__}")
     text = record.get("text")
@@ -58,6 +59,7 @@ def document_from_record(record: object, where: str, published: str | None = Non
         source=_str(record.get("source")) or source,
         published=_str(record.get("published")) or published,
         id=_str(record.get("id") or record.get("doc_id")),
+        origin=where,
     )
 
 

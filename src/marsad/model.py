@@ -79,6 +79,7 @@ class Document:
     published: str | None = None  # YYYY-MM-DD
     language: str | None = None
     id: str | None = None  # caller's id (e.g. a corpus id); the stable id is doc_id
+    origin: str | None = None  # where it was read from ("docs.jsonl:12"), for messages
 
     def __post_init__(self) -> None:
         if self.language is None:

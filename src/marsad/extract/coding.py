@@ -85,7 +85,7 @@ def _compatible(a: Frame, b: Frame) -> bool:
     pair_b = {_actor_key(b.actor1), _actor_key(b.actor2)} - {""}
     if fam_a != fam_b:
         # shelling/air strikes inside a ground battle fold into the battle when actors agree
-        return bool(pair_a) and pair_a == pair_b
+        return not pair_a or not pair_b or bool(pair_a & pair_b)
     return not pair_a or not pair_b or pair_a == pair_b or pair_a <= pair_b or pair_b <= pair_a
 
 

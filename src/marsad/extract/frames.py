@@ -242,7 +242,10 @@ class FrameBuilder:
                 return []  # an explicitly dated past event told as background
         self._place(frame)
         in_sentence = frame.place_reason.startswith("place named in the sentence")
-        if frame.actor1 is None and frame.actor2 is None and not in_sentence:
+        abroad = frame.place is None and any(
+            m.foreign and sentence.start_char <= m.start_char < sentence.end_char for m in self.places
+        )
+        if frame.actor1 is None and frame.actor2 is None and not (in_sentence or abroad):
             return []  # nothing ties this trigger to a who or a where
         if frame.event_type == "Strategic developments" and not (frame.actor1 and in_sentence):
             return []  # coded only when significant: a named actor at a named place
@@ -364,6 +367,7 @@ class FrameBuilder:
             frame.place_reason = "no place in the paragraph; the document's main place used"
             return
         unresolved = [m for m in self.places if sent.start_char <= m.start_char < sent.end_char]
+        unresolved.sort(key=lambda m: not m.foreign)
         frame.place_reason = (
             unresolved[0].reason if unresolved else "no Syrian place found in the text (outside Syria or unnamed)"
         )

@@ -16,7 +16,7 @@ from functools import cache
 from spacy.tokens import Doc, Span
 
 from ..kb import get_kb, load_json
-from ..nlp.pipeline import sentence_bounds
+from ..nlp.pipeline import FOREIGN_PREFIX, sentence_bounds
 from ..nlp.normalize import normalize_phrase
 
 # cue word -> the feature types it announces
@@ -76,6 +76,7 @@ class PlaceMention:
     candidates: list[tuple[str, float]] = field(default_factory=list)
     cue: str = ""
     region: bool = False
+    foreign: bool = False  # a place outside Syria
 
     @property
     def point(self) -> dict | None:
@@ -101,6 +102,10 @@ def gazetteer_index() -> dict[str, dict]:
 @cache
 def common_words() -> frozenset[str]:
     return frozenset(load_json("common_words.json"))
+
+
+def _is_foreign(kb_id: str) -> bool:
+    return kb_id.startswith(FOREIGN_PREFIX)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -144,8 +149,15 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
     own: dict[str, str] = {}
     cities: set[str] = set()
     for span in spans:
-        cands = [index[i] for i in span._.kb_ids]
+        # quarters and ordinary words are too weak to set the document's context
+        cands = [index[i] for i in span._.kb_ids if not _is_foreign(i) and index[i]["feature_type"] != "neighbourhood"]
+        if " ".join(norms[span.start : span.end]) in common:
+            cands = []
         admin1s = {c["admin1"] for c in cands if c["admin1"]}
+        # a governorate or district name ("الرقة", "ريف إدلب") vouches for its governorate
+        admin_areas = {c["admin1"] for c in cands if c["feature_type"] in ("admin1", "admin2")}
+        if len(admin_areas) == 1:
+            admin1s = admin_areas
         key = " ".join(norms[span.start : span.end])
         if len(admin1s) == 1 and key not in own:
             own[key] = next(iter(admin1s))
@@ -163,10 +175,13 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         has_prep = bool(prev) and prev[0] in PREPOSITIONS
         key = " ".join(norms[span.start : span.end])
         # a city quarter needs the "حي" cue or its city named in the document
+        foreign = any(_is_foreign(i) for i in span._.kb_ids)
         cands = [
             index[i] for i in span._.kb_ids
-            if index[i]["feature_type"] != "neighbourhood" or cue in ("حي", "احياء")
-            or index[i].get("city_pcode") in cities
+            if not _is_foreign(i) and (
+                index[i]["feature_type"] != "neighbourhood" or cue in ("حي", "احياء")
+                or index[i].get("city_pcode") in cities
+            )
         ]
         scored: list[tuple[float, dict, str]] = []
         for c in cands:
@@ -188,6 +203,9 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         scored.sort(key=lambda x: (-x[0], x[1]["id"]))
         sent_start = doc[sentence_bounds(doc, span.start)[0]].idx
         if not scored:
+            if foreign:
+                mentions.append(PlaceMention(span.start_char, span.end_char, span.text, sent_start, None, 0.0, 0,
+                                             f"'{span.text}' is a place outside Syria", [], foreign=True))
             continue
         if is_common and not cue and not has_prep:
             mentions.append(
@@ -199,6 +217,14 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         best_score, best, why = scored[0]
         support = context[best["admin1"]] - (own.get(key) == best["admin1"])
         others = sum(context.values()) - (key in own)
+        if foreign and support <= 0 and cue not in ("بلده", "قريه", "حي"):
+            mentions.append(
+                PlaceMention(span.start_char, span.end_char, span.text, sent_start, None, 0.0, 0,
+                             f"'{span.text}' is also a place outside Syria and nothing else in the "
+                             f"document places it in {best['admin1']}",
+                             [(c["id"], round(s, 3)) for s, c, _ in scored[:5]], foreign=True)
+            )
+            continue
         if not cue and support <= 0 and others >= 2 and best["feature_type"] not in ("admin1", "admin2"):
             mentions.append(
                 PlaceMention(span.start_char, span.end_char, span.text, sent_start, None, 0.0, 0,

@@ -65,6 +65,7 @@ class KnowledgeBase:
     cue_phrases: list[tuple[str, str]]  # (normalised phrase, cue)
     categories: dict[str, dict[str, str]]  # sub_event_type -> row of the ACLED table
     known_words: set[str] = field(default_factory=set)
+    foreign_places: list[str] = field(default_factory=list)
 
     def actor(self, actor_id: str) -> Actor | None:
         return self.actors.get(actor_id)
@@ -137,6 +138,7 @@ def get_kb() -> KnowledgeBase:
             cue_phrases.append((v, r["cue"]))
     categories = {c["sub_event_type"]: c for c in load_json("categories.json")}
     kb = KnowledgeBase(places, actors, triggers, cues, cue_phrases, categories)
+    kb.foreign_places = load_json("foreign_places.json")
     words: set[str] = set()
     for p in places:
         for n in p["names_norm"]:
@@ -149,5 +151,7 @@ def get_kb() -> KnowledgeBase:
             words.update(n.split())
     for phrase, _ in cue_phrases:
         words.update(phrase.split())
+    for name in kb.foreign_places:
+        words.update(name.split())
     kb.known_words = words
     return kb

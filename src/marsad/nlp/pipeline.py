@@ -52,6 +52,7 @@ if not Span.has_extension("value"):
     Span.set_extension("value", getter=_span_value)
 
 SENTENCE_END = {".", "!", "?", "؟", ";", "؛", "…"}
+FOREIGN_PREFIX = "X:"  # kb id of a place outside Syria
 LEXICON_GROUPS = ("places", "actors", "triggers", "cues")
 
 
@@ -95,6 +96,8 @@ class LexiconMatcher:
         for p in kb.places:
             for name in p["names_norm"]:
                 self._add(entries, "places", name, p["id"])
+        for name in kb.foreign_places:
+            self._add(entries, "places", name, FOREIGN_PREFIX + name)
         for a in kb.actors.values():
             for name in a.names_norm:
                 self._add(entries, "actors", name, a.actor_id)

@@ -1,0 +1,58 @@
+"""Coding rules: interaction, disorder type, notes, store round trip."""
+
+from marsad.extract.coding import disorder_type, interaction, note
+from marsad.kb import get_kb
+from marsad.model import ACLED_COLUMNS, Event
+
+
+def test_interaction_orders_by_inter_number():
+    assert interaction("Rebel group", "State forces") == "State forces-Rebel group"
+    assert interaction("Civilians", "Political militia") == "Political militia-Civilians"
+    assert interaction("Rebel group", "") == "Rebel group only"
+    assert interaction("", "") == ""
+
+
+def test_disorder_type_from_the_acled_table():
+    kb = get_kb()
+    assert disorder_type(kb, "Armed clash") == "Political violence"
+    assert disorder_type(kb, "Peaceful protest") == "Demonstrations"
+    assert disorder_type(kb, "Excessive force against protesters") == "Political violence; Demonstrations"
+    assert disorder_type(kb, "Arrests") == "Strategic developments"
+
+
+def test_note_in_acled_style():
+    e = Event(event_date="2022-11-01", time_precision=1, sub_event_type="Armed clash",
+              actor1="Local Armed Groups (Syria)", actor2="Islamic State (Syria)",
+              assoc_actor_1="Military Forces of Syria (2000-2024) 8th Brigade",
+              location="Dar'a - Dar'a al Balad", admin1="Dara", admin2="Dara")
+    text = note(e)
+    assert text.startswith("On 1 November 2022, Local Armed Groups (Syria), backed by")
+    assert "clashed with Islamic State (Syria) in Dar'a - Dar'a al Balad (Dara, Dara)." in text
+    assert text.endswith("No fatalities reported.")
+
+
+def test_event_row_has_the_31_acled_columns_in_order():
+    assert len(ACLED_COLUMNS) == 31
+    row = Event().acled_row()
+    assert tuple(row) == ACLED_COLUMNS
+    assert row["iso"] == 760 and row["country"] == "Syria"
+
+
+def test_kb_tables_are_consistent():
+    kb = get_kb()
+    assert len(kb.places) >= 8782
+    assert len(kb.actors) >= 100
+    subtypes = {t.sub_event_type for t in kb.triggers}
+    assert len(subtypes) == 25  # every ACLED sub-event type has triggers
+    for a in kb.actors.values():
+        assert a.inter in {"State forces", "Rebel group", "Political militia", "Identity militia", "Rioters",
+                           "Protesters", "Civilians", "External/Other forces"}
+
+
+def test_regime_period_names_follow_the_date():
+    kb = get_kb()
+    ids = [a.actor_id for a in kb.actors.values() if "الجيش السوري" in a.names_norm]
+    assert len(ids) >= 2
+    before = kb.pick(ids, "2022-11-01").name_en
+    after = kb.pick(ids, "2025-03-01").name_en
+    assert before != after and "2024" in before
