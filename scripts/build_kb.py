@@ -225,15 +225,22 @@ def build_table(path: Path, phrase_cols: list[str]) -> list[dict]:
 
 
 def article_variants(norm: str) -> list[str]:
-    """The phrase, and the same with/without the article on its first word."""
-    first, _, rest = norm.partition(" ")
-    if first.startswith("ال") and len(first) > 4:
-        other = first[2:]
-    elif len(first) > 2 and not first.startswith("ال") and ARABIC.match(first):
-        other = "ال" + first
-    else:
+    """The phrase, with/without the article on its first word, and (noun + adjective phrases such
+    as "عمليات عسكرية") with the article on every word: "العمليات العسكرية"."""
+    words = norm.split()
+    if not words or not ARABIC.match(words[0]) or len(words[0]) <= 2:
         return [norm]
-    return [norm, (other + " " + rest).strip()]
+
+    def definite(w: str) -> str:
+        return w if w.startswith("ال") or not ARABIC.match(w) else "ال" + w
+
+    def indefinite(w: str) -> str:
+        return w[2:] if w.startswith("ال") and len(w) > 4 else w
+
+    out = [norm, " ".join([indefinite(words[0]) if words[0].startswith("ال") else definite(words[0]), *words[1:]])]
+    if len(words) == 2:
+        out += [" ".join(definite(w) for w in words), " ".join(indefinite(w) for w in words)]
+    return list(dict.fromkeys(out))
 
 
 def common_words(shared: Path, min_count: int = 3, max_loc_share: float = 0.34) -> list[str]:

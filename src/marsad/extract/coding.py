@@ -73,27 +73,30 @@ def _place_key(f: Frame) -> str:
     return point["id"] if point else ""
 
 
-def _compatible(a: Frame, b: Frame) -> bool:
-    """Two frames can be one event: same day and place, same or missing actors."""
-    if a.date != b.date or _place_key(a) != _place_key(b):
+def _pair(f: Frame) -> set[str]:
+    return {_actor_key(f.actor1), _actor_key(f.actor2)} - {""}
+
+
+def _compatible(group: Group, f: Frame) -> bool:
+    """Can ``f`` report the same event as ``group``: same day and place, compatible type, and
+    actors that are a subset (or superset) of the group's actors."""
+    first = group.frames[0]
+    if f.date != first.date or _place_key(f) != _place_key(first):
         return False
-    fam_a, fam_b = a.event_type, b.event_type
     kinetic = {"Battles", "Explosions/Remote violence"}
-    if fam_a != fam_b and not (fam_a in kinetic and fam_b in kinetic):
+    families = {g.event_type for g in group.frames}
+    if f.event_type not in families and not (f.event_type in kinetic and families <= kinetic):
         return False
-    pair_a = {_actor_key(a.actor1), _actor_key(a.actor2)} - {""}
-    pair_b = {_actor_key(b.actor1), _actor_key(b.actor2)} - {""}
-    if fam_a != fam_b:
-        # shelling/air strikes inside a ground battle fold into the battle when actors agree
-        return not pair_a or not pair_b or bool(pair_a & pair_b)
-    return not pair_a or not pair_b or pair_a == pair_b or pair_a <= pair_b or pair_b <= pair_a
+    pair = _pair(f)
+    union = set().union(*(_pair(g) for g in group.frames))
+    return not pair or not union or pair <= union or union <= pair
 
 
 def group_frames(frames: list[Frame]) -> list[Group]:
     groups: list[Group] = []
     for f in frames:
         for g in groups:
-            if all(_compatible(f, other) for other in g.frames):
+            if _compatible(g, f):
                 g.frames.append(f)
                 break
         else:
@@ -175,7 +178,11 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
         ):
             ev.sub_event_type = f.sub_event_type
     ev.disorder_type = disorder_type(kb, ev.sub_event_type)
-    typed = [f for f in group.frames if f.sub_event_type == ev.sub_event_type] or [head]
+    typed = (
+        [f for f in group.frames if f.trigger.sub_event_type == ev.sub_event_type]
+        or [f for f in group.frames if f.sub_event_type == ev.sub_event_type]
+        or [head]
+    )
     evidence_frame = max(typed, key=lambda f: f.trigger.priority)
     ev.add_evidence("sub_event_type", _trigger_ev(evidence_frame))
     ev.add_evidence("event_type", _trigger_ev(evidence_frame))

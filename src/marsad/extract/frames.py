@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 from ..geo.geocoder import PlaceMention, resolve_places
 from ..kb import Actor, KnowledgeBase, Trigger
 from ..model import Evidence
+from ..nlp.normalize import normalize
 from ..nlp.pipeline import sentence_bounds
 from ..nlp.dates import DateMention
 
@@ -72,6 +73,17 @@ class Frame:
     civilian_victims: bool = False
     reasons: dict[str, str] = field(default_factory=dict)
     confidence: float = 0.5
+
+
+COORDINATION = {"و", ",", "،", "في", "ب", "وفي", "وب", "بلده", "بلدات", "قريه", "قري", "مدينه", "مدينتي",
+                "حي", "احياء", "وحي", "وقريه", "وبلده", "ومدينه", "بلدتي", "قريتي", "مخيم", "ومخيم", "و،"}
+
+
+PLACE_WORDS = {"ريف", "الريف", "الغربي", "الشرقي", "الشمالي", "الجنوبي", "محافظه", "منطقه", "ناحيه", "بادية"}
+
+
+def _gap_words(gap: str) -> list[str]:
+    return [normalize(w) for w in gap.replace(",", " , ").replace("،", " ، ").split()]
 
 
 def _ev(span: Span) -> Evidence:
@@ -254,23 +266,23 @@ class FrameBuilder:
         return [frame, *self._more_places(frame)]
 
     def _more_places(self, frame: Frame) -> list[Frame]:
-        """One event per place: "غارات على مدينة العشارة وقرية درنج" is two events."""
+        """One event per place of a coordinated list: "غارات على مدينة العشارة وقرية درنج" is two."""
         if frame.place is None or not frame.place_reason.startswith("place named in the sentence"):
             return []
         sent = frame.sentence
         out = []
         seen = {frame.place.point["id"]}
-        for m in self.places:
-            if m.place is None or m.region or not (frame.trigger_span.end_char <= m.start_char < sent.end_char):
+        last_end = frame.place.end_char
+        for m in sorted(self.places, key=lambda m: m.start_char):
+            if m.start_char < last_end or m.start_char >= sent.end_char:
                 continue
-            point = m.point
-            if point["id"] in seen:
+            gap = self.text[last_end : m.start_char]
+            if len(gap.split()) > 3 or not all(w in COORDINATION for w in _gap_words(gap)):
+                break  # the list ended
+            last_end = m.end_char
+            if m.place is None or m.region or m.point["id"] in seen:
                 continue
-            tok = self.doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
-            prev = self._prev_tokens(tok.start, 2, sent.start) if tok is not None else []
-            if any(self.norms[j] in ("من", "مصدرها", "انطلاقا") for j in prev):
-                continue  # where the fire came from, not where it fell
-            seen.add(point["id"])
+            seen.add(m.point["id"])
             out.append(replace(frame, place=m, reasons=dict(frame.reasons)))
         return out
 
@@ -351,8 +363,10 @@ class FrameBuilder:
         trig_char = frame.trigger_span.start_char
         inside = [m for m in self.places if m.place is not None and sent.start_char <= m.start_char < sent.end_char]
         if inside:
-            # prefer the most precise mention, then the first one after the trigger
-            inside.sort(key=lambda m: (m.region, m.start_char < trig_char, abs(m.start_char - trig_char)))
+            # prefer the most precise mention, not an origin ("مجموعات من مدينة جاسم"), then the
+            # first one after the trigger
+            inside.sort(key=lambda m: (m.region, self._is_origin(m), m.start_char < trig_char,
+                                       abs(m.start_char - trig_char)))
             frame.place = inside[0]
             frame.place_reason = "place named in the sentence"
             return
@@ -371,6 +385,19 @@ class FrameBuilder:
         frame.place_reason = (
             unresolved[0].reason if unresolved else "no Syrian place found in the text (outside Syria or unnamed)"
         )
+
+    def _is_origin(self, m: PlaceMention) -> bool:
+        """A place introduced by "من" (where people come from), through a list of places."""
+        words = _gap_words(self.text[max(0, m.start_char - 60) : m.start_char])
+        for w in reversed(words):
+            if w in ("من", "ومن"):
+                return True
+            if w in COORDINATION or w in PLACE_WORDS:
+                continue
+            if any(w in normalize(p.text).split() for p in self.places if p.end_char <= m.start_char):
+                continue
+            return False
+        return False
 
     def _fatalities(self, frame: Frame) -> None:
         sent = frame.sentence
