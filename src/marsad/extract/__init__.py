@@ -39,7 +39,7 @@ def _control_share(text: str) -> float:
 def extract(doc: Document) -> list[Event]:
     """Coded events of one document (raises InputError for unusable input)."""
     from ..nlp.pipeline import analyse
-    from .coding import code_group, group_frames
+    from .coding import codable, code_group, group_frames
     from .frames import FrameBuilder
 
     check_document(doc)
@@ -47,7 +47,7 @@ def extract(doc: Document) -> list[Event]:
     spacy_doc = analyse(doc.text, published)
     kb = get_kb()
     frames = FrameBuilder(spacy_doc, kb, published).frames()
-    groups = group_frames(frames)
+    groups = [g for g in group_frames(frames) if codable(g)[0]]
     events = [code_group(g, kb, doc.doc_id, doc.source or "", i + 1) for i, g in enumerate(groups)]
     events.sort(key=lambda e: (e.event_date, e.event_id_cnty))
     return events

@@ -92,6 +92,22 @@ def _compatible(group: Group, f: Frame) -> bool:
     return not pair or not union or pair <= union or union <= pair
 
 
+#: A battle needs two sides, or one side and an unambiguous fighting word (اشتباكات، معارك).
+STRONG_BATTLE_PRIORITY = 5
+
+
+def codable(group: Group) -> tuple[bool, str]:
+    """Whether a group is an event ACLED would code, with the reason when it is not."""
+    head = group.head
+    actors = set().union(*(_pair(f) for f in group.frames))
+    if head.event_type == "Battles" and len(actors) < 2:
+        if not actors or max(f.trigger.priority for f in group.frames) < STRONG_BATTLE_PRIORITY:
+            return False, "one-sided generic attack word without a second party"
+    if head.event_type == "Strategic developments" and all(f.date_evidence is None for f in group.frames):
+        return False, "strategic development with no date of its own (background or analysis)"
+    return True, ""
+
+
 def group_frames(frames: list[Frame]) -> list[Group]:
     groups: list[Group] = []
     for f in frames:

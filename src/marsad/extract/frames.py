@@ -333,7 +333,10 @@ class FrameBuilder:
 
     def _date(self, frame: Frame) -> None:
         sent = frame.sentence
-        inside = [d for d in self.dates if sent.start <= d.start < sent.end]
+        latest = self.published + dt.timedelta(days=1) if self.published else None
+        # a date after publication is a page header or a crawl date, never the event's
+        dates = [d for d in self.dates if latest is None or d._.value.date <= latest]
+        inside = [d for d in dates if sent.start <= d.start < sent.end]
         chosen = None
         if inside:
             before = [d for d in inside if d.start <= frame.trigger_span.start]
@@ -341,7 +344,7 @@ class FrameBuilder:
             frame.date_reason = "date expression in the sentence"
         else:
             para = self._paragraph_start(sent.start_char)
-            earlier = [d for d in self.dates if para <= d.start_char < sent.start_char]
+            earlier = [d for d in dates if para <= d.start_char < sent.start_char]
             if earlier:
                 chosen = earlier[-1]
                 frame.date_reason = "date expression earlier in the paragraph"
