@@ -89,6 +89,9 @@ def _compatible(group: Group, f: Frame) -> bool:
         return False
     pair = _pair(f)
     union = set().union(*(_pair(g) for g in group.frames))
+    if f.event_type not in families:
+        # an air strike or shelling folds into a ground battle only when the sides are shared
+        return bool(pair & union)
     return not pair or not union or pair <= union or union <= pair
 
 

@@ -34,6 +34,7 @@ SINGULAR_VICTIMS = {
     "شخص", "قيادي", "مسن", "فتاه", "مواطن", "مزارع", "راعي", "صحفي", "ناشط", "معلم", "طالب",
 }
 HABITUAL = {"كان", "كانت", "كانوا", "يكون", "تكون", "ظل", "ظلت", "مازال", "مازالت", "لايزال", "لاتزال"}
+SETTLEMENT_WORDS = {"قريه", "قري", "بلده", "بلدات", "مدينه", "مدن", "القريه", "البلده", "المدينه", "كامل", "بلدتي", "قريتي"}
 PARTIAL_OBJECTS = {"اجزاء", "الاجزاء", "نقاط", "مواقع", "مباني", "بناء", "اطراف", "اجزاء"}
 # An explicitly dated event this many days before publication is background, not news.
 MAX_REPORT_LAG_DAYS = 10
@@ -403,50 +404,49 @@ class FrameBuilder:
         return False
 
     def _fatalities(self, frame: Frame) -> None:
+        """The death toll next to a killing word in the sentence: the first figure given
+        ("ارتفع عدد القتلى إلى 133 ... بينهم مئة" is 133, not 233)."""
         sent = frame.sentence
-        killed_at = [
-            i for i in range(sent.start, sent.end) if "killed" in self.cue_at.get(i, ())
-        ]
-        total, evidence = 0, []
-        used: set[int] = set()
-        for i in killed_at:
-            near = [
-                n for n in self.numbers
-                if sent.start <= n.start < sent.end and n.start not in used
-                and (0 < n.start - i <= 4 or 0 < i - n.end + 1 <= 2)
-            ]
-            injured_between = False
+        numbers = [n for n in self.numbers if sent.start <= n.start < sent.end]
+        for i in range(sent.start, sent.end):
+            if "killed" not in self.cue_at.get(i, ()):
+                continue
+            near = [n for n in numbers if 0 < n.start - i <= 4 or 0 < i - n.end + 1 <= 2]
             if near:
                 n = min(near, key=lambda n: abs(n.start - i))
                 lo, hi = sorted((i, n.start))
-                injured_between = any("injured" in self.cue_at.get(j, ()) for j in range(lo + 1, hi))
-                if not injured_between:
-                    used.add(n.start)
-                    total += n._.value.value
-                    evidence.append(n)
-                    continue
+                if not any("injured" in self.cue_at.get(j, ()) for j in range(lo + 1, hi)):
+                    frame.fatalities = n._.value.value
+                    frame.fatality_evidence = _ev(self.doc[min(i, n.start) : max(i + 1, n.end)])
+                    return
             nxt = next((j for j in range(i + 1, min(i + 3, sent.end)) if self.norms[j]), None)
             if nxt is not None and self.norms[nxt] in SINGULAR_VICTIMS:
-                total += 1
-                evidence.append(self.doc[nxt : nxt + 1])
-        frame.fatalities = total
-        if evidence:
-            first = min(evidence, key=lambda s: s.start)
-            last = max(evidence, key=lambda s: s.end)
-            frame.fatality_evidence = _ev(self.doc[first.start : last.end])
-        else:
-            frame.reasons["fatalities"] = "no death toll reported in the sentence"
+                frame.fatalities = 1
+                frame.fatality_evidence = _ev(self.doc[i : nxt + 1])
+                return
+        frame.reasons["fatalities"] = "no death toll reported in the sentence"
 
     def _territory(self, frame: Frame) -> None:
+        """Control words code a territorial change only when a whole town or village is taken."""
         if frame.sub_event_type not in TERRITORY:
             return
-        after = [self.norms[j] for j in range(frame.trigger_span.end, min(frame.trigger_span.end + 4, len(self.doc)))]
-        town_after = frame.place is not None and frame.place.start_char >= frame.trigger_span.end_char \
-            and frame.place.start_char - frame.trigger_span.end_char < 40 and frame.place.geo_precision == 1
-        if any(w in PARTIAL_OBJECTS for w in after) or not town_after:
+        end = frame.trigger_span.end
+        after = [w for w in self.norms[end : min(end + 12, frame.sentence.end)] if w]
+        clause_end = next((k for k, w in enumerate(after) if w in (",", ".", ":")), len(after))
+        obj = after[: min(clause_end, 8)]
+        settlement_word = any(w.removeprefix("و") in SETTLEMENT_WORDS for w in obj[:4])
+        town_after = any(
+            m.place is not None and not m.region and m.geo_precision == 1
+            and frame.trigger_span.end_char <= m.start_char < frame.trigger_span.end_char + 80
+            and m.start_char < frame.sentence.end_char
+            for m in self.places
+        )
+        if any(w in PARTIAL_OBJECTS for w in obj[:3]) or not (town_after or settlement_word):
             frame.sub_event_type = "Armed clash"
             frame.reasons["sub_event_type"] = (
                 "control of part of a place, or no named town taken: coded as Armed clash"
             )
         elif frame.actor1 is not None and frame.actor1.actor.inter == "State forces":
             frame.sub_event_type = "Government regains territory"
+        else:
+            frame.sub_event_type = "Non-state actor overtakes territory"
