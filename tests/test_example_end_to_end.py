@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from marsad.evaluate import score_document, Scores
+from marsad.evaluate import Scores, score_document
 from marsad.extract import extract
 from marsad.model import Document
 

@@ -17,9 +17,9 @@ from spacy.tokens import Doc, Span
 from ..geo.geocoder import PlaceMention, resolve_places
 from ..kb import Actor, KnowledgeBase, Trigger
 from ..model import Evidence
+from ..nlp.dates import DateMention
 from ..nlp.normalize import normalize
 from ..nlp.pipeline import sentence_bounds
-from ..nlp.dates import DateMention
 
 # Modality cues that cancel a trigger when they precede it in its clause.
 BLOCKING_CUES = ("negation", "denial", "future", "threat", "plan", "demand", "conditional")
@@ -35,7 +35,7 @@ SINGULAR_VICTIMS = {
 }
 HABITUAL = {"كان", "كانت", "كانوا", "يكون", "تكون", "ظل", "ظلت", "مازال", "مازالت", "لايزال", "لاتزال"}
 SETTLEMENT_WORDS = {"قريه", "قري", "بلده", "بلدات", "مدينه", "مدن", "القريه", "البلده", "المدينه", "كامل", "بلدتي", "قريتي"}
-PARTIAL_OBJECTS = {"اجزاء", "الاجزاء", "نقاط", "مواقع", "مباني", "بناء", "اطراف", "اجزاء"}
+PARTIAL_OBJECTS = {"اجزاء", "الاجزاء", "نقاط", "مواقع", "مباني", "بناء", "اطراف"}
 # An explicitly dated event this many days before publication is background, not news.
 MAX_REPORT_LAG_DAYS = 10
 TERRITORY = ("Non-state actor overtakes territory", "Government regains territory")

@@ -16,8 +16,8 @@ from functools import cache
 from spacy.tokens import Doc, Span
 
 from ..kb import get_kb, load_json
-from ..nlp.pipeline import FOREIGN_PREFIX, sentence_bounds
 from ..nlp.normalize import normalize_phrase
+from ..nlp.pipeline import FOREIGN_PREFIX, sentence_bounds
 
 # cue word -> the feature types it announces
 CUES: dict[str, tuple[str, ...]] = {

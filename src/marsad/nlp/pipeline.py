@@ -107,7 +107,7 @@ class LexiconMatcher:
         for phrase, cue in kb.cue_phrases:
             self._add(entries, "cues", phrase, cue)
         tokenizer = nlp.tokenizer
-        for group, phrases in entries.items():
+        for phrases in entries.values():
             for label in phrases:
                 self.matcher.add(label, [tokenizer(label.split("\x1f", 1)[1])])
         self.vocab = nlp.vocab

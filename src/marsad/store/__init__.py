@@ -131,7 +131,7 @@ class Store:
             for e in doc_events:
                 data = e.to_dict()
                 values = {c: data[c] for c in ACLED_COLUMNS}
-                values["timestamp"] = values["timestamp"] or int(dt.datetime.now(dt.timezone.utc).timestamp())
+                values["timestamp"] = values["timestamp"] or int(dt.datetime.now(dt.UTC).timestamp())
                 values.update(doc_id=doc.doc_id, gazetteer_id=e.gazetteer_id, confidence=e.confidence,
                               reasons=json.dumps(e.reasons, ensure_ascii=False))
                 conn.execute(insert(events).values(**values))
@@ -168,4 +168,4 @@ class Store:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
