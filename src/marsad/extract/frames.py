@@ -264,6 +264,10 @@ class FrameBuilder:
             return []  # coded only when significant: a named actor at a named place
         self._fatalities(frame)
         self._territory(frame)
+        if frame.event_type == "Explosions/Remote violence" and frame.actor2 is None and civilians_cue:
+            in_sentence_cues = {c for i in range(sentence.start, sentence.end) for c in self.cue_at.get(i, ())}
+            if in_sentence_cues & {"killed", "injured"}:
+                frame.civilian_victims = True  # civilians killed or wounded by the strike: actor2
         return [frame, *self._more_places(frame)]
 
     def _more_places(self, frame: Frame) -> list[Frame]:
