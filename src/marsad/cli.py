@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import InputError, MarsadError
+from .errors import InputError
 from .model import Document
 
 FORMATS = ["jsonl", "csv", "table", "json"]
@@ -267,13 +267,6 @@ def _check_date(value: str | None) -> None:
 
     if value and parse_iso(value) is None:
         _fail(f"--published {value!r} is not a date in YYYY-MM-DD form")
-
-
-def run() -> None:
-    try:
-        main()
-    except MarsadError as exc:
-        _fail(str(exc))
 
 
 if __name__ == "__main__":

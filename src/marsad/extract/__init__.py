@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from ..errors import InputError
 from ..kb import get_kb
 from ..model import Document, Event
@@ -51,7 +49,3 @@ def extract(doc: Document) -> list[Event]:
     events = [code_group(g, kb, doc.doc_id, doc.source or "", i + 1) for i, g in enumerate(groups)]
     events.sort(key=lambda e: (e.event_date, e.event_id_cnty))
     return events
-
-
-def today() -> dt.date:
-    return dt.date.today()

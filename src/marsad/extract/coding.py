@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..kb import Actor, KnowledgeBase
+from ..kb import KnowledgeBase
 from ..model import Event, Evidence
 from .frames import ActorMention, Frame
 
@@ -151,10 +151,6 @@ def disorder_type(kb: KnowledgeBase, sub_event_type: str) -> str:
 
 def _date_words(d: dt.date) -> str:
     return f"{d.day} {d.strftime('%B')} {d.year}"
-
-
-def _display(actor: Actor | None) -> str:
-    return actor.name_en if actor else ""
 
 
 def note(event: Event) -> str:
