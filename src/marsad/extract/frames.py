@@ -33,6 +33,8 @@ SINGULAR_VICTIMS = {
     "شاب", "طفل", "طفله", "رجل", "امراه", "سيده", "عنصر", "مدني", "جندي", "ضابط", "مقاتل",
     "شخص", "قيادي", "مسن", "فتاه", "مواطن", "مزارع", "راعي", "صحفي", "ناشط", "معلم", "طالب",
 }
+RELATIVE_PRONOUNS = {"التي", "الذي", "الذين", "اللتين", "اللذين", "اللواتي"}
+NOT_NEGATING = {"تزال", "يزال", "زالت", "زال", "سيما", "تزل", "يزل"}
 HABITUAL = {"كان", "كانت", "كانوا", "يكون", "تكون", "ظل", "ظلت", "مازال", "مازالت", "لايزال", "لاتزال"}
 SETTLEMENT_WORDS = {"قريه", "قري", "بلده", "بلدات", "مدينه", "مدن", "القريه", "البلده", "المدينه", "كامل", "بلدتي", "قريتي"}
 PARTIAL_OBJECTS = {"اجزاء", "الاجزاء", "نقاط", "مواقع", "مباني", "بناء", "اطراف"}
@@ -118,6 +120,11 @@ class FrameBuilder:
                 out.append(j)
             j -= 1
         return out
+
+    def _idiom_after(self, j: int) -> bool:
+        """"لا تزال" (still) and "لا سيما" (especially) contain لا but negate nothing."""
+        nxt = next((k for k in range(j + 1, min(j + 3, len(self.norms))) if self.norms[k]), None)
+        return nxt is not None and self.norms[nxt] in NOT_NEGATING
 
     def _cues_before(self, i: int, k: int, floor: int) -> dict[str, int]:
         """Cue -> token index, for cues starting in the k tokens before token i."""
@@ -214,7 +221,13 @@ class FrameBuilder:
     def _blocked(self, span: Span, sentence: Span) -> bool:
         clause = self._clause_start(span.start, sentence.start)
         near = self._cues_before(span.start, NEGATION_WINDOW, clause)
-        if "negation" in near or "denial" in near:
+        if "negation" in near and not self._idiom_after(near["negation"]):
+            return True
+        if "denial" in near:
+            return True
+        # "المناطق التي سيطر عليها": a relative clause describes control, it does not report it
+        prev = self._prev_tokens(span.start, 1, sentence.start)
+        if prev and self.norms[prev[0]] in RELATIVE_PRONOUNS and self.kb.triggers[span._.kb_ids[0]].sub_event_type in TERRITORY:
             return True
         wide = self._cues_before(span.start, MODALITY_WINDOW, sentence.start)
         if any(c in wide for c in BLOCKING_CUES[1:]):
