@@ -17,7 +17,6 @@ import argparse
 import csv
 import gzip
 import json
-import math
 import re
 import sys
 from collections import defaultdict
@@ -26,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from marsad.geo.distance import haversine_km  # noqa: E402
 from marsad.nlp.normalize import normalize_phrase  # noqa: E402
 
 OUT = ROOT / "src" / "marsad" / "data"
@@ -42,15 +42,6 @@ def acled_admin(name: str) -> str:
     """OCHA English admin name -> ACLED spelling (apostrophes dropped, hyphens as spaces)."""
     name = name.replace("'", "").replace("\u2019", "").replace("-", " ")
     return " ".join(name.split())
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p = math.pi / 180
-    a = (
-        math.sin((lat2 - lat1) * p / 2) ** 2
-        + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2
-    )
-    return 12742 * math.asin(math.sqrt(a))
 
 
 def split_multi(value: str) -> list[str]:

@@ -8,7 +8,6 @@ Every resolution carries its score, precision and a readable reason.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -106,15 +105,6 @@ def common_words() -> frozenset[str]:
 
 def _is_foreign(kb_id: str) -> bool:
     return kb_id.startswith(FOREIGN_PREFIX)
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p = math.pi / 180
-    a = (
-        math.sin((lat2 - lat1) * p / 2) ** 2
-        + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2
-    )
-    return 12742 * math.asin(math.sqrt(a))
 
 
 def _prev_norms(norms: list[str], span: Span, k: int = 3) -> list[str]:
