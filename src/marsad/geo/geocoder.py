@@ -127,6 +127,13 @@ def _next_norms(norms: list[str], span: Span, k: int = 2) -> list[str]:
     return out
 
 
+def _unresolved(span: Span, sent_start: int, reason: str, candidates: list[tuple[str, float]],
+                foreign: bool = False) -> PlaceMention:
+    """A mention left without a place, with the reason and the candidates it had."""
+    return PlaceMention(span.start_char, span.end_char, span.text, sent_start, None, 0.0, 0, reason, candidates,
+                        foreign=foreign)
+
+
 def resolve_places(doc: Doc) -> list[PlaceMention]:
     """Resolve every place mention of an analysed document."""
     index = gazetteer_index()
@@ -140,30 +147,29 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
     cities: set[str] = set()
     for span in spans:
         # quarters and ordinary words are too weak to set the document's context
+        key = " ".join(norms[span.start : span.end])
         cands = [index[i] for i in span._.kb_ids if not _is_foreign(i) and index[i]["feature_type"] != "neighbourhood"]
-        if " ".join(norms[span.start : span.end]) in common:
+        if key in common:
             cands = []
         admin1s = {c["admin1"] for c in cands if c["admin1"]}
         # a governorate or district name ("الرقة", "ريف إدلب") vouches for its governorate
         admin_areas = {c["admin1"] for c in cands if c["feature_type"] in ("admin1", "admin2")}
         if len(admin_areas) == 1:
             admin1s = admin_areas
-        key = " ".join(norms[span.start : span.end])
         if len(admin1s) == 1 and key not in own:
             own[key] = next(iter(admin1s))
             context[own[key]] += 1
         cities.update(c["id"] for c in cands if c["feature_type"] == "community")
+    context_total = sum(context.values())
     mentions: list[PlaceMention] = []
     for span in spans:
         prev = _prev_norms(norms, span)
         nxt = _next_norms(norms, span)
         cue = prev[0] if prev and prev[0] in CUES else ""
         near = any(p in NEAR_CUES for p in prev[:3])
-        norm = normalize_phrase(span.text)
-        name_norm = " ".join(n for n in norms[span.start : span.end] if n)
-        is_common = name_norm in common or norm in common
-        has_prep = bool(prev) and prev[0] in PREPOSITIONS
         key = " ".join(norms[span.start : span.end])
+        is_common = key in common or normalize_phrase(span.text) in common
+        has_prep = bool(prev) and prev[0] in PREPOSITIONS
         # a city quarter needs the "حي" cue or its city named in the document
         foreign = any(_is_foreign(i) for i in span._.kb_ids)
         cands = [
@@ -180,8 +186,8 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             if cue and c["feature_type"] in CUES[cue]:
                 score += 1.0
                 why.append(f"cue '{cue}'")
-            if c["admin1"] and context:
-                share = context[c["admin1"]] / sum(context.values())
+            if c["admin1"] and context_total:
+                share = context[c["admin1"]] / context_total
                 score += share
                 if share:
                     why.append(f"document names {c['admin1']} ({share:.0%})")
@@ -192,36 +198,26 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             scored.append((score, c, ", ".join(why)))
         scored.sort(key=lambda x: (-x[0], x[1]["id"]))
         sent_start = doc[sentence_bounds(doc, span.start)[0]].idx
+        top = [(c["id"], round(s, 3)) for s, c, _ in scored[:5]]
+
         if not scored:
             if foreign:
-                mentions.append(PlaceMention(span.start_char, span.end_char, span.text, sent_start, None, 0.0, 0,
-                                             f"'{span.text}' is a place outside Syria", [], foreign=True))
+                mentions.append(_unresolved(span, sent_start, f"'{span.text}' is a place outside Syria", top, True))
             continue
         if is_common and not cue and not has_prep:
-            mentions.append(
-                PlaceMention(span.start_char, span.end_char, span.text, sent_start, None, 0.0, 0,
-                             f"'{span.text}' is also an ordinary word and no place cue precedes it",
-                             [(c["id"], round(s, 3)) for s, c, _ in scored[:5]])
-            )
+            reason = f"'{span.text}' is also an ordinary word and no place cue precedes it"
+            mentions.append(_unresolved(span, sent_start, reason, top))
             continue
         best_score, best, why = scored[0]
         support = context[best["admin1"]] - (own.get(key) == best["admin1"])
-        others = sum(context.values()) - (key in own)
+        others = context_total - (key in own)
         if foreign and support <= 0 and cue not in ("بلده", "قريه", "حي"):
-            mentions.append(
-                PlaceMention(span.start_char, span.end_char, span.text, sent_start, None, 0.0, 0,
-                             f"'{span.text}' is also a place outside Syria and nothing else in the "
-                             f"document places it in {best['admin1']}",
-                             [(c["id"], round(s, 3)) for s, c, _ in scored[:5]], foreign=True)
-            )
+            reason = f"'{span.text}' is also a place outside Syria and nothing else in the document places it in {best['admin1']}"
+            mentions.append(_unresolved(span, sent_start, reason, top, True))
             continue
         if not cue and support <= 0 and others >= 2 and best["feature_type"] not in ("admin1", "admin2"):
-            mentions.append(
-                PlaceMention(span.start_char, span.end_char, span.text, sent_start, None, 0.0, 0,
-                             f"'{span.text}' has no place cue and lies in {best['admin1']}, "
-                             f"which nothing else in the document names",
-                             [(c["id"], round(s, 3)) for s, c, _ in scored[:5]])
-            )
+            reason = f"'{span.text}' has no place cue and lies in {best['admin1']}, which nothing else in the document names"
+            mentions.append(_unresolved(span, sent_start, reason, top))
             continue
         margin = best_score - scored[1][0] if len(scored) > 1 else 1.0
         region = cue in REGION_CUES or best["feature_type"] in ("admin1", "admin2", "admin3")
@@ -241,7 +237,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
                 reason += f" ({DIRECTIONS[direction]} part)"
         mentions.append(
             PlaceMention(span.start_char, span.end_char, span.text, sent_start, best, round(best_score, 3),
-                         precision, reason, [(c["id"], round(s, 3)) for s, c, _ in scored[:5]], cue, region)
+                         precision, reason, top, cue, region)
         )
     return mentions
 

@@ -23,10 +23,11 @@ TENS = {
 }
 HUNDREDS = {"مئه": 100, "مائه": 100, "مئتين": 200, "مئتان": 200, "مائتين": 200, "مائتان": 200}
 THOUSAND = {"الف": 1000, "الاف": 1000, "الفين": 2000}
-VAGUE = {
-    "عشرات": 12, "العشرات": 12, "مئات": 100, "المئات": 100, "الاف": 1000,
-    "عده": 3, "بضعه": 3, "بضع": 3, "عدد": 3, "العديد": 3, "عديد": 3,
-}
+# "عشرات" (dozens) -> 12, "مئات" (hundreds) -> 100, per the CODEBOOK
+VAGUE = {"عشرات": 12, "العشرات": 12, "مئات": 100, "المئات": 100}
+# "several": "عدة"/"بضعة" alone, "عدد من"/"العديد من" -> 3
+SEVERAL_ALONE = {"عده", "بضعه", "بضع"}
+SEVERAL_WITH_MIN = {"عدد", "العديد"}
 # Dual nouns common in casualty reports: "قتيلين" = two dead, "عنصرين" = two fighters.
 DUALS = {
     "قتيلين", "قتيلان", "جريحين", "جريحان", "شخصين", "شخصان", "عنصرين", "عنصران", "طفلين",
@@ -43,8 +44,8 @@ def _normalised_keys(table):
     return {normalize(k): v for k, v in table.items()} if isinstance(table, dict) else {normalize(k) for k in table}
 
 
-UNITS, TENS, HUNDREDS, THOUSAND, VAGUE, DUALS = (
-    _normalised_keys(t) for t in (UNITS, TENS, HUNDREDS, THOUSAND, VAGUE, DUALS)
+UNITS, TENS, HUNDREDS, THOUSAND, VAGUE, DUALS, SEVERAL_ALONE, SEVERAL_WITH_MIN = (
+    _normalised_keys(t) for t in (UNITS, TENS, HUNDREDS, THOUSAND, VAGUE, DUALS, SEVERAL_ALONE, SEVERAL_WITH_MIN)
 )
 
 
@@ -57,7 +58,7 @@ class NumberMention:
 
 
 def _word_value(norm: str) -> tuple[int, str] | None:
-    word = norm[2:] if norm.startswith(_ARTICLE) and norm not in VAGUE else norm
+    word = norm[2:] if norm.startswith(_ARTICLE) else norm
     if word in UNITS:
         return UNITS[word], "unit"
     if word in TENS:
@@ -87,6 +88,7 @@ def find_numbers(norms: list[str]) -> list[NumberMention]:
             continue
         wv = _word_value(tok)
         if wv is not None:
+            start = i
             total, kind = wv
             j = _next(norms, i)
             # "خمسة عشر" (15), "ثلاثة وعشرين" (23), "ثلاث مئة" (300)
@@ -99,17 +101,20 @@ def find_numbers(norms: list[str]) -> list[NumberMention]:
                 if k is not None and (nxt := _word_value(norms[k])) and nxt[1] == "tens":
                     total += nxt[0]
                     i = k
-            out.append(NumberMention(out_start(norms, i, tok), i + 1, total))
+            out.append(NumberMention(start, i + 1, total))
             i += 1
             continue
-        if tok in ("عدد", "العديد", "عده", "بضعه", "بضع"):
+        if tok in SEVERAL_ALONE:
+            out.append(NumberMention(i, i + 1, 3, True))
+            i += 1
+            continue
+        if tok in SEVERAL_WITH_MIN:
             j = _next(norms, i)
-            # "عدد من" / "العديد من" / "عدة" -> several
-            if tok in ("عده", "بضعه", "بضع") or (j is not None and norms[j] == "من"):
-                out.append(NumberMention(i, (j + 1) if tok in ("عدد", "العديد") else i + 1, 3, True))
+            if j is not None and norms[j] == "من":
+                out.append(NumberMention(i, j + 1, 3, True))
                 i += 1
                 continue
-        if tok in VAGUE and tok not in ("عده", "بضعه", "بضع", "عدد", "العديد", "عديد", "الاف"):
+        if tok in VAGUE:
             out.append(NumberMention(i, i + 1, VAGUE[tok], True))
         elif tok in DUALS:
             out.append(NumberMention(i, i + 1, 2))
@@ -118,14 +123,6 @@ def find_numbers(norms: list[str]) -> list[NumberMention]:
             out.append(NumberMention(last.start, i + 1, last.value * 1000))
         i += 1
     return out
-
-
-def out_start(norms: list[str], i: int, first: str) -> int:
-    """Start index of a compound number that ends at token ``i`` (walk back over its parts)."""
-    j = i
-    while j > 0 and norms[j] != first:
-        j -= 1
-    return j
 
 
 def _next(norms: list[str], i: int) -> int | None:
