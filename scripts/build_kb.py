@@ -20,6 +20,7 @@ import json
 import re
 import sys
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -234,13 +235,9 @@ def article_variants(norm: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def common_words(shared: Path, min_count: int = 3, max_loc_share: float = 0.34) -> list[str]:
-    """Normalised words that Arabic news mostly uses as ordinary words, not place names.
-
-    Counted on the NER corpora: a word seen at least ``min_count`` times whose share of LOC tags
-    is below ``max_loc_share``. A gazetteer name equal to one of these ("الغربي", "جديدة",
-    "المدينة", "آذار") is a place only with a cue word (حي، بلدة، في مدينة ...).
-    """
+@cache
+def ner_word_counts(shared: Path) -> tuple[dict[str, int], dict[str, int]]:
+    """(total, tagged-as-location) counts of normalised words in the NER corpora (read once)."""
     total: dict[str, int] = defaultdict(int)
     loc: dict[str, int] = defaultdict(int)
     files = [shared / "data/ner/ANERcorp_train.txt", shared / "data/ner/NewsFANE_Gold_2014_170K.txt"]
@@ -253,6 +250,17 @@ def common_words(shared: Path, min_count: int = 3, max_loc_share: float = 0.34) 
             total[word] += 1
             if any(k in tag for k in ("LOC", "Population-Center", "GPE", "Nation", "State-or-Province", "County")):
                 loc[word] += 1
+    return total, loc
+
+
+def common_words(shared: Path, min_count: int = 3, max_loc_share: float = 0.34) -> list[str]:
+    """Normalised words that Arabic news mostly uses as ordinary words, not place names.
+
+    Counted on the NER corpora: a word seen at least ``min_count`` times whose share of LOC tags
+    is below ``max_loc_share``. A gazetteer name equal to one of these ("الغربي", "جديدة",
+    "المدينة", "آذار") is a place only with a cue word (حي، بلدة، في مدينة ...).
+    """
+    total, loc = ner_word_counts(shared)
     return sorted(w for w, c in total.items() if c >= min_count and loc[w] / c < max_loc_share)
 
 

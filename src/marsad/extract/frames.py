@@ -206,7 +206,7 @@ class FrameBuilder:
             kept: list[tuple[Span, Trigger]] = []
             for span in spans:
                 trig = max((self.kb.triggers[i] for i in span._.kb_ids), key=lambda t: t.priority)
-                if self._blocked(span, sentence):
+                if self._blocked(span, trig, sentence):
                     continue
                 kept.append((span, trig))
             if not kept:
@@ -218,7 +218,7 @@ class FrameBuilder:
                 frames.extend(self._frame(span, trig, sentence))
         return frames
 
-    def _blocked(self, span: Span, sentence: Span) -> bool:
+    def _blocked(self, span: Span, trig: Trigger, sentence: Span) -> bool:
         clause = self._clause_start(span.start, sentence.start)
         near = self._cues_before(span.start, NEGATION_WINDOW, clause)
         if "negation" in near and not self._idiom_after(near["negation"]):
@@ -227,7 +227,7 @@ class FrameBuilder:
             return True
         # "المناطق التي سيطر عليها": a relative clause describes control, it does not report it
         prev = self._prev_tokens(span.start, 1, sentence.start)
-        if prev and self.norms[prev[0]] in RELATIVE_PRONOUNS and self.kb.triggers[span._.kb_ids[0]].sub_event_type in TERRITORY:
+        if prev and self.norms[prev[0]] in RELATIVE_PRONOUNS and trig.sub_event_type in TERRITORY:
             return True
         wide = self._cues_before(span.start, MODALITY_WINDOW, sentence.start)
         if any(c in wide for c in BLOCKING_CUES[1:]):
