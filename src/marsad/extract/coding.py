@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..kb import KnowledgeBase
 from ..model import Event, Evidence
@@ -52,8 +52,6 @@ class Group:
     """Frames that report one event (same actors, place and day)."""
 
     frames: list[Frame]
-    assoc1: list[ActorMention] = field(default_factory=list)
-    assoc2: list[ActorMention] = field(default_factory=list)
 
     @property
     def head(self) -> Frame:

@@ -75,14 +75,13 @@ class Frame:
     fatality_evidence: Evidence | None = None
     civilian_victims: bool = False
     reasons: dict[str, str] = field(default_factory=dict)
-    confidence: float = 0.5
 
 
 COORDINATION = {"و", ",", "،", "في", "ب", "وفي", "وب", "بلده", "بلدات", "قريه", "قري", "مدينه", "مدينتي",
                 "حي", "احياء", "وحي", "وقريه", "وبلده", "ومدينه", "بلدتي", "قريتي", "مخيم", "ومخيم", "و،"}
 
 
-PLACE_WORDS = {"ريف", "الريف", "الغربي", "الشرقي", "الشمالي", "الجنوبي", "محافظه", "منطقه", "ناحيه", "بادية"}
+PLACE_WORDS = {"ريف", "الريف", "الغربي", "الشرقي", "الشمالي", "الجنوبي", "محافظه", "منطقه", "ناحيه", "باديه"}
 
 
 def _gap_words(gap: str) -> list[str]:

@@ -33,7 +33,6 @@ CUES: dict[str, tuple[str, ...]] = {
     "منطقه": ("admin2", "admin3", "community"),
     "محافظه": ("admin1",),
     "ريف": ("admin1", "admin2", "community"),
-    "بادية": ("admin1",),
     "باديه": ("admin1",),
     "مطار": ("landmark_airport", "landmark_airbase"),
     "سجن": ("landmark_prison",),
@@ -45,7 +44,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "حاجز": ("community", "landmark_base"),
     "قاعده": ("landmark_base", "landmark_airbase"),
 }
-REGION_CUES = {"ريف", "باديه", "بادية", "محافظه", "منطقه", "ناحيه"}
+REGION_CUES = {"ريف", "باديه", "محافظه", "منطقه", "ناحيه"}
 NEAR_CUES = {"قرب", "بالقرب", "محيط", "اطراف", "مشارف", "اطرف", "جوار", "ضواحي", "مداخل", "مدخل"}
 DIRECTIONS = {
     "الشرقي": "east", "الغربي": "west", "الشمالي": "north", "الجنوبي": "south",

@@ -13,6 +13,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+#: Fall of the Assad government: state actor names change on this day (kb/actors.csv periods).
+REGIME_CHANGE = "2024-12-08"
+
 
 def _data_file(name: str):
     return resources.files("marsad").joinpath("data", name)
@@ -67,13 +70,10 @@ class KnowledgeBase:
     known_words: set[str] = field(default_factory=set)
     foreign_places: list[str] = field(default_factory=list)
 
-    def actor(self, actor_id: str) -> Actor | None:
-        return self.actors.get(actor_id)
-
     def valid_on(self, actor: Actor, on_date: str | None) -> bool:
         """Whether ``actor``'s name applies on ``on_date`` (valid_to is exclusive)."""
-        if not on_date:
-            return not actor.valid_to or actor.valid_to > "2024-12-08"
+        if not on_date:  # undated: the names in use since the fall of the Assad regime
+            return not actor.valid_to or actor.valid_to > REGIME_CHANGE
         return (not actor.valid_from or actor.valid_from <= on_date) and (
             not actor.valid_to or on_date < actor.valid_to
         )
