@@ -57,11 +57,12 @@ GENERIC_PLACE_WORDS = {
 }
 
 
-def name_variants(names: list[str]) -> list[str]:
+def name_variants(names: list[str], reserved: frozenset[str] = frozenset()) -> list[str]:
     """Normalised Arabic variants of place names.
 
     OCHA writes merged communities as "A_B" (both names are variants). Alternative names of the
-    form "A - حي - City" give A only; "حي A" also gives A.
+    form "A - حي - City" give A only; "حي A" also gives A, unless A is the name of another place
+    (``reserved``: "مخيم درعا" must not become a name of the camp "درعا").
     """
     out: list[str] = []
     for name in names:
@@ -74,7 +75,7 @@ def name_variants(names: list[str]) -> list[str]:
             part = re.sub(r"[()\[\]/]", " ", part)
             norm = normalize_phrase(part)
             first, _, rest = norm.partition(" ")
-            if first in GENERIC_PLACE_WORDS and rest:
+            if first in GENERIC_PLACE_WORDS and rest and rest not in reserved:
                 norm = rest  # "حي الفيحاء" -> "الفيحاء": the cue word is matched on its own
             if len(norm) >= 2 and norm not in GENERIC_PLACE_WORDS and norm not in out:
                 out.append(norm)
@@ -114,6 +115,7 @@ def build_gazetteer(shared: Path) -> list[dict]:
     manual = KB / "places_manual.csv"
     if manual.exists():
         by_pcode = {p["pcode"]: p for p in places if p["pcode"]}
+        reserved = frozenset(n for p in places for n in p["names_norm"])
         for j, r in enumerate(csv.DictReader(open(manual, encoding="utf-8"))):
             parent = by_pcode.get(r["parent_pcode"], {})
             names = [r["name_ar"]] + split_multi(r["aliases_ar"])
@@ -124,7 +126,7 @@ def build_gazetteer(shared: Path) -> list[dict]:
                     "name_ar": r["name_ar"],
                     "name_en": r["name_en"],
                     "aliases_en": split_multi(r["aliases_en"]),
-                    "names_norm": name_variants(names),
+                    "names_norm": name_variants(names, reserved),
                     "feature_type": r["feature_type"],
                     "lat": round(float(r["latitude"]), 6),
                     "lon": round(float(r["longitude"]), 6),
@@ -247,9 +249,16 @@ def ner_word_counts(shared: Path) -> tuple[dict[str, int], dict[str, int]]:
             if len(parts) < 2:
                 continue
             word, tag = normalize_phrase(parts[0]), parts[-1]
-            total[word] += 1
-            if any(k in tag for k in ("LOC", "Population-Center", "GPE", "Nation", "State-or-Province", "County")):
-                loc[word] += 1
+            is_loc = any(k in tag for k in ("LOC", "Population-Center", "GPE", "Nation", "State-or-Province", "County"))
+            # the tokenizer splits proclitics ("بجروح" -> ب + جروح), so count the bare forms too
+            forms = {word}
+            rest = word
+            while rest[:1] in ("و", "ف", "ب", "ل", "ك") and len(rest) > 3:
+                rest = rest[1:]
+                forms.add(rest)
+            for form in forms:
+                total[form] += 1
+                loc[form] += is_loc
     return total, loc
 
 

@@ -3,7 +3,8 @@
 import pytest
 
 from marsad.extract import extract
-from marsad.geo.geocoder import geocode, resolve_places
+from marsad.geo.distance import haversine_km
+from marsad.geo.geocoder import gazetteer_index, geocode, resolve_places
 from marsad.kb import get_kb
 from marsad.model import Document
 from marsad.nlp.pipeline import analyse
@@ -31,9 +32,53 @@ def test_proclitic_place_and_cue():
     assert "C6317" in ids
 
 
+def _resolved(text: str, name: str):
+    return [m for m in resolve_places(analyse(text)) if m.place and m.text == name][0]
+
+
 def test_region_mention_is_precision_3_at_the_capital():
-    m = [m for m in resolve_places(analyse("غارات على ريف إدلب الجنوبي")) if m.place][0]
+    m = _resolved("غارات على ريف إدلب", "إدلب")
     assert m.geo_precision == 3 and m.point["pcode"] == "C3871"  # Idleb city
+
+
+def test_directional_countryside_goes_to_that_part_of_the_governorate():
+    capital = _resolved("غارات على ريف إدلب", "إدلب").point
+    for text, name, lat_sign, lon_sign in [
+        ("غارات على ريف إدلب الجنوبي", "إدلب", -1, 0),
+        ("قصف بالريف الغربي لدرعا", "درعا", 0, -1),
+        ("اشتباكات في الريف الشرقي لمحافظة دير الزور", "دير الزور", 0, 1),
+        ("اشتباكات في ريف حمص الشرقي", "حمص", 0, 1),
+        ("غارات على ريف حلب الشمالي الغربي", "حلب", 1, -1),
+    ]:
+        m = _resolved(text, name)
+        region_capital = m.place.get("capital_id")
+        cap = gazetteer_index()[region_capital]
+        assert m.geo_precision == 2 and m.direction and m.region, text
+        assert m.point["id"] != cap["id"], text
+        if lat_sign:
+            assert (m.point["lat"] - cap["lat"]) * lat_sign > 0, text
+        if lon_sign:
+            assert (m.point["lon"] - cap["lon"]) * lon_sign > 0, text
+        assert haversine_km(cap["lat"], cap["lon"], m.point["lat"], m.point["lon"]) > 5, text
+        assert "part of" in m.reason
+    assert capital["pcode"] == "C3871"
+
+
+def test_part_of_a_city_is_not_its_countryside():
+    # "حلب الشرقية" and "شرق حلب" are the city's eastern quarters/outskirts, not the governorate's east
+    for text in ("قتل مدنيون في حلب الشرقية", "قصف على شرق حلب"):
+        m = _resolved(text, "حلب")
+        assert not m.anchor_id and m.point["pcode"] == "C1007", text
+
+
+def test_direction_noun_before_a_town_is_near_it():
+    m = _resolved("قصف مدفعي على غرب بلدة طفس", "طفس")
+    assert m.geo_precision == 2 and m.point["pcode"] == "C6034" and not m.region
+
+
+def test_camp_named_after_its_city_is_not_the_city():
+    assert _resolved("اشتباكات في درعا", "درعا").point["pcode"] == "C5993"
+    assert _resolved("قصف على مخيم درعا", "مخيم درعا").place["feature_type"] == "camp"
 
 
 def test_near_cue_gives_precision_2():

@@ -8,6 +8,7 @@ Every resolution carries its score, precision and a readable reason.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,6 +18,7 @@ from spacy.tokens import Doc, Span
 from ..kb import get_kb, load_json
 from ..nlp.normalize import normalize_phrase
 from ..nlp.pipeline import FOREIGN_PREFIX, sentence_bounds
+from .distance import haversine_km
 
 # cue word -> the feature types it announces
 CUES: dict[str, tuple[str, ...]] = {
@@ -45,17 +47,28 @@ CUES: dict[str, tuple[str, ...]] = {
     "قاعده": ("landmark_base", "landmark_airbase"),
 }
 REGION_CUES = {"ريف", "باديه", "محافظه", "منطقه", "ناحيه"}
-NEAR_CUES = {"قرب", "بالقرب", "محيط", "اطراف", "مشارف", "اطرف", "جوار", "ضواحي", "مداخل", "مدخل"}
+# adjectives after a region name: "ريف درعا الغربي", "البادية الشرقية"
 DIRECTIONS = {
     "الشرقي": "east", "الغربي": "west", "الشمالي": "north", "الجنوبي": "south",
     "الشمالي الغربي": "north-west", "الشمالي الشرقي": "north-east",
     "الجنوبي الغربي": "south-west", "الجنوبي الشرقي": "south-east",
     "الشرقيه": "east", "الغربيه": "west", "الشماليه": "north", "الجنوبيه": "south",
+    "الشماليه الغربيه": "north-west", "الشماليه الشرقيه": "north-east",
+    "الجنوبيه الغربيه": "south-west", "الجنوبيه الشرقيه": "south-east",
+}
+# nouns before a name: "شرق دير الزور", "شمال غربي حماة"
+DIRECTION_NOUNS = {
+    "شرق": "east", "غرب": "west", "شمال": "north", "جنوب": "south",
+    "شرقي": "east", "غربي": "west", "شمالي": "north", "جنوبي": "south",
+}
+BEARINGS = {
+    "north": 0, "north-east": 45, "east": 90, "south-east": 135, "south": 180,
+    "south-west": 225, "west": 270, "north-west": 315,
 }
 PREPOSITIONS = {"في", "ب", "الي", "الى", "من", "علي", "على", "داخل", "نحو", "باتجاه"}
 TYPE_RANK = {
     "neighbourhood": 5, "community": 6, "camp": 5, "admin1": 4, "admin2": 3, "admin3": 2,
-    "geonames_populated_place": 1, "idp_camp_parent_coords": 1,
+    "geonames_populated_place": 1, "idp_camp_parent_coords": 1, "region": 5,
 }
 
 
@@ -75,6 +88,9 @@ class PlaceMention:
     cue: str = ""
     region: bool = False
     foreign: bool = False  # a place outside Syria
+    direction: str = ""  # "west" for "ريف درعا الغربي" / "غرب درعا"
+    anchor_id: str = ""  # the community a directional region is coded to
+
 
     @property
     def point(self) -> dict | None:
@@ -82,6 +98,8 @@ class PlaceMention:
         if self.place is None:
             return None
         index = gazetteer_index()
+        if self.anchor_id:
+            return index[self.anchor_id]
         if self.region and self.place.get("capital_id"):
             return index.get(self.place["capital_id"], self.place)
         # ACLED codes to the OCHA community point: a quarter inside a community that is itself a
@@ -95,6 +113,82 @@ class PlaceMention:
 @cache
 def gazetteer_index() -> dict[str, dict]:
     return {p["id"]: p for p in get_kb().places}
+
+
+@cache
+def near_cues() -> frozenset[str]:
+    """'near/around' words and direction nouns (kb/cues.csv, cue "near"): geo_precision 2."""
+    # function words and "بعد" (also "after") only count inside their phrase ("على بعد")
+    skip = PREPOSITIONS | {"ال", "عن", "بعد"}
+    words = {w for phrase in get_kb().cues.get("near", ()) for w in phrase.split()}
+    return frozenset(w for w in words if w not in skip and w.removeprefix("ال") not in skip)
+
+
+def _bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Initial compass bearing in degrees from point 1 to point 2."""
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    x = math.sin(dl) * math.cos(p2)
+    y = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
+    return math.degrees(math.atan2(x, y)) % 360
+
+
+@cache
+def directional_anchor(area_id: str, direction: str) -> tuple[str, str]:
+    """(community id, explanation) for the given part of an admin area.
+
+    The communities of the area that lie in that direction (within 45 degrees) from its capital
+    are averaged; the sub-district seat nearest that centre stands for the part, as a human coder
+    would pick the main town of "the western countryside".
+    """
+    index = gazetteer_index()
+    area = index[area_id]
+    capital = index.get(area.get("capital_id") or "")
+    level = area["feature_type"] + "_pcode"
+    members = [p for p in get_kb().places if p["feature_type"] == "community" and p.get(level) == area["pcode"]]
+    if not members:
+        return "", ""
+    # from the capital, or from the middle of the area when it has none (Rural Damascus)
+    if capital is not None:
+        clat, clon = capital["lat"], capital["lon"]
+    else:
+        clat, clon = sum(p["lat"] for p in members) / len(members), sum(p["lon"] for p in members) / len(members)
+    want = BEARINGS[direction]
+    sector = [
+        p for p in members
+        if haversine_km(clat, clon, p["lat"], p["lon"]) > 3
+        and abs((_bearing(clat, clon, p["lat"], p["lon"]) - want + 180) % 360 - 180) <= 45
+    ]
+    if not sector:
+        return "", ""
+    lat = sum(p["lat"] for p in sector) / len(sector)
+    lon = sum(p["lon"] for p in sector) / len(sector)
+    seats = {index[a["capital_id"]]["id"] for a in index.values()
+             if a["feature_type"] == "admin3" and a.get("capital_id") and a.get(level) == area["pcode"]}
+    pool = [p for p in sector if p["id"] in seats] or sector
+    best = min(pool, key=lambda p: haversine_km(lat, lon, p["lat"], p["lon"]))
+    why = (f"{direction} part of {area['name_en']}: {best['name_en']}, the sub-district seat nearest the centre "
+           f"of its {len(sector)} communities in that direction")
+    return best["id"], why
+
+
+def _direction(prev: list[str], nxt: list[str]) -> tuple[str, str]:
+    """(direction, "after"|"before") from the words around a place name."""
+    two = " ".join(nxt[:2])
+    if two in DIRECTIONS:
+        return DIRECTIONS[two], "after"
+    if nxt and nxt[0] in DIRECTIONS:
+        return DIRECTIONS[nxt[0]], "after"
+    # "الريف الغربي لدرعا" / "بالريف الشرقي لمحافظة دير الزور"
+    words = [w for w in prev[:4] if w not in ("ل", "لل", "محافظه", "مدينه")]
+    if len(words) >= 2 and words[1] in ("الريف", "الباديه") and words[0] in DIRECTIONS:
+        return DIRECTIONS[words[0]], "countryside"
+    if prev and prev[0] in DIRECTION_NOUNS:
+        first = DIRECTION_NOUNS[prev[0]]
+        second = DIRECTION_NOUNS.get(prev[1], "") if len(prev) > 1 else ""
+        if first in ("east", "west") and second in ("north", "south"):
+            return f"{second}-{first}", "before"
+        return first, "before"
+    return "", ""
 
 
 @cache
@@ -162,13 +256,15 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
     context_total = sum(context.values())
     mentions: list[PlaceMention] = []
     for span in spans:
-        prev = _prev_norms(norms, span)
+        prev = _prev_norms(norms, span, 5)
         nxt = _next_norms(norms, span)
         cue = prev[0] if prev and prev[0] in CUES else ""
-        near = any(p in NEAR_CUES for p in prev[:3])
+        direction, where = _direction(prev, nxt)
+        near = any(p in near_cues() for p in prev[:3]) or where == "before"
         key = " ".join(norms[span.start : span.end])
         is_common = key in common or normalize_phrase(span.text) in common
-        has_prep = bool(prev) and prev[0] in PREPOSITIONS
+        # a glued ب is too weak for an ordinary word: "بجروح" is "with wounds", not "in Jruh"
+        has_prep = bool(prev) and prev[0] in PREPOSITIONS and prev[0] != "ب"
         # a city quarter needs the "حي" cue or its city named in the document
         foreign = any(_is_foreign(i) for i in span._.kb_ids)
         cands = [
@@ -219,24 +315,30 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             mentions.append(_unresolved(span, sent_start, reason, top))
             continue
         margin = best_score - scored[1][0] if len(scored) > 1 else 1.0
-        region = cue in REGION_CUES or best["feature_type"] in ("admin1", "admin2", "admin3")
-        if region and best["feature_type"] == "community" and cue == "ريف":
+        region = (cue in REGION_CUES or where == "countryside"
+                  or best["feature_type"] in ("admin1", "admin2", "admin3", "region"))
+        if region and best["feature_type"] == "community" and (cue == "ريف" or where == "countryside"):
             # "ريف حلب" names the governorate's countryside, not the town
             admin = index.get(best["admin1_pcode"])
             if admin is not None:
                 best = admin
         precision = 3 if region else (2 if near else 1)
-        direction = " ".join(nxt[:2]) if " ".join(nxt[:2]) in DIRECTIONS else (nxt[0] if nxt and nxt[0] in DIRECTIONS else "")
+        # a part of the countryside ("ريف درعا الغربي", "الريف الشرقي لدير الزور", "ريف دمشق
+        # الجنوبي"); a bare "حلب الشرقية" or "شرق حلب" is the city's part or its outskirts
+        countryside = where == "countryside" or (where == "after" and (cue in ("ريف", "باديه") or key.startswith("ريف ")))
+        anchor, anchor_why = "", ""
+        if region and countryside and best["feature_type"] in ("admin1", "admin2"):
+            anchor, anchor_why = directional_anchor(best["id"], direction)
+            if anchor:
+                precision = 2  # CODEBOOK: a part of a region coded to a representative town
         reason = f"{best['feature_type']} {best['id']} ({why}); margin {margin:.2f} over {len(scored) - 1} other candidates"
-        if near:
-            reason += "; 'near/around' cue -> geo_precision 2"
+        if near and not region:
+            reason += "; 'near/around' or direction word -> geo_precision 2"
         if region:
-            reason += "; region only -> geo_precision 3 at its capital"
-            if direction:
-                reason += f" ({DIRECTIONS[direction]} part)"
+            reason += f"; {anchor_why} -> geo_precision 2" if anchor else "; region only -> geo_precision 3 at its capital"
         mentions.append(
             PlaceMention(span.start_char, span.end_char, span.text, sent_start, best, round(best_score, 3),
-                         precision, reason, top, cue, region)
+                         precision, reason, top, cue, region, direction=direction if anchor else "", anchor_id=anchor)
         )
     return mentions
 

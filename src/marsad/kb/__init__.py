@@ -96,6 +96,28 @@ class KnowledgeBase:
         return actor
 
 
+_GLUE = ("و", "ف", "ب", "ل", "ك")
+
+
+def _without_glued(words: set[str], places: list[dict], actors) -> set[str]:
+    """Drop words that are a proclitic glued to another known word ("لدرعا" from "اللجنة المركزية
+    لدرعا البلد"), so that the tokenizer splits them in text and in phrases alike; a word that is
+    a whole name by itself ("بصرى") stays."""
+    whole = {n for p in places for n in p["names_norm"] if " " not in n}
+    whole.update(n for a in actors for n in a.names_norm if " " not in n)
+    glued = set()
+    for w in words:
+        if w in whole or len(w) < 4:
+            continue
+        rest = w
+        while rest[:1] in _GLUE and len(rest) > 3:
+            rest = rest[1:]
+            if rest in words or (rest.startswith("ل") and "ا" + rest in words):
+                glued.add(w)
+                break
+    return words - glued
+
+
 def _split(value: str) -> list[str]:
     return [v.strip() for v in (value or "").split("|") if v.strip()]
 
@@ -153,5 +175,5 @@ def get_kb() -> KnowledgeBase:
         words.update(phrase.split())
     for name in kb.foreign_places:
         words.update(name.split())
-    kb.known_words = words
+    kb.known_words = _without_glued(words, places, actors.values())
     return kb
