@@ -344,10 +344,16 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
 
 
 def geocode(name: str, context: str | None = None, admin1: str | None = None) -> list[dict]:
-    """Candidates for a place name (optionally in a context sentence), best first."""
+    """Candidates for a place name (optionally in a context sentence), best first.
+
+    Without a context this is the fast name lookup (:func:`lookup`); with one, the name is
+    resolved inside the analysed sentence (cue words, admin context, directions).
+    """
     from ..nlp.pipeline import analyse
 
-    text = f"{context}" if context else f"في {name}"
+    if not context:
+        return [{**c, "chosen": i == 0} for i, c in enumerate(lookup(name, admin1))]
+    text = context
     doc = analyse(text)
     target = normalize_phrase(name)
     out = []
@@ -365,3 +371,60 @@ def geocode(name: str, context: str | None = None, admin1: str | None = None) ->
                 "score": score, "chosen": m.place is not None and m.place["id"] == cid, "reason": m.reason,
             })
     return out
+
+
+@cache
+def name_index() -> dict[str, tuple[str, ...]]:
+    """Normalised name variant -> gazetteer ids (built once, ~0.1 s)."""
+    index: dict[str, list[str]] = {}
+    for p in get_kb().places:
+        for name in p["names_norm"]:
+            index.setdefault(name, []).append(p["id"])
+    return {k: tuple(v) for k, v in index.items()}
+
+
+_PROCLITIC_PREFIXES = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
+
+
+def lookup(name: str, admin1: str | None = None, limit: int = 10) -> list[dict]:
+    """Candidates for a bare place name without context, best first (no NLP pipeline: fast).
+
+    The name is normalised (hamza/alef, ة/ه, ى/ي, diacritics); a proclitic (و ف ب ل ك) is
+    stripped when the name is otherwise unknown ("بدرعا" -> "درعا"), and the article is
+    toggled ("الحراك" / "حراك"). Candidates are ranked by feature type and population; use
+    :func:`geocode` with a context sentence to disambiguate.
+    """
+    names = name_index()
+    norm = normalize_phrase(name)
+    ids = names.get(norm)
+    how = "exact name"
+    if ids is None:
+        for prefix in _PROCLITIC_PREFIXES:
+            rest = norm[len(prefix):]
+            if norm.startswith(prefix) and len(rest) > 2:
+                ids = names.get(rest) or (names.get("ا" + rest) if prefix.endswith("ل") and rest.startswith("ل") else None)
+                if ids:
+                    how = f"proclitic '{prefix}' stripped"
+                    break
+    if ids is None:
+        toggled = norm[2:] if norm.startswith("ال") else "ال" + norm
+        ids = names.get(toggled)
+        how = "article toggled"
+    if not ids:
+        return []
+    index = gazetteer_index()
+    out = []
+    for pid in ids:
+        p = index[pid]
+        if admin1 and p["admin1"].lower() != admin1.lower():
+            continue
+        score = TYPE_RANK.get(p["feature_type"], 3) / 10 + min(p.get("population") or 0, 500_000) / 2_000_000
+        out.append((score, p))
+    out.sort(key=lambda x: (-x[0], x[1]["id"]))
+    return [
+        {"id": p["id"], "pcode": p["pcode"], "name_ar": p["name_ar"], "name_en": p["name_en"], "location": p["location"],
+         "feature_type": p["feature_type"], "admin1": p["admin1"], "admin2": p["admin2"], "admin3": p["admin3"],
+         "latitude": p["lat"], "longitude": p["lon"], "score": round(s, 3),
+         "reason": f"{how}; {p['feature_type']}" + (f", population {p['population']}" if p.get("population") else "")}
+        for s, p in out[:limit]
+    ]
