@@ -57,7 +57,18 @@ GENERIC_PLACE_WORDS = {
 }
 
 
-def name_variants(names: list[str], reserved: frozenset[str] = frozenset()) -> list[str]:
+class _Everything(frozenset):
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+ALL = _Everything()
+
+
+ADMIN_WORDS = frozenset(normalize_phrase(w) for w in ("محافظة", "منطقة", "ناحية", "مركز"))
+
+
+def name_variants(names: list[str], reserved: frozenset[str] = frozenset(), admin: bool = False) -> list[str]:
     """Normalised Arabic variants of place names.
 
     OCHA writes merged communities as "A_B" (both names are variants). Alternative names of the
@@ -65,6 +76,8 @@ def name_variants(names: list[str], reserved: frozenset[str] = frozenset()) -> l
     (``reserved``: "مخيم درعا" must not become a name of the camp "درعا").
     """
     out: list[str] = []
+    # an admin area's own "محافظة X" / "منطقة X" is always also X ("ريف دمشق" stays whole)
+    admin_words = ADMIN_WORDS if admin else frozenset()
     for name in names:
         if not ARABIC.search(name):
             continue
@@ -75,16 +88,36 @@ def name_variants(names: list[str], reserved: frozenset[str] = frozenset()) -> l
             part = re.sub(r"[()\[\]/]", " ", part)
             norm = normalize_phrase(part)
             first, _, rest = norm.partition(" ")
-            if first in GENERIC_PLACE_WORDS and rest and rest not in reserved:
+            if first in GENERIC_PLACE_WORDS and rest and (rest not in reserved or first in admin_words):
                 norm = rest  # "حي الفيحاء" -> "الفيحاء": the cue word is matched on its own
-            if len(norm) >= 2 and norm not in GENERIC_PLACE_WORDS and norm not in out:
-                out.append(norm)
+            for form in (norm, *spacing_variants(norm)):
+                if len(form) >= 2 and form not in GENERIC_PLACE_WORDS and form not in out:
+                    out.append(form)
     return out
+
+
+# First words that Arabic writes both apart and joined: "كفر بطنا" / "كفربطنا", "تل رفعت" / "تلرفعت".
+COMPOUND_HEADS = ("كفر", "دير", "تل", "عين", "بيت", "بير", "راس", "ام")
+
+
+def spacing_variants(norm: str) -> list[str]:
+    """The joined or spaced form of a name that starts with a compounding word."""
+    first, _, rest = norm.partition(" ")
+    if rest and first in COMPOUND_HEADS and " " not in rest and not rest.startswith("ال") and len(rest) >= 3:
+        return [first + rest]
+    for head in COMPOUND_HEADS:
+        tail = norm[len(head):]
+        if not rest and norm.startswith(head) and len(tail) >= 3 and not tail.startswith("ال"):
+            return [f"{head} {tail}"]
+    return []
 
 
 def build_gazetteer(shared: Path) -> list[dict]:
     rows = list(csv.DictReader(open(shared / "data/gazetteer/syria_places.csv", encoding="utf-8")))
     places: list[dict] = []
+    # "ريف دمشق" must not become "دمشق", nor "مخيم درعا" "درعا": a cue word is stripped from a
+    # name only when what remains is not itself the name of a place
+    reserved = frozenset(normalize_phrase(r["name_ar"]) for r in rows)
     for i, r in enumerate(rows):
         admin1 = acled_admin(r["admin1_en"])
         if admin1 and admin1 not in ACLED_ADMIN1:
@@ -97,7 +130,7 @@ def build_gazetteer(shared: Path) -> list[dict]:
                 "name_ar": r["name_ar"],
                 "name_en": r["name_en"],
                 "aliases_en": [a for a in split_multi(r["alt_names"]) if not ARABIC.search(a)],
-                "names_norm": name_variants(names),
+                "names_norm": name_variants(names, reserved, r["feature_type"].startswith("admin")),
                 "feature_type": r["feature_type"],
                 "lat": round(float(r["lat"]), 6),
                 "lon": round(float(r["lon"]), 6),
@@ -115,7 +148,7 @@ def build_gazetteer(shared: Path) -> list[dict]:
     manual = KB / "places_manual.csv"
     if manual.exists():
         by_pcode = {p["pcode"]: p for p in places if p["pcode"]}
-        reserved = frozenset(n for p in places for n in p["names_norm"])
+        reserved = reserved | {n for p in places for n in p["names_norm"]}
         for j, r in enumerate(csv.DictReader(open(manual, encoding="utf-8"))):
             parent = by_pcode.get(r["parent_pcode"], {})
             names = [r["name_ar"]] + split_multi(r["aliases_ar"])
@@ -126,7 +159,8 @@ def build_gazetteer(shared: Path) -> list[dict]:
                     "name_ar": r["name_ar"],
                     "name_en": r["name_en"],
                     "aliases_en": split_multi(r["aliases_en"]),
-                    "names_norm": name_variants(names, reserved),
+                    # a region keeps "منطقة": "منطقة درع الفرات" is a place, "درع الفرات" an actor
+                    "names_norm": name_variants(names, reserved if r["feature_type"] != "region" else ALL),
                     "feature_type": r["feature_type"],
                     "lat": round(float(r["latitude"]), 6),
                     "lon": round(float(r["longitude"]), 6),
@@ -162,6 +196,9 @@ def assign_locations(places: list[dict]) -> None:
         p["location"] = p["name_en"]
         p["city_pcode"] = ""
         parent = by_pcode.get(p["parent_pcode"])
+        if parent is not None and p["feature_type"] == "region":
+            p["location"] = parent["name_en"]  # coded to its representative town, as ACLED does
+            continue
         if parent is not None and p["feature_type"] != "community":
             p["location"] = f"{parent['name_en']} - {p['name_en']}"
             p["city_pcode"] = parent["pcode"]
@@ -184,14 +221,18 @@ def assign_capitals(places: list[dict]) -> None:
     Governorate and district rows carry ``capital_id`` so that a region-only mention
     (geo_precision 3) gets the capital's point, as ACLED codes it.
     """
-    communities: dict[tuple[str, str], dict] = {}
+    communities: dict[tuple[str, str], list[dict]] = {}
     for p in places:
         if p["feature_type"] == "community":
-            communities.setdefault((normalize_phrase(p["name_ar"]), p["admin1"]), p)
+            communities.setdefault((normalize_phrase(p["name_ar"]), p["admin1"]), []).append(p)
     for p in places:
         if p["feature_type"] in ("admin1", "admin2", "admin3"):
             name = normalize_phrase(p["name_ar"]).removeprefix("مركز ").strip()
-            cap = communities.get((name, p["admin1"]))
+            same = communities.get((name, p["admin1"]), [])
+            # a governorate may have two villages of its district's name: take the one inside
+            # the area, then the one nearest the area's point
+            inside = [c for c in same if c.get(p["feature_type"] + "_pcode") == p["pcode"]] or same
+            cap = min(inside, key=lambda c: (haversine_km(c["lat"], c["lon"], p["lat"], p["lon"]), c["id"]), default=None)
             p["capital_id"] = cap["id"] if cap else ""
 
 
@@ -293,7 +334,15 @@ def foreign_places(shared: Path) -> list[str]:
         if line and not syrian_block and line not in ("سوريا", "سورية"):
             names.update(article_variants(normalize_phrase(line)))
     common = set(common_words(shared, min_count=3, max_loc_share=0.5))
-    return sorted(n for n in names if len(n) >= 3 and n not in GENERIC_PLACE_WORDS and n not in common)
+    names = {n for n in names if len(n) >= 3 and n not in GENERIC_PLACE_WORDS and n not in common}
+    # kb/foreign_places.csv: neighbouring-country places that Syria reporting names, curated,
+    # so kept even where the word is also ordinary Arabic ("الرمادي")
+    curated = KB / "foreign_places.csv"
+    if curated.exists():
+        for r in csv.DictReader(open(curated, encoding="utf-8")):
+            for name in [r["name_ar"], *split_multi(r["aliases_ar"])]:
+                names.update(article_variants(normalize_phrase(name)))
+    return sorted(n for n in names if len(n) >= 3 and n not in GENERIC_PLACE_WORDS)
 
 
 def main() -> None:

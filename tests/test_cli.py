@@ -129,3 +129,20 @@ def test_gazetteer_export_and_geocode(runner):
     assert balad["location"] == "Dar'a - Dar'a al Balad" and balad["admin1"] == "Dara"
     geo = json.loads(runner.invoke(main, ["geocode", "درعا البلد"]).stdout)
     assert geo[0]["pcode"] == "C6317"
+
+
+def test_evaluate_places_reports_accuracy(runner, tmp_path):
+    text = "قصفت قوات النظام بلدة الحراك في ريف درعا ، وسقطت قذائف على الموصل في العراق ."
+    start = text.index("الحراك")
+    mosul = text.index("الموصل")
+    gold = tmp_path / "places.jsonl"
+    gold.write_text(json.dumps({"doc_id": "t", "text": text, "mentions": [
+        {"id": "a", "start": start, "end": start + 6, "mention": "الحراك", "kind": "community", "expected_pcode": "C6116"},
+        {"id": "b", "start": mosul, "end": mosul + 6, "mention": "الموصل", "kind": "foreign"},
+    ]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    res = runner.invoke(main, ["evaluate", "--places", str(gold), "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["mentions"] == 2 and out["accuracy"] == 1.0
+    res = runner.invoke(main, ["evaluate"])
+    assert res.exit_code == 1 and "--places" in res.output

@@ -105,3 +105,36 @@ def test_event_outside_syria_is_kept_with_a_reason(text):
     e = events[0]
     assert e.location == "" and e.latitude is None
     assert "location" in e.reasons
+
+
+def test_lookup_strips_proclitics_and_joins_compound_names():
+    from marsad.geo.geocoder import lookup
+
+    assert lookup("بدرعا")[0]["admin1"] == "Dara"
+    assert lookup("كفربطنا")[0]["pcode"] == lookup("كفر بطنا")[0]["pcode"]
+    assert lookup("no such place") == []
+
+
+def test_named_region_is_coded_to_its_representative_town():
+    m = _resolved("قصف على الغوطة الشرقية", "الغوطة الشرقية")
+    assert m.place["feature_type"] == "region" and m.geo_precision == 3
+    assert m.point["feature_type"] == "community" and " - " not in m.point["location"]
+
+
+def test_rural_damascus_is_not_damascus():
+    from marsad.geo.geocoder import lookup
+
+    assert all(c["admin1"] == "Damascus" for c in lookup("دمشق"))
+    assert lookup("ريف دمشق")[0]["admin1"] == "Rural Damascus"
+
+
+def test_geocoding_dev_set_accuracy():
+    """The hand-resolved dev set (eval/gold/geocode_dev.jsonl) stays at or above 90%."""
+    from pathlib import Path
+
+    from marsad.geo.evaluate import evaluate_places, load_place_gold
+
+    gold = Path(__file__).resolve().parent.parent / "eval" / "gold" / "geocode_dev.jsonl"
+    scores = evaluate_places(load_place_gold(gold))
+    assert sum(scores.total.values()) >= 150
+    assert scores.accuracy >= 0.90, scores.errors[:10]

@@ -203,30 +203,51 @@ def export(db: str | None, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--gold", required=True, multiple=True, type=click.Path(exists=True, dir_okay=False),
+@click.option("--gold", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="JSONL of reference codings (examples/*.expected.json shape plus \"text\"); repeatable.")
+@click.option("--places", "places_gold", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="JSONL of hand-resolved place mentions (eval/gold/geocode_dev.jsonl) to score the geocoder; repeatable.")
+@click.option("--errors", "show_errors", is_flag=True, help="With --places: list every wrong mention and why.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def evaluate(gold: tuple[str, ...], as_json: bool) -> None:
-    """Score extraction against reference codings, per field."""
-    from .evaluate import evaluate as run_eval
-    from .evaluate import format_scores, load_gold
-    from .extract import extract as extract_doc
+def evaluate(gold: tuple[str, ...], places_gold: tuple[str, ...], show_errors: bool, as_json: bool) -> None:
+    """Score extraction against reference codings per field (--gold), or the geocoder (--places)."""
+    if not gold and not places_gold:
+        _fail("give --gold FILE (events) and/or --places FILE (place mentions)")
+    report: dict = {}
+    if places_gold:
+        from .geo.evaluate import evaluate_places, format_place_scores, load_place_gold
 
-    try:
-        docs = [d for path in gold for d in load_gold(path)]
-    except ValueError as exc:
-        _fail(str(exc))
+        try:
+            pdocs = [d for path in places_gold for d in load_place_gold(path)]
+        except (ValueError, KeyError) as exc:
+            _fail(str(exc))
+        pscores = evaluate_places(_progress(iter(pdocs), "geocode", len(pdocs)))
+        report["places"] = pscores.to_dict()
+        if not as_json:
+            click.echo(format_place_scores(pscores, show_errors))
+    if gold:
+        from .evaluate import evaluate as run_eval
+        from .evaluate import format_scores, load_gold
+        from .extract import extract as extract_doc
 
-    def run(d: dict) -> list:
-        source = d.get("source")
-        return extract_doc(Document(text=d["text"], url=d.get("url"), published=d.get("published"),
-                                    source=source, id=d.get("doc_id")))
+        try:
+            docs = [d for path in gold for d in load_gold(path)]
+        except ValueError as exc:
+            _fail(str(exc))
 
-    scores = run_eval(_progress(iter(docs), "evaluate", len(docs)), run)
+        def run(d: dict) -> list:
+            source = d.get("source")
+            return extract_doc(Document(text=d["text"], url=d.get("url"), published=d.get("published"),
+                                        source=source, id=d.get("doc_id")))
+
+        scores = run_eval(_progress(iter(docs), "evaluate", len(docs)), run)
+        report["events"] = scores.to_dict()
+        if not as_json:
+            click.echo(format_scores(scores))
     if as_json:
-        click.echo(json.dumps(scores.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(format_scores(scores))
+        # one set of scores keeps the shape it always had
+        click.echo(json.dumps(report["events"] if not places_gold else report if gold else report["places"],
+                              ensure_ascii=False, indent=2))
 
 
 @main.command()
@@ -238,6 +259,55 @@ def geocode(name: str, context: str | None, admin1: str | None) -> None:
     from .geo.geocoder import geocode as run
 
     click.echo(json.dumps(run(name, context, admin1), ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.argument("file")
+@click.option("--conll", is_flag=True,
+              help="FILE is CoNLL: one token per line (a tag after whitespace is ignored), blank line between sentences.")
+def ner(file: str, conll: bool) -> None:
+    """Tag named entities in FILE (or - for stdin): token<TAB>tag lines, BIO over PERS/LOC/ORG/MISC.
+
+    Without --conll, FILE is plain text, split into tokens on whitespace and punctuation.
+    """
+    from .inputs import read_text_file
+    from .ner import load_model, tokenize
+
+    if file != "-" and not Path(file).exists():
+        _fail(f"{file}: no such file")
+    try:
+        text = read_text_file(file)
+    except InputError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{file}: {exc.strerror}")
+    sentences = _conll_sentences(text) if conll else [[t for _, _, t in tokenize(line)] for line in text.splitlines()]
+    sentences = [s for s in sentences if s]
+    if not sentences:
+        _fail(f"{file}: no tokens to tag")
+    try:
+        model = load_model()
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    out = sys.stdout
+    for i, tokens in enumerate(sentences):
+        if i:
+            out.write("\n")
+        for token, tag in zip(tokens, model.tag(tokens), strict=True):
+            out.write(f"{token}\t{tag}\n")
+
+
+def _conll_sentences(text: str) -> list[list[str]]:
+    """Token lists of a CoNLL text: first field of each line; blank lines (and -DOCSTART-) end a sentence."""
+    sentences: list[list[str]] = [[]]
+    for line in text.splitlines():
+        fields = line.split()
+        if not fields or fields[0] == "-DOCSTART-":
+            if sentences[-1]:
+                sentences.append([])
+            continue
+        sentences[-1].append(fields[0])
+    return sentences
 
 
 @main.group()

@@ -24,6 +24,7 @@ from .distance import haversine_km
 CUES: dict[str, tuple[str, ...]] = {
     "حي": ("neighbourhood", "community"),
     "احياء": ("neighbourhood", "community"),
+    "حيي": ("neighbourhood", "community"),
     "مخيم": ("camp", "idp_camp_parent_coords", "neighbourhood", "community"),
     "مدينه": ("community", "geonames_populated_place"),
     "بلده": ("community", "geonames_populated_place"),
@@ -102,6 +103,8 @@ class PlaceMention:
             return index[self.anchor_id]
         if self.region and self.place.get("capital_id"):
             return index.get(self.place["capital_id"], self.place)
+        if self.place["feature_type"] == "region" and self.place.get("parent_pcode") in index:
+            return index[self.place["parent_pcode"]]  # a named region is coded to its representative town
         # ACLED codes to the OCHA community point: a quarter inside a community that is itself a
         # city district ("Dar'a - Dar'a al Balad") is coded to that district.
         parent = index.get(self.place.get("city_pcode") or "")
@@ -113,6 +116,25 @@ class PlaceMention:
 @cache
 def gazetteer_index() -> dict[str, dict]:
     return {p["id"]: p for p in get_kb().places}
+
+
+@cache
+def seats() -> dict[str, dict]:
+    """Community id -> the admin area it is the capital of (governorate before district before
+    sub-district)."""
+    out: dict[str, dict] = {}
+    for level in ("admin3", "admin2", "admin1"):
+        for a in gazetteer_index().values():
+            if a["feature_type"] == level and a.get("capital_id"):
+                out[a["capital_id"]] = a
+    return out
+
+
+SEAT_BONUS = {"admin1": 0.0, "admin2": 0.3, "admin3": 0.15}  # a bare governorate name stays the governorate
+
+
+def _proximity_bonus(dist: float) -> float:
+    return 0.8 if dist < 10 else 0.5 if dist < 25 else 0.2 if dist < 50 else 0.0
 
 
 @cache
@@ -227,6 +249,27 @@ def _unresolved(span: Span, sent_start: int, reason: str, candidates: list[tuple
                         foreign=foreign)
 
 
+LIST_GLUE = {",", "،", "و", "-", "/"}
+
+
+def _in_place_list(doc: Doc, spans: list[Span], span: Span, near_anchor: bool) -> bool:
+    """True when the mention sits in a list of places ("نوى، والحراك، وجاسم، والطيبة") next to
+    another place mention, with only commas/و between, and lies near a place named in the
+    document: an ordinary word there is a place name."""
+    if not near_anchor:
+        return False
+    words = doc.user_data["marsad_norms"]
+    for other in spans:
+        if other is span:
+            continue
+        lo, hi = (other.end, span.start) if other.end <= span.start else (span.end, other.start)
+        gap = [words[i] for i in range(lo, hi) if words[i]]
+        # at least a comma or و between: "إدلب الشرقي" is a direction, not a list
+        if gap and len(gap) <= 3 and all(w in LIST_GLUE for w in gap):
+            return True
+    return False
+
+
 def resolve_places(doc: Doc) -> list[PlaceMention]:
     """Resolve every place mention of an analysed document."""
     index = gazetteer_index()
@@ -238,6 +281,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
     context: Counter[str] = Counter()
     own: dict[str, str] = {}
     cities: set[str] = set()
+    anchors: list[tuple[str, float, float, str]] = []
     for span in spans:
         # quarters and ordinary words are too weak to set the document's context
         key = " ".join(norms[span.start : span.end])
@@ -253,6 +297,12 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             own[key] = next(iter(admin1s))
             context[own[key]] += 1
         cities.update(c["id"] for c in cands if c["feature_type"] == "community")
+        # an unambiguous town or village is a fixed point that nearby homonyms are judged by
+        points = [c for c in cands if c["feature_type"] not in ("admin1", "admin2", "admin3", "region")]
+        before = _prev_norms(norms, span, 1)
+        backed = span.end - span.start > 1 or (before and (before[0] in CUES or before[0] in ("في", "ب")))
+        if len(points) == 1 and backed:
+            anchors.append((key, points[0]["lat"], points[0]["lon"], span.text))
     context_total = sum(context.values())
     mentions: list[PlaceMention] = []
     for span in spans:
@@ -290,6 +340,20 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
                 score += min(c["population"], 500_000) / 2_000_000
             if c["feature_type"].startswith("landmark") or c["id"].startswith("M"):
                 score += 0.3
+            seat = seats().get(c["id"])
+            if seat is not None:
+                score += SEAT_BONUS[seat["feature_type"]]
+                why.append(f"seat of {seat['feature_type']} {seat['name_en']}")
+            if c["feature_type"] == "neighbourhood" and c.get("city_pcode") in cities:
+                score += 0.3
+                why.append("its city is named in the document")
+            others_near = [(haversine_km(c["lat"], c["lon"], la, lo), t) for k, la, lo, t in anchors if k != key]
+            if others_near and c["feature_type"] not in ("admin1", "admin2", "admin3"):
+                dist, name = min(others_near)
+                bonus = _proximity_bonus(dist)
+                if bonus:
+                    score += bonus
+                    why.append(f"{dist:.0f} km from '{name}' named in the document")
             scored.append((score, c, ", ".join(why)))
         scored.sort(key=lambda x: (-x[0], x[1]["id"]))
         sent_start = doc[sentence_bounds(doc, span.start)[0]].idx
@@ -299,7 +363,8 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             if foreign:
                 mentions.append(_unresolved(span, sent_start, f"'{span.text}' is a place outside Syria", top, True))
             continue
-        if is_common and not cue and not has_prep:
+        near_anchor = "km from" in scored[0][2]
+        if is_common and not cue and not has_prep and not _in_place_list(doc, spans, span, near_anchor):
             reason = f"'{span.text}' is also an ordinary word and no place cue precedes it"
             mentions.append(_unresolved(span, sent_start, reason, top))
             continue
@@ -310,7 +375,10 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             reason = f"'{span.text}' is also a place outside Syria and nothing else in the document places it in {best['admin1']}"
             mentions.append(_unresolved(span, sent_start, reason, top, True))
             continue
-        if not cue and support <= 0 and others >= 2 and best["feature_type"] not in ("admin1", "admin2"):
+        # admin areas, their seats and named landmarks are specific enough to stand alone
+        specific = (best["feature_type"] in ("admin1", "admin2", "region") or best["id"] in seats()
+                    or best["feature_type"].startswith("landmark"))
+        if not cue and support <= 0 and others >= 2 and not specific:
             reason = f"'{span.text}' has no place cue and lies in {best['admin1']}, which nothing else in the document names"
             mentions.append(_unresolved(span, sent_start, reason, top))
             continue
@@ -318,8 +386,8 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         region = (cue in REGION_CUES or where == "countryside"
                   or best["feature_type"] in ("admin1", "admin2", "admin3", "region"))
         if region and best["feature_type"] == "community" and (cue == "ريف" or where == "countryside"):
-            # "ريف حلب" names the governorate's countryside, not the town
-            admin = index.get(best["admin1_pcode"])
+            # "ريف حلب" names the governorate's countryside, "ريف معرة النعمان" the district's
+            admin = seats().get(best["id"]) or index.get(best["admin1_pcode"])
             if admin is not None:
                 best = admin
         precision = 3 if region else (2 if near else 1)

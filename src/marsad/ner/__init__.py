@@ -27,6 +27,9 @@ from importlib import resources
 from pathlib import Path
 
 LABELS = ("PERS", "LOC", "ORG", "MISC")
+#: Tokens that end a sentence in the training data (ANERcorp has no sentence breaks of its own).
+SENTENCE_END = frozenset({".", "!", "?", "\u061f"})
+_SENTENCE_PUNCT = SENTENCE_END
 MODEL_FILE = "model.crfsuite"
 RESOURCES_FILE = "resources.json.gz"
 
@@ -345,11 +348,20 @@ class NerModel:
         return cls(directory / MODEL_FILE, res)
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
-        """BIO tags (PERS/LOC/ORG/MISC) for one sentence of tokens."""
-        if not tokens:
-            return []
+        """BIO tags (PERS/LOC/ORG/MISC) for a sequence of tokens.
+
+        The sequence is tagged sentence by sentence, cut after . ! ? ؟ as the training data was,
+        so a whole CoNLL file without blank lines gets the same tags as its sentences one by one.
+        """
         tokens = [t if t.strip() else "_" for t in tokens]
-        return repair_bio(self._tagger.tag(self.featurizer.sentence(tokens)))
+        out: list[str] = []
+        start = 0
+        n = len(tokens)
+        for i, tok in enumerate(tokens):
+            if tok in _SENTENCE_PUNCT or i == n - 1:
+                out.extend(self._tagger.tag(self.featurizer.sentence(tokens[start : i + 1])))
+                start = i + 1
+        return repair_bio(out)
 
     def tag_sentences(self, sentences: Iterable[Sequence[str]]) -> list[list[str]]:
         return [self.tag(s) for s in sentences]

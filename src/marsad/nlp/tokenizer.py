@@ -28,11 +28,12 @@ _TOKEN = re.compile(
 )
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 
-# Proclitic sequences tried, longest first (normalised spellings).
+# Proclitic sequences tried, shortest first (normalised spellings): "وبروما" is و + the village
+# "بروما", not و + ب + "روما"; a glued form is never a known word itself (see kb._without_glued),
+# so "وبدرعا" still falls through to و + ب + "درعا".
 _PROCLITICS = sorted(
     {c + p for c in ("", "و", "ف") for p in ("", "ب", "ل", "ك")} - {""},
     key=len,
-    reverse=True,
 )
 
 _CACHE_LIMIT = 200_000
