@@ -112,6 +112,20 @@ def spacing_variants(norm: str) -> list[str]:
     return []
 
 
+def without_admin_suffix(name: str, admins: list[str]) -> list[str]:
+    """OCHA tells homonyms apart by appending an admin name ("تل بيدر حسكة", "تل بيدر راس العين");
+    news writes the bare name, so that is a variant too."""
+    norm = normalize_phrase(name)
+    for admin in admins:
+        a = normalize_phrase(admin).removeprefix("مركز ").strip()
+        for suffix in {a, a.removeprefix("ال"), "ال" + a}:
+            if suffix and norm.endswith(" " + suffix):
+                rest = re.sub(r"[\s\-–]+$", "", norm[: -len(suffix)]).removesuffix(" قرب").strip()
+                if " " in rest or len(rest) >= 4:
+                    return [rest]
+    return []
+
+
 def build_gazetteer(shared: Path) -> list[dict]:
     rows = list(csv.DictReader(open(shared / "data/gazetteer/syria_places.csv", encoding="utf-8")))
     places: list[dict] = []
@@ -123,6 +137,7 @@ def build_gazetteer(shared: Path) -> list[dict]:
         if admin1 and admin1 not in ACLED_ADMIN1:
             raise SystemExit(f"unexpected admin1 spelling {r['admin1_en']!r} -> {admin1!r}")
         names = [r["name_ar"]] + [a for a in split_multi(r["alt_names"]) if ARABIC.search(a)]
+        names += without_admin_suffix(r["name_ar"], [r["admin1"], r["admin2"], r["admin3"]])
         places.append(
             {
                 "id": r["pcode"] or f"G{i:05d}",

@@ -160,7 +160,7 @@ class FrameBuilder:
             # the nearest role cue wins
             best = None
             for cue, role in (("support", "assoc"), ("against", "target"), ("agent", "agent"),
-                              ("between", "between1")):
+                              ("between", "between1"), ("member", "member")):
                 if cue in roles and (best is None or roles[cue] > best[1]):
                     best = (role, roles[cue])
             if best:
@@ -263,7 +263,10 @@ class FrameBuilder:
             frame.civilian_victims = True
         self._date(frame)
         if frame.date is not None and self.published is not None and frame.date_evidence is not None:
-            if (self.published - frame.date).days > MAX_REPORT_LAG_DAYS:
+            # a dated entry of a chronology ("1 يناير 2015 م : - مقتل ...") is an event however
+            # old; a date inside the sentence that far back is background
+            heading = frame.date_evidence.start - sentence.start_char <= 3
+            if (self.published - frame.date).days > MAX_REPORT_LAG_DAYS and not heading:
                 return []  # an explicitly dated past event told as background
         self._place(frame)
         in_sentence = frame.place_reason.startswith("place named in the sentence")
@@ -304,6 +307,11 @@ class FrameBuilder:
         return out
 
     def _assign_roles(self, frame: Frame, actors: list[ActorMention]) -> None:
+        # "عناصر/مسلحون تابعون للفرقة الرابعة": the group is who the generic fighters are
+        members = [a for a in actors if a.role == "member"]
+        if members:
+            actors = [a for a in actors if not (a.actor.is_generic and a.actor.inter not in ("Civilians", "Protesters")
+                                                and any(0 <= m.start - a.end <= ROLE_WINDOW for m in members))]
         primary: list[ActorMention] = []
         for a in actors:
             if a.role == "assoc":
