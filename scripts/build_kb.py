@@ -329,35 +329,70 @@ def common_words(shared: Path, min_count: int = 3, max_loc_share: float = 0.34) 
     return sorted(w for w, c in total.items() if c >= min_count and loc[w] / c < max_loc_share)
 
 
-def foreign_places(shared: Path) -> list[str]:
-    """Normalised names of places outside Syria (ANERgazet's location list, Syria's block removed).
+# ANERgazet country headings (normalised) -> English country name, for naming the generic actors of
+# events abroad ("Protesters (Egypt)"); countries not listed keep an empty country.
+ANERGAZET_COUNTRIES = {
+    "اردن": "Jordan", "الاردن": "Jordan", "اسرائيل": "Israel", "امارات عربيه متحده": "United Arab Emirates",
+    "الامارات عربيه متحده": "United Arab Emirates", "ايران": "Iran", "باكستان": "Pakistan", "بحرين": "Bahrain",
+    "البحرين": "Bahrain", "تركيا": "Turkey", "روسيا": "Russia", "سعوديه": "Saudi Arabia",
+    "السعوديه": "Saudi Arabia", "عراق": "Iraq", "العراق": "Iraq", "عمان": "Oman", "سلطنه عمان": "Oman",
+    "فلسطين": "Palestine", "قطر": "Qatar", "كويت": "Kuwait", "الكويت": "Kuwait", "لبنان": "Lebanon",
+    "مصر": "Egypt", "يمن": "Yemen", "اليمن": "Yemen", "افغانستان": "Afghanistan", "تونس": "Tunisia",
+    "جزاير": "Algeria", "الجزاير": "Algeria", "سودان": "Sudan", "السودان": "Sudan", "صومال": "Somalia",
+    "الصومال": "Somalia", "ليبيا": "Libya", "مغرب": "Morocco", "المغرب": "Morocco", "موريتانيا": "Mauritania",
+    "جيبوتي": "Djibouti", "قبرص": "Cyprus", "اليونان": "Greece", "فرنسا": "France", "المانيا": "Germany",
+    "بريطانيا": "United Kingdom", "ايطاليا": "Italy", "اسبانيا": "Spain", "الولايات المتحده": "United States",
+}
 
-    A Syrian community that shares its name with a foreign city ("الرياض", "عمان") is taken only
-    with Syrian context in the document.
+
+def foreign_places(shared: Path) -> dict[str, str]:
+    """Normalised names of places outside Syria -> their country in English ("" when unknown).
+
+    From ANERgazet's location list (Syria's block removed; a country's names come before "****",
+    its cities between that and the next "****") and kb/foreign_places.csv. A Syrian community
+    that shares its name with a foreign city ("الرياض", "عمان") is taken only with Syrian context in
+    the document.
     """
     lines = [ln.strip() for ln in open(shared / "data/lexicons/anergazet/AlignedLocGazetteer.txt", encoding="utf-8")]
-    names: set[str] = set()
-    syrian_block = False
-    for i, line in enumerate(lines):
-        if line in ("****", "===="):
-            # a country's city block starts after "<country>\n****"; Syria's is skipped
-            if line == "****" and i > 0 and lines[i - 1] in ("سوريا", "سورية"):
-                syrian_block = True
-            elif line == "****" and syrian_block:
-                syrian_block = False
+    found: dict[str, str] = {}
+    header: list[str] = []
+    in_block = False
+    country = ""
+    for line in lines:
+        if line == "====":
+            header, in_block = [], False
             continue
-        if line and not syrian_block and line not in ("سوريا", "سورية"):
-            names.update(article_variants(normalize_phrase(line)))
+        if line == "****":
+            if not in_block:
+                names = [normalize_phrase(h) for h in header]
+                country = next((ANERGAZET_COUNTRIES[n] for n in names if n in ANERGAZET_COUNTRIES), "")
+                syrian = any(n in ("سوريا", "سوريه") for n in names)
+                country = "Syria" if syrian else country
+                for n in names:
+                    if not syrian:
+                        found.setdefault(n, country)
+                header = []
+            in_block = not in_block
+            continue
+        if not line:
+            continue
+        if in_block:
+            if country != "Syria":
+                for v in article_variants(normalize_phrase(line)):
+                    found.setdefault(v, country)
+        else:
+            header.append(line)
     common = set(common_words(shared, min_count=3, max_loc_share=0.5))
-    names = {n for n in names if len(n) >= 3 and n not in GENERIC_PLACE_WORDS and n not in common}
+    found = {n: c for n, c in found.items() if len(n) >= 3 and n not in GENERIC_PLACE_WORDS and n not in common}
     # kb/foreign_places.csv: neighbouring-country places that Syria reporting names, curated,
-    # so kept even where the word is also ordinary Arabic ("الرمادي")
+    # so kept even where the word is also ordinary Arabic ("الرمادي"); its country wins
     curated = KB / "foreign_places.csv"
     if curated.exists():
         for r in csv.DictReader(open(curated, encoding="utf-8")):
             for name in [r["name_ar"], *split_multi(r["aliases_ar"])]:
-                names.update(article_variants(normalize_phrase(name)))
-    return sorted(n for n in names if len(n) >= 3 and n not in GENERIC_PLACE_WORDS)
+                for v in article_variants(normalize_phrase(name)):
+                    found[v] = r["country"]
+    return {n: found[n] for n in sorted(found) if len(n) >= 3 and n not in GENERIC_PLACE_WORDS}
 
 
 def main() -> None:

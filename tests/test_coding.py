@@ -56,3 +56,19 @@ def test_regime_period_names_follow_the_date():
     before = kb.pick(ids, "2022-11-01").name_en
     after = kb.pick(ids, "2025-03-01").name_en
     assert before != after and "2024" in before
+
+
+def test_event_abroad_is_kept_with_its_country_and_no_location():
+    from marsad.extract import extract
+    from marsad.model import Document
+
+    for text, country in [
+        ("تظاهر مئات المواطنين أمام مبنى البرلمان في بغداد اليوم احتجاجا على انقطاع الكهرباء", "Iraq"),
+        ("قتل مسلحون مجهولون ثلاثة مدنيين في مدينة الموصل", "Iraq"),
+    ]:
+        events = extract(Document(text=text, published="2019-05-01"))
+        assert len(events) == 1, text
+        ev = events[0]
+        assert ev.country == country and ev.location == "" and ev.latitude is None
+        assert ev.actor1.endswith(f"({country})")
+        assert "outside Syria" in ev.reasons["location"]

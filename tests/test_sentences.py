@@ -38,13 +38,13 @@ KNOWN_GAPS: set[str] = {
     "looting-property-destruction-3", "mob-violence-1", "mob-violence-2", "negation-2", "negation-3",
     "non-state-actor-overtakes-territory-1", "non-state-actor-overtakes-territory-2",
     "non-state-actor-overtakes-territory-4", "non-violent-transfer-of-territory-2", "other-2", "other-3",
-    "peaceful-protest-1", "peaceful-protest-2", "peaceful-protest-4", "protest-with-intervention-1",
-    "protest-with-intervention-2", "protest-with-intervention-3", "protest-with-intervention-4",
-    "remote-explosive-landmine-ied-1", "remote-explosive-landmine-ied-4", "remote-explosive-landmine-ied-5",
-    "roles-1", "roles-11", "roles-12", "roles-2", "roles-4", "roles-5", "roles-6", "roles-7", "roles-8",
-    "shelling-artillery-missile-attack-1", "shelling-artillery-missile-attack-2",
-    "shelling-artillery-missile-attack-3", "shelling-artillery-missile-attack-4", "suicide-bomb-1",
-    "suicide-bomb-2", "violent-demonstration-1", "violent-demonstration-2", "violent-demonstration-3",
+    "peaceful-protest-2", "protest-with-intervention-1", "protest-with-intervention-2",
+    "protest-with-intervention-4", "remote-explosive-landmine-ied-1", "remote-explosive-landmine-ied-4",
+    "remote-explosive-landmine-ied-5", "roles-1", "roles-11", "roles-12", "roles-2", "roles-4", "roles-5",
+    "roles-6", "roles-7", "roles-8", "shelling-artillery-missile-attack-1",
+    "shelling-artillery-missile-attack-2", "shelling-artillery-missile-attack-3",
+    "shelling-artillery-missile-attack-4", "suicide-bomb-1", "suicide-bomb-2", "violent-demonstration-1",
+    "violent-demonstration-2", "violent-demonstration-3",
 }
 
 

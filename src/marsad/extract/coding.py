@@ -209,6 +209,13 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
         None,
     )
     civilian_victims = any(f.civilian_victims for f in group.frames)
+    abroad = next((f.abroad_country for f in group.frames if f.abroad_country), "")
+    if head.event_type in ("Protests", "Riots") and actor1 is None:
+        crowd = "Protesters (Syria)" if head.event_type == "Protests" else "Rioters (Syria)"
+        generic = next((a for a in kb.actors.values() if a.name_en == crowd), None)
+        if generic is not None:
+            ev.actor1, ev.inter1 = generic.name_en, generic.inter
+            ev.reasons["actor1"] = "demonstrators not named as a group: coded as generic protesters/rioters"
     if head.event_type == "Violence against civilians" and actor1 is None:
         unidentified = next((a for a in kb.actors.values() if a.name_en == "Unidentified Armed Group (Syria)"), None)
         if unidentified is not None:
@@ -238,6 +245,12 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
                     names.append(a.actor.name_en)
                     ev.add_evidence(field_name, a.evidence)
         setattr(ev, field_name, "; ".join(names))
+    if abroad and not ev.location:
+        # an event abroad: generic actors take that country ("Protesters (Egypt)")
+        for field_name in ("actor1", "actor2"):
+            name = getattr(ev, field_name)
+            if name.endswith("(Syria)") and _is_generic_name(kb, name):
+                setattr(ev, field_name, name.removesuffix("(Syria)") + f"({abroad})")
     ev.interaction = interaction(ev.inter1, ev.inter2)
     if ev.inter2 == "Civilians" and ev.event_type in ("Violence against civilians", "Explosions/Remote violence"):
         ev.civilian_targeting = "Civilians targeted"
@@ -269,7 +282,7 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
         reason = head.place_reason or "no place found"
         for key in ("admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision"):
             ev.reasons[key] = reason
-        ev.country = ""
+        ev.country = abroad
         ev.iso = 0
         ev.region = ""
     # fatalities: the lowest figure among the reports of this event
@@ -286,6 +299,10 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
     ev.confidence = _confidence(ev, group)
     ev.timestamp = None
     return ev
+
+
+def _is_generic_name(kb, name: str) -> bool:
+    return any(a.name_en == name and a.is_generic for a in kb.actors.values())
 
 
 def _trigger_ev(f: Frame) -> Evidence:

@@ -71,6 +71,7 @@ class Frame:
     date_reason: str = ""
     place: PlaceMention | None = None
     place_reason: str = ""
+    abroad_country: str = ""  # the country of a place abroad named in the sentence, if any
     fatalities: int = 0
     fatality_evidence: Evidence | None = None
     civilian_victims: bool = False
@@ -410,6 +411,7 @@ class FrameBuilder:
             return
         unresolved = [m for m in self.places if sent.start_char <= m.start_char < sent.end_char]
         unresolved.sort(key=lambda m: not m.foreign)
+        frame.abroad_country = next((m.country for m in unresolved if m.foreign and m.country), "")
         frame.place_reason = (
             unresolved[0].reason if unresolved else "no Syrian place found in the text (outside Syria or unnamed)"
         )

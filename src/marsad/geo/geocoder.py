@@ -89,6 +89,7 @@ class PlaceMention:
     cue: str = ""
     region: bool = False
     foreign: bool = False  # a place outside Syria
+    country: str = ""  # its country, when known ("Egypt")
     direction: str = ""  # "west" for "ريف درعا الغربي" / "غرب درعا"
     anchor_id: str = ""  # the community a directional region is coded to
 
@@ -245,8 +246,12 @@ def _next_norms(norms: list[str], span: Span, k: int = 2) -> list[str]:
 def _unresolved(span: Span, sent_start: int, reason: str, candidates: list[tuple[str, float]],
                 foreign: bool = False) -> PlaceMention:
     """A mention left without a place, with the reason and the candidates it had."""
+    country = ""
+    if foreign:
+        names = get_kb().foreign_places
+        country = next((names.get(i[len(FOREIGN_PREFIX):], "") for i in span._.kb_ids if _is_foreign(i)), "")
     return PlaceMention(span.start_char, span.end_char, span.text, sent_start, None, 0.0, 0, reason, candidates,
-                        foreign=foreign)
+                        foreign=foreign, country=country)
 
 
 LIST_GLUE = {",", "،", "و", "-", "/"}

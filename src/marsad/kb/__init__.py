@@ -68,7 +68,7 @@ class KnowledgeBase:
     cue_phrases: list[tuple[str, str]]  # (normalised phrase, cue)
     categories: dict[str, dict[str, str]]  # sub_event_type -> row of the ACLED table
     known_words: set[str] = field(default_factory=set)
-    foreign_places: list[str] = field(default_factory=list)
+    foreign_places: dict[str, str] = field(default_factory=dict)  # name -> country (English)
 
     def valid_on(self, actor: Actor, on_date: str | None) -> bool:
         """Whether ``actor``'s name applies on ``on_date`` (valid_to is exclusive)."""
