@@ -24,6 +24,10 @@ from ..nlp.pipeline import sentence_bounds
 # Modality cues that cancel a trigger when they precede it in its clause.
 BLOCKING_CUES = ("negation", "denial", "future", "threat", "plan", "demand", "conditional")
 NEGATION_WINDOW = 3  # tokens before the trigger
+ANY_WORDS = {"اي", "لاي", "باي", "ولاي", "واي"}
+STOP_WORDS = {"وقف", "لوقف", "بوقف", "ايقاف", "لايقاف", "بايقاف", "منع", "لمنع", "انهاء", "لانهاء"}
+VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+PAST_AUXILIARIES = {"وكانت", "وكان", "كانت", "كان", "فيما", "وقد"}
 MODALITY_WINDOW = 8
 ROLE_WINDOW = 4
 # Words that make a trigger generic/habitual when it has no date of its own ("عمليات الاغتيال").
@@ -225,6 +229,21 @@ class FrameBuilder:
             return True
         if "denial" in near:
             return True
+        prev2 = [self.norms[j] for j in self._prev_tokens(span.start, 2, clause)]
+        # "لم تشهد الجبهات أي اشتباكات" / "لم يتعرض الحي لأي قصف": "any" under a negation in the clause
+        if any(self.norms[j] in ANY_WORDS for j in self._prev_tokens(span.start, 4, clause)):
+            negations = self._cues_before(span.start, 12, clause)
+            if "negation" in negations and not self._idiom_after(negations["negation"]):
+                return True
+        # "دعا إلى وقف القصف" / "لمنع الاشتباكات": a call to stop violence is not violence
+        if trig.event_type in VIOLENT_TYPES and any(w in STOP_WORDS for w in prev2):
+            return True
+        # "وكانت البلدة قد شهدت اشتباكات": the pluperfect tells earlier, already reported events
+        if not any(sentence.start <= d.start < sentence.end for d in self.dates):
+            opening = [self.norms[j] for j in range(sentence.start, min(span.start, sentence.start + 7))
+                       if self.norms[j] and self.norms[j] not in ("و", "ف")]
+            if opening and opening[0] in PAST_AUXILIARIES and "قد" in opening:
+                return True
         # "المناطق التي سيطر عليها": a relative clause describes control, it does not report it
         prev = self._prev_tokens(span.start, 1, sentence.start)
         if prev and self.norms[prev[0]] in RELATIVE_PRONOUNS and trig.sub_event_type in TERRITORY:
