@@ -27,6 +27,8 @@ NEGATION_WINDOW = 3  # tokens before the trigger
 ANY_WORDS = {"اي", "لاي", "باي", "ولاي", "واي"}
 STOP_WORDS = {"وقف", "لوقف", "بوقف", "ايقاف", "لايقاف", "بايقاف", "منع", "لمنع", "انهاء", "لانهاء"}
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+AIRCRAFT = {"طايره", "طايرات", "مسيره", "مسيرات", "درون"}
+DOWNING = {"اسقط", "اسقطت", "اسقاط", "باسقاط"}
 PAST_AUXILIARIES = {"وكانت", "وكان", "كانت", "كان", "فيما", "وقد"}
 MODALITY_WINDOW = 8
 ROLE_WINDOW = 4
@@ -281,6 +283,15 @@ class FrameBuilder:
                 return []
             frame.event_type, frame.sub_event_type = "Violence against civilians", "Attack"
             frame.civilian_victims = True
+        if trig.event_type == "Explosions/Remote violence":
+            disrupt = self._cues_before(span.start, 6, self._clause_start(span.start, sentence.start))
+            # "فكك عناصر اللواء عبوة ناسفة", "أسقطت الدفاعات طائرة مسيرة"; but "أسقطت الطائرات
+            # براميل" drops bombs: downing counts only when the trigger names the aircraft
+            verb = self.norms[disrupt["disrupt"]] if "disrupt" in disrupt else ""
+            aircraft = any(w.removeprefix("ال") in AIRCRAFT for w in self.norms[span.start:span.end])
+            if verb and (aircraft or verb not in DOWNING):
+                frame.event_type, frame.sub_event_type = "Strategic developments", "Disrupted weapons use"
+                frame.reasons["sub_event_type"] = "the device or aircraft was defused, seized or downed before it did harm"
         self._date(frame)
         if frame.date is not None and self.published is not None and frame.date_evidence is not None:
             # a dated entry of a chronology ("1 يناير 2015 م : - مقتل ...") is an event however
@@ -310,6 +321,10 @@ class FrameBuilder:
         if frame.place is None or not frame.place_reason.startswith("place named in the sentence"):
             return []
         sent = frame.sentence
+        # "الطريق الواصل بين بصرى الشام ومعربة": a place between two towns is one place
+        before = _gap_words(self.text[max(sent.start_char, frame.place.start_char - 25) : frame.place.start_char])
+        if any(w.removeprefix("و") in ("بين", "وبين") for w in before[-3:]):
+            return []
         out = []
         seen = {frame.place.point["id"]}
         last_end = frame.place.end_char
