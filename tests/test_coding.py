@@ -72,3 +72,14 @@ def test_event_abroad_is_kept_with_its_country_and_no_location():
         assert ev.country == country and ev.location == "" and ev.latitude is None
         assert ev.actor1.endswith(f"({country})")
         assert "outside Syria" in ev.reasons["location"]
+
+
+def test_multi_day_operation_is_one_event_per_day():
+    from marsad.extract import extract
+    from marsad.model import Document
+
+    text = "تتعرض مدينة دوما لقصف مدفعي عنيف من قوات النظام منذ يوم الجمعة"
+    events = extract(Document(text=text, published="2021-03-07"))
+    assert [e.event_date for e in events] == ["2021-03-05", "2021-03-06", "2021-03-07"]
+    assert all(e.sub_event_type == "Shelling/artillery/missile attack" for e in events)
+    assert "multi-day" in events[0].reasons["event_date"]

@@ -70,3 +70,20 @@ def test_ambiguous_month_words_need_context():
 def test_relative_dates_need_a_publication_date():
     assert dates("أمس", published=None) == []
     assert dates("1 تشرين الثاني 2022", published=None)[0][0] == "2022-11-01"
+
+
+def test_date_ranges_since_a_day_and_between_two_days():
+    import datetime as dt
+
+    from marsad.nlp.dates import find_dates
+    from marsad.nlp.normalize import normalize
+
+    def ranges(text: str, pub: dt.date):
+        return [(m.date, m.until) for m in find_dates([normalize(w) for w in text.split()], pub) if m.kind == "range"]
+
+    pub = dt.date(2021, 3, 7)  # a Sunday
+    assert ranges("قصف منذ يوم الجمعة", pub) == [(dt.date(2021, 3, 5), pub)]
+    assert ranges("اشتباكات بين 3 و 5 آذار 2021", pub) == [(dt.date(2021, 3, 3), dt.date(2021, 3, 5))]
+    assert ranges("من 3 إلى 5 آذار", pub) == [(dt.date(2021, 3, 3), dt.date(2021, 3, 5))]
+    # a range longer than two weeks stays a single date
+    assert ranges("منذ 1 كانون الثاني", pub) == []

@@ -261,7 +261,7 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
         ev.year = dated.date.year
         ev.time_precision = dated.time_precision
         ev.add_evidence("event_date", dated.date_evidence)
-        if dated.date_evidence is None:
+        if dated.date_evidence is None or "multi-day" in dated.date_reason:
             ev.reasons["event_date"] = dated.date_reason
     else:
         ev.reasons["event_date"] = dated.date_reason

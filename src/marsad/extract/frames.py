@@ -78,6 +78,7 @@ class Frame:
     place: PlaceMention | None = None
     place_reason: str = ""
     abroad_country: str = ""  # the country of a place abroad named in the sentence, if any
+    date_until: dt.date | None = None  # last day of a multi-day operation
     fatalities: int = 0
     fatality_evidence: Evidence | None = None
     civilian_victims: bool = False
@@ -314,7 +315,26 @@ class FrameBuilder:
             in_sentence_cues = {c for i in range(sentence.start, sentence.end) for c in self.cue_at.get(i, ())}
             if in_sentence_cues & {"killed", "injured"}:
                 frame.civilian_victims = True  # civilians killed or wounded by the strike: actor2
-        return [frame, *self._more_places(frame)]
+        placed = [frame, *self._more_places(frame)]
+        return [day for f in placed for day in self._per_day(f)]
+
+    def _per_day(self, frame: Frame) -> list[Frame]:
+        """A multi-day operation ("منذ يوم الجمعة", "بين 3 و5 آذار") is one event per day; a toll
+        counted over the period ("أحصى المرصد مقتل 52 مدنيا منذ الثلاثاء") is not."""
+        if frame.date is None or frame.date_until is None or frame.date_until <= frame.date:
+            return [frame]
+        sent = frame.sentence
+        cumulative = any("cumulative" in self.cue_at.get(i, ()) for i in range(sent.start, sent.end))
+        if frame.trigger.needs == "passive" or cumulative or frame.event_type not in VIOLENT_TYPES:
+            frame.date, frame.date_until = frame.date_until, None  # the report's last day
+            return [frame]
+        days = (frame.date_until - frame.date).days + 1
+        out = []
+        for k in range(days):
+            f = replace(frame, date=frame.date + dt.timedelta(days=k), date_until=None, reasons=dict(frame.reasons))
+            f.date_reason = f"{frame.date_reason}; day {k + 1} of {days} of a multi-day operation (one event per day)"
+            out.append(f)
+        return out
 
     def _more_places(self, frame: Frame) -> list[Frame]:
         """One event per place of a coordinated list: "غارات على مدينة العشارة وقرية درنج" is two."""
@@ -411,6 +431,7 @@ class FrameBuilder:
         if chosen is not None:
             m: DateMention = chosen._.value
             frame.date, frame.time_precision = m.date, m.precision
+            frame.date_until = m.until
             frame.date_evidence = _ev(chosen)
             if m.kind in ("relative", "ongoing"):
                 frame.date_reason += f" ({m.kind}, resolved against the publication date)"

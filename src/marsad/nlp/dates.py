@@ -44,7 +44,8 @@ class DateMention:
     end: int  # token index, exclusive
     date: dt.date
     precision: int  # ACLED time_precision: 1 day, 2 week, 3 month
-    kind: str  # absolute | relative | ongoing | week | month
+    kind: str  # absolute | relative | ongoing | week | month | range
+    until: dt.date | None = None  # last day of a range ("منذ يوم الجمعة", "بين 3 و5 آذار")
 
 
 def _skip(norms: list[str], i: int, step: int = 1) -> int | None:
@@ -237,6 +238,38 @@ def find_dates(norms: list[str], published: dt.date | None) -> list[DateMention]
                 mid = published - dt.timedelta(days=published.weekday()) + dt.timedelta(days=3)
                 add(i, nxt + 1, min(mid, published), 2, "week")
     out.sort(key=lambda d: d.start)
+    return _ranges(norms, out, nums, published)
+
+
+MAX_RANGE_DAYS = 14
+
+
+def _ranges(norms: list[str], dates: list[DateMention], nums: dict, published: dt.date | None) -> list[DateMention]:
+    """Day ranges: "منذ يوم الجمعة" (that day to publication), "بين 3 و5 آذار" / "من 3 إلى 5 آذار"
+    (a day number joined to a full date of the same month). Each becomes one mention with ``until``;
+    ranges longer than MAX_RANGE_DAYS stay single dates."""
+    out: list[DateMention] = []
+    for m in dates:
+        if m.precision != 1:
+            out.append(m)
+            continue
+        prev = _skip(norms, m.start, -1)
+        if prev is not None and norms[prev] == "منذ" and m.kind in ("relative", "absolute") and published:
+            if 0 < (published - m.date).days <= MAX_RANGE_DAYS:
+                out.append(DateMention(prev, m.end, m.date, 1, "range", published))
+                continue
+        joiner = prev
+        if joiner is not None and norms[joiner] in ("و", "الي", "الى", "حتي", "حتى") and m.kind == "absolute":
+            first = _skip(norms, joiner, -1)
+            if first is not None and first in nums and norms[first].isdigit():
+                opener = _skip(norms, first, -1)
+                day = nums[first].value
+                if opener is not None and norms[opener] in ("بين", "من") and 1 <= day < m.date.day:
+                    start = _safe(m.date.year, m.date.month, day)
+                    if start and (m.date - start).days <= MAX_RANGE_DAYS:
+                        out.append(DateMention(opener, m.end, start, 1, "range", m.date))
+                        continue
+        out.append(m)
     return out
 
 
