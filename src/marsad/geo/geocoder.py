@@ -93,7 +93,6 @@ class PlaceMention:
     direction: str = ""  # "west" for "ريف درعا الغربي" / "غرب درعا"
     anchor_id: str = ""  # the community a directional region is coded to
 
-
     @property
     def point(self) -> dict | None:
         """The entry whose point and location label the event takes (capital for a region)."""
