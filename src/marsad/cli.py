@@ -186,20 +186,68 @@ def ingest(paths: tuple[str, ...], db: str | None, published: str | None, source
     counts = store.counts()
     click.echo(
         f"marsad: {new} new document(s), {skipped} already stored, {failed} skipped as bad input; "
-        f"database {store.url} holds {counts['documents']} documents, {counts['events']} events",
+        f"database {store.display_url} holds {counts['documents']} documents, {counts['canonical_events']} events "
+        f"({counts['events']} reports of events)",
         err=True,
     )
 
 
 @main.command()
+@click.option("--db", help="SQLite file path or database URL (postgresql://user:pw@host/db).")
+@click.option("--show", "show", is_flag=True, help="Print every merge (which events, why) as JSON lines.")
+def dedup(db: str | None, show: bool) -> None:
+    """Re-run cross-source deduplication over every stored event (ingest already does it per document)."""
+    from .store import Store
+
+    store = Store(db)
+    stats = store.dedup()
+    if show:
+        with store.engine.connect() as conn:
+            from sqlalchemy import select
+
+            from .store import merges
+
+            for m in conn.execute(select(merges).order_by(merges.c.id)):
+                row = dict(m._mapping)
+                row["reasons"] = json.loads(row["reasons"])
+                click.echo(json.dumps(row, ensure_ascii=False))
+    click.echo(f"marsad: {stats['events']} reports of events -> {stats['canonical_events']} events "
+               f"({stats['merged']} merged); database {store.display_url}", err=True)
+
+
+@main.command()
+@click.option("--db", help="SQLite file path or database URL (postgresql://user:pw@host/db).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, help="uvicorn worker processes.")
+def serve(db: str | None, host: str, port: int, workers: int) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs). POST /api/documents needs MARSAD_TOKEN (Bearer)."""
+    import os
+
+    import uvicorn
+
+    from .api import resolve_token
+    from .store import Store
+
+    store = Store(db)  # migrate once, up front, and fail early on a bad URL
+    os.environ["MARSAD_DB"] = store.url
+    if resolve_token() is None:
+        click.echo("marsad: no MARSAD_TOKEN or config token: POST /api/documents is disabled (503)", err=True)
+    click.echo(f"marsad: serving {store.display_url} on http://{host}:{port} (API docs: /docs)", err=True)
+    uvicorn.run("marsad.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level="warning")
+
+
+@main.command()
 @click.option("--db", help="SQLite file path or database URL.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "json", "table"]), default="csv", show_default=True)
-def export(db: str | None, fmt: str) -> None:
-    """Export every stored event (CSV: the 31 ACLED columns first, in ACLED order)."""
+@click.option("--reports", is_flag=True, help="Every report's own events instead of the deduplicated events.")
+def export(db: str | None, fmt: str, reports: bool) -> None:
+    """Export every stored event, deduplicated across sources (CSV: the 31 ACLED columns first, in ACLED order)."""
     from .serialize import WRITERS
     from .store import Store
 
-    WRITERS[fmt](Store(db).iter_events(), sys.stdout)
+    WRITERS[fmt](Store(db).iter_events(canonical=not reports), sys.stdout)
 
 
 @main.command()

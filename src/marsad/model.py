@@ -106,9 +106,13 @@ class Evidence:
     start: int
     end: int
     text: str
+    doc_id: str | None = None  # set when spans of several reports are shown together (a deduplicated event)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "text": self.text}
+        out: dict[str, Any] = {"start": self.start, "end": self.end, "text": self.text}
+        if self.doc_id is not None:
+            out["doc_id"] = self.doc_id
+        return out
 
 
 @dataclass

@@ -1,96 +1,45 @@
-"""The event store: an SQLite file by default (any SQLAlchemy URL works the same way).
+"""The event store: an SQLite file by default, PostgreSQL by URL (any SQLAlchemy URL works).
 
-Documents, events and evidence are linked by ids; every ingest runs in one transaction per
-document, and a document already stored (same stable id) is skipped, so re-ingesting changes
-nothing.
+Documents, per-report events, evidence, deduplicated (canonical) events and merge explanations;
+the schema is created and upgraded by the Alembic migrations shipped in ``migrations/`` whenever
+a store is opened. Every ingest runs in one transaction per document (insert + dedup); a
+document already stored (same stable id) is skipped, so re-ingesting changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import (
-    Column,
-    Float,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    create_engine,
-    func,
-    insert,
-    select,
-)
-from sqlalchemy.engine import Engine
+from sqlalchemy import and_, delete, event, func, insert, inspect, or_, select, text, update
+from sqlalchemy import create_engine as sa_create_engine
+from sqlalchemy.engine import Connection, Engine
 
 from ..model import ACLED_COLUMNS, Document, Event, Evidence
-
-SCHEMA_VERSION = 1
-
-metadata = MetaData()
-
-documents = Table(
-    "documents",
+from .schema import (
+    ALEMBIC_HEAD,
+    SCHEMA_VERSION,
+    canonical_events,
+    documents,
+    events,
+    evidence,
+    merges,
     metadata,
-    Column("doc_id", String(32), primary_key=True),
-    Column("id", Text),
-    Column("url", Text),
-    Column("title", Text),
-    Column("source", Text),
-    Column("published", String(10)),
-    Column("language", String(8)),
-    Column("text", Text, nullable=False),
-    Column("ingested_at", String(32), nullable=False),
+    schema_info,
 )
 
-_INT = {"year", "time_precision", "iso", "geo_precision", "fatalities", "timestamp"}
-_FLOAT = {"latitude", "longitude"}
+__all__ = [
+    "ALEMBIC_HEAD", "EXACT_FIELDS", "SCHEMA_VERSION", "EventFilter", "Store", "canonical_events", "db_url", "documents",
+    "events", "evidence", "merges", "metadata", "schema_info",
+]
 
-
-def _col(name: str) -> Column:
-    if name == "event_id_cnty":
-        return Column(name, String(64), primary_key=True)
-    if name in _INT:
-        return Column(name, Integer)
-    if name in _FLOAT:
-        return Column(name, Float)
-    return Column(name, Text)
-
-
-events = Table(
-    "events",
-    metadata,
-    *[_col(c) for c in ACLED_COLUMNS],
-    Column("doc_id", String(32), ForeignKey("documents.doc_id"), index=True, nullable=False),
-    Column("gazetteer_id", String(32)),
-    Column("confidence", Float),
-    Column("reasons", Text),
-)
-
-evidence = Table(
-    "evidence",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("event_id", String(64), ForeignKey("events.event_id_cnty"), index=True, nullable=False),
-    Column("doc_id", String(32), ForeignKey("documents.doc_id"), nullable=False),
-    Column("field", String(32), nullable=False),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
-    Column("text", Text, nullable=False),
-)
-
-schema_info = Table(
-    "schema_info",
-    metadata,
-    Column("version", Integer, primary_key=True),
-    Column("applied_at", String(32)),
-)
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def default_db_path() -> Path:
@@ -98,29 +47,139 @@ def default_db_path() -> Path:
 
 
 def db_url(db: str | None) -> str:
-    """A path or URL -> SQLAlchemy URL (default: the SQLite file in the user's data dir)."""
+    """A path or URL -> SQLAlchemy URL (default: the SQLite file in the user's data dir).
+
+    ``postgresql://`` and ``postgres://`` use the pg8000 driver (pure Python, BSD licence);
+    name another driver explicitly (``postgresql+psycopg://``) if it is installed.
+    """
     if db and "://" in db:
+        scheme, rest = db.split("://", 1)
+        if scheme in ("postgresql", "postgres"):
+            return "postgresql+pg8000://" + rest
         return db
     path = Path(db) if db else default_db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
 
 
+def create_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = sa_create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # readers do not wait for a writer
+            cur = dbapi_conn.cursor()
+            if ":memory:" not in url:
+                cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return sa_create_engine(url, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the current Alembic head (creating it in an empty database)."""
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        if "alembic_version" in tables:
+            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            if current == ALEMBIC_HEAD:
+                return
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        if "alembic_version" not in tables and "documents" in tables:
+            command.stamp(cfg, "0001")  # a database made before migrations: the first schema
+        command.upgrade(cfg, "head")
+
+
+@dataclass
+class EventFilter:
+    """Filters of ``GET /api/events`` (all optional, combined with AND)."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    admin3: str | None = None
+    event_type: str | None = None
+    sub_event_type: str | None = None
+    actor: str | None = None  # substring of actor1/actor2/associated actors, case-insensitive
+    bbox: tuple[float, float, float, float] | None = None  # min lon, min lat, max lon, max lat
+    q: str | None = None  # substring of the note, location, actors or source, or of a source text
+
+    def clauses(self) -> list:
+        c = canonical_events.c
+        out = []
+        if self.date_from:
+            out.append(c.event_date >= self.date_from)
+        if self.date_to:
+            out.append(c.event_date <= self.date_to)
+        for name in EXACT_FIELDS:  # exact spelling (Store.spelling fixes case), so the indexes are used
+            value = getattr(self, name)
+            if value:
+                out.append(c[name] == value)
+        if self.actor:
+            pat = f"%{_escape_like(self.actor)}%"
+            out.append(or_(*[c[n].ilike(pat, escape="\\") for n in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")]))
+        if self.bbox:
+            min_lon, min_lat, max_lon, max_lat = self.bbox
+            out.append(and_(c.longitude >= min_lon, c.longitude <= max_lon, c.latitude >= min_lat, c.latitude <= max_lat))
+        if self.q:
+            pat = f"%{_escape_like(self.q)}%"
+            in_text = (
+                select(events.c.event_id_cnty)
+                .join(documents, documents.c.doc_id == events.c.doc_id)
+                .where(events.c.canonical_id == c.event_id_cnty, documents.c.text.like(pat, escape="\\"))
+                .exists()
+            )
+            out.append(or_(*[c[n].ilike(pat, escape="\\") for n in ("notes", "location", "actor1", "actor2",
+                                                                      "assoc_actor_1", "assoc_actor_2", "source")],
+                           in_text))
+        return out
+
+
+EXACT_FIELDS = ("admin1", "admin2", "admin3", "event_type", "sub_event_type")
+
+
+def _escape_like(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 class Store:
     def __init__(self, db: str | None = None) -> None:
         self.url = db_url(db)
-        self.engine: Engine = create_engine(self.url, future=True)
-        metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
-            if conn.execute(select(func.count()).select_from(schema_info)).scalar() == 0:
-                conn.execute(insert(schema_info).values(version=SCHEMA_VERSION, applied_at=_now()))
+        self.engine: Engine = create_engine(self.url)
+        self._spellings: dict[str, dict[str, str]] = {}
+        migrate(self.engine)
+
+    def spelling(self, column: str, value: str) -> str:
+        """The stored spelling of ``value`` in ``column`` ignoring case ("dara" -> "Dara"), or ``value``."""
+        cache = self._spellings.get(column)
+        if cache is None or value.lower() not in cache:
+            with self.engine.connect() as conn:
+                cache = {v.lower(): v for v in conn.execute(select(canonical_events.c[column]).distinct()).scalars() if v}
+            self._spellings[column] = cache
+        return cache.get(value.lower(), value)
+
+    @property
+    def display_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    # ---- writing -------------------------------------------------------------------------
 
     def has_document(self, doc_id: str) -> bool:
         with self.engine.connect() as conn:
             return conn.execute(select(documents.c.doc_id).where(documents.c.doc_id == doc_id)).first() is not None
 
-    def add(self, doc: Document, doc_events: list[Event]) -> bool:
-        """Store a document with its events in one transaction; False if it was already there."""
+    def add(self, doc: Document, doc_events: list[Event], dedup: bool = True) -> bool:
+        """Store a document with its events and merge them into canonical events, in one
+        transaction; False (and nothing written) if the document was already there."""
         with self.engine.begin() as conn:
             exists = conn.execute(select(documents.c.doc_id).where(documents.c.doc_id == doc.doc_id)).first()
             if exists:
@@ -128,44 +187,237 @@ class Store:
             row = doc.to_dict()
             row["ingested_at"] = _now()
             conn.execute(insert(documents).values(**row))
+            stamp = int(dt.datetime.now(dt.UTC).timestamp())
+            event_rows, ev_rows = [], []
             for e in doc_events:
                 data = e.to_dict()
                 values = {c: data[c] for c in ACLED_COLUMNS}
-                values["timestamp"] = values["timestamp"] or int(dt.datetime.now(dt.UTC).timestamp())
+                values["timestamp"] = values["timestamp"] or stamp
                 values.update(doc_id=doc.doc_id, gazetteer_id=e.gazetteer_id, confidence=e.confidence,
-                              reasons=json.dumps(e.reasons, ensure_ascii=False))
-                conn.execute(insert(events).values(**values))
-                ev_rows = [
+                              reasons=json.dumps(e.reasons, ensure_ascii=False), canonical_id=None)
+                event_rows.append(values)
+                ev_rows.extend(
                     {"event_id": e.event_id_cnty, "doc_id": doc.doc_id, "field": f, "start": x.start,
                      "end": x.end, "text": x.text}
                     for f, spans in e.evidence.items()
                     for x in spans
-                ]
-                if ev_rows:
-                    conn.execute(insert(evidence), ev_rows)
+                )
+            if event_rows:
+                conn.execute(insert(events), event_rows)
+            if ev_rows:
+                conn.execute(insert(evidence), ev_rows)
+            if dedup and event_rows:
+                self._dedup_new(conn, [r["event_id_cnty"] for r in event_rows])
         return True
+
+    def _reports(self, conn: Connection, where) -> list:
+        from ..dedup import Report
+
+        cols = [events.c[c] for c in ACLED_COLUMNS] + [events.c.doc_id, events.c.gazetteer_id, events.c.confidence,
+                                                        events.c.canonical_id, documents.c.ingested_at]
+        rows = conn.execute(select(*cols).join(documents, documents.c.doc_id == events.c.doc_id).where(where)).all()
+        ids = [r.event_id_cnty for r in rows]
+        with_toll: set[str] = set()
+        for chunk in _chunks(ids, 500):
+            with_toll.update(conn.execute(
+                select(evidence.c.event_id).where(evidence.c.field == "fatalities", evidence.c.event_id.in_(chunk))
+            ).scalars())
+        out = []
+        for r in rows:
+            m = dict(r._mapping)
+            rep = Report(m["event_id_cnty"], m["doc_id"], m, fatality_reported=m["event_id_cnty"] in with_toll,
+                         order=m["ingested_at"] or "")
+            out.append(rep)
+        return out
+
+    def _dedup_new(self, conn: Connection, new_ids: list[str]) -> None:
+        from ..dedup import GRID_DEG, Cluster, Clusterer
+
+        new = self._reports(conn, events.c.event_id_cnty.in_(new_ids))
+        # existing canonical events in the blocks of the new reports: day ±1 and admin1 or nearby
+        e = events.c
+        conds = []
+        for r in new:
+            d = r.date
+            if d is None:
+                continue
+            days = [(d + dt.timedelta(days=k)).isoformat() for k in (-1, 0, 1)]
+            area = [e.admin1 == (r.row.get("admin1") or "")]
+            p = r.point()
+            if p:
+                pad = 2 * GRID_DEG
+                area.append(and_(e.latitude.between(p[0] - pad, p[0] + pad), e.longitude.between(p[1] - pad, p[1] + pad)))
+            conds.append(and_(e.event_date.in_(days), or_(*area)))
+        clusterer = Clusterer()
+        if conds:
+            cids = set(conn.execute(select(e.canonical_id).where(e.canonical_id.is_not(None), or_(*conds))).scalars())
+            members = self._reports(conn, e.canonical_id.in_(cids)) if cids else []
+            by_cid: dict[str, list] = defaultdict(list)
+            for m in members:
+                by_cid[m.row["canonical_id"]].append(m)
+            for cid, ms in by_cid.items():
+                clusterer.add_cluster(Cluster(cid, ms))
+        for r in sorted(new, key=lambda r: r.event_id):
+            clusterer.assign(r)
+        self._write_clusters(conn, [c for c in clusterer.clusters.values() if c.dirty], clusterer.merges)
+
+    def _write_clusters(self, conn: Connection, clusters: list, merge_records: list) -> None:
+        from ..dedup import canonical_row
+
+        if not clusters:
+            return
+        ids = [c.canonical_id for c in clusters]
+        for chunk in _chunks(ids, 500):
+            conn.execute(delete(canonical_events).where(canonical_events.c.event_id_cnty.in_(chunk)))
+        rows = [canonical_row(c.canonical_id, c.members) for c in clusters]
+        for chunk in _chunks(rows, 2000):
+            conn.execute(insert(canonical_events), chunk)
+        changes = [(m.event_id, c.canonical_id) for c in clusters for m in c.members
+                   if m.row.get("canonical_id") != c.canonical_id]
+        by_canonical: dict[str, list[str]] = defaultdict(list)
+        for event_id, cid in changes:
+            by_canonical[cid].append(event_id)
+        for cid, event_ids in by_canonical.items():
+            for chunk in _chunks(event_ids, 500):
+                conn.execute(update(events).where(events.c.event_id_cnty.in_(chunk)).values(canonical_id=cid))
+        if merge_records:
+            now = _now()
+            conn.execute(insert(merges), [
+                {"canonical_id": m.canonical_id, "event_id": m.event_id, "matched_event_id": m.matched_event_id,
+                 "score": m.score, "reasons": json.dumps(m.reasons, ensure_ascii=False), "created_at": now}
+                for m in merge_records
+            ])
+
+    def dedup(self) -> dict[str, int]:
+        """Deduplicate every stored event from scratch (one transaction); returns counts."""
+        from ..dedup import cluster_reports
+
+        with self.engine.begin() as conn:
+            reports = self._reports(conn, events.c.event_id_cnty.is_not(None))
+            clusterer = cluster_reports(reports)
+            conn.execute(delete(merges))
+            conn.execute(delete(canonical_events))
+            clusters = list(clusterer.clusters.values())
+            self._write_clusters(conn, clusters, clusterer.merges)
+        return {"events": len(reports), "canonical_events": len(clusters), "merged": len(clusterer.merges)}
+
+    # ---- reading -------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:
             return {
                 t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
-                for t in (documents, events, evidence)
+                for t in (documents, events, evidence, canonical_events, merges)
             }
 
-    def iter_events(self) -> Iterator[Event]:
+    def iter_events(self, canonical: bool = True) -> Iterator[Event]:
+        """Canonical (deduplicated) events, or with ``canonical=False`` every report's events,
+        by date; each with its evidence."""
+        table = canonical_events if canonical else events
         with self.engine.connect() as conn:
             ev_by_event: dict[str, dict[str, list[Evidence]]] = {}
-            for r in conn.execute(select(evidence).order_by(evidence.c.id)):
-                ev_by_event.setdefault(r.event_id, {}).setdefault(r.field, []).append(
-                    Evidence(r.start, r.end, r.text)
+            key = events.c.canonical_id if canonical else events.c.event_id_cnty
+            q = select(key.label("k"), evidence).join(events, events.c.event_id_cnty == evidence.c.event_id)
+            for r in conn.execute(q.order_by(evidence.c.id)):
+                ev_by_event.setdefault(r.k, {}).setdefault(r.field, []).append(
+                    Evidence(r.start, r.end, r.text, r.doc_id if canonical else None)
                 )
-            for r in conn.execute(select(events).order_by(events.c.event_date, events.c.event_id_cnty)):
+            for r in conn.execute(select(table).order_by(table.c.event_date, table.c.event_id_cnty)):
                 data = dict(r._mapping)
-                data["reasons"] = json.loads(data.get("reasons") or "{}")
+                data["reasons"] = json.loads(data.get("reasons") or "{}") if not canonical else {}
+                if canonical:
+                    data["doc_id"] = ""
                 e = Event.from_dict(data)
                 e.evidence = ev_by_event.get(e.event_id_cnty, {})
                 yield e
 
+    def query_events(self, flt: EventFilter | None = None, limit: int | None = 100, offset: int = 0,
+                     with_total: bool = True) -> tuple[int | None, list[dict[str, Any]]]:
+        """(total matching, one page of canonical event rows) newest first."""
+        where = (flt or EventFilter()).clauses()
+        c = canonical_events.c
+        q = select(canonical_events).where(*where).order_by(c.event_date.desc(), c.event_id_cnty)
+        if limit is not None:
+            q = q.limit(limit)
+        if offset:
+            q = q.offset(offset)
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(canonical_events).where(*where)).scalar_one() \
+                if with_total else None
+            rows = [dict(r._mapping) for r in conn.execute(q)]
+        return total, rows
+
+    def event_detail(self, event_id: str) -> dict[str, Any] | None:
+        """A canonical event (by its id or the id of any of its reports) with its reports, their
+        evidence, the source documents and the merge explanations."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(canonical_events).where(canonical_events.c.event_id_cnty == event_id)).first()
+            if row is None:
+                cid = conn.execute(select(events.c.canonical_id).where(events.c.event_id_cnty == event_id)).scalar()
+                if cid is None:
+                    return None
+                row = conn.execute(select(canonical_events).where(canonical_events.c.event_id_cnty == cid)).first()
+                if row is None:
+                    return None
+            out = dict(row._mapping)
+            cid = out["event_id_cnty"]
+            report_rows = conn.execute(
+                select(events).where(events.c.canonical_id == cid).order_by(events.c.event_id_cnty)
+            ).all()
+            report_ids = [r.event_id_cnty for r in report_rows]
+            spans: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+            if report_ids:
+                for s in conn.execute(select(evidence).where(evidence.c.event_id.in_(report_ids)).order_by(evidence.c.id)):
+                    spans[s.event_id][s.field].append({"start": s.start, "end": s.end, "text": s.text, "doc_id": s.doc_id})
+            reports = []
+            for r in report_rows:
+                m = dict(r._mapping)
+                m["reasons"] = json.loads(m.get("reasons") or "{}")
+                m["evidence"] = {k: list(v) for k, v in spans.get(r.event_id_cnty, {}).items()}
+                reports.append(m)
+            doc_ids = list(dict.fromkeys(r["doc_id"] for r in reports))
+            docs = []
+            if doc_ids:
+                cols = [documents.c[n] for n in ("doc_id", "id", "url", "title", "source", "published", "language",
+                                                 "ingested_at")]
+                by_id = {d.doc_id: dict(d._mapping) for d in conn.execute(select(*cols).where(documents.c.doc_id.in_(doc_ids)))}
+                docs = [by_id[d] for d in doc_ids if d in by_id]
+            merge_rows = [
+                dict(m._mapping, reasons=json.loads(m.reasons))
+                for m in conn.execute(select(merges).where(merges.c.canonical_id == cid).order_by(merges.c.id))
+            ]
+        merged_evidence: dict[str, list[dict]] = defaultdict(list)
+        for rep in reports:
+            for f, lst in rep["evidence"].items():
+                for s in lst:
+                    merged_evidence[f].append(dict(s, event_id=rep["event_id_cnty"]))
+        out["evidence"] = dict(merged_evidence)
+        out["reports"] = reports
+        out["documents"] = docs
+        out["merges"] = merge_rows
+        return out
+
+    def get_document(self, doc_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(documents).where(documents.c.doc_id == doc_id)).first()
+            if row is None:
+                return None
+            out = dict(row._mapping)
+            out["events"] = [dict(r._mapping) for r in conn.execute(
+                select(events.c.event_id_cnty, events.c.canonical_id, events.c.event_date, events.c.sub_event_type)
+                .where(events.c.doc_id == doc_id).order_by(events.c.event_id_cnty))]
+        return out
+
+    def merges_of(self, canonical_id: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(m._mapping, reasons=json.loads(m.reasons))
+                    for m in conn.execute(select(merges).where(merges.c.canonical_id == canonical_id).order_by(merges.c.id))]
+
+
+def _chunks(items: list, n: int) -> Iterable[list]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+
 
 def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")

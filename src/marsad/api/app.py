@@ -1,0 +1,264 @@
+"""Routes of the HTTP API. Every list and export serves canonical (deduplicated) events.
+
+- ``GET /api/events``: filters (date range, admin1-3, event and sub-event type, actor substring,
+  bbox, text search) and pagination; ``{"total", "limit", "offset", "events": [...]}``.
+- ``GET /api/events.csv|.geojson|.parquet``: the same filters, every matching event by default.
+- ``GET /api/events/{id}``: one event (by its id or the id of any report merged into it) with its
+  reports, each field's evidence per source document, the documents and the merge explanations.
+- ``GET /api/documents/{doc_id}``: a stored report, its text and metadata.
+- ``POST /api/documents``: ingest one report (``Authorization: Bearer <token>``).
+- ``GET /api/health``; OpenAPI at ``/docs`` and ``/openapi.json``.
+"""
+
+
+import hmac
+import io
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field, ValidationError
+
+from .. import __version__
+from ..model import ACLED_COLUMNS, Document, Event
+from ..serialize import CsvWriter
+from ..store import EXACT_FIELDS, EventFilter, Store
+
+#: Largest accepted request body of ``POST /api/documents`` (the JSON, text included).
+MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+MAX_PAGE = 1000
+EXTRA_FIELDS = ("gazetteer_id", "confidence", "n_reports", "n_sources")
+
+
+def config_path() -> Path:
+    if os.environ.get("MARSAD_CONFIG"):
+        return Path(os.environ["MARSAD_CONFIG"])
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("marsad", appauthor=False)) / "config.toml"
+
+
+def resolve_token() -> str | None:
+    """The write token: ``MARSAD_TOKEN``, else ``token = "..."`` in the config file
+    (``MARSAD_CONFIG`` or ``~/.config/marsad/config.toml``); None when neither sets one."""
+    token = os.environ.get("MARSAD_TOKEN", "").strip()
+    if token:
+        return token
+    path = config_path()
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            return None
+        value = str(data.get("token") or "").strip()
+        return value or None
+    return None
+
+
+class NewDocument(BaseModel):
+    text: str = Field(min_length=1, description="The report's text (Arabic).")
+    published: str | None = Field(None, description="Publication date YYYY-MM-DD; anchors relative dates.")
+    source: str | None = Field(None, description='Outlet name as analysts know it, e.g. "18 March".')
+    url: str | None = None
+    title: str | None = None
+
+
+def _event_json(row: dict[str, Any]) -> dict[str, Any]:
+    out = {c: row.get(c) for c in ACLED_COLUMNS}
+    for c in EXTRA_FIELDS:
+        out[c] = row.get(c)
+    return out
+
+
+def create_app(db: str | Store | None = None, token: str | None = None, *, token_from_env: bool = True,
+               max_document_bytes: int = MAX_DOCUMENT_BYTES) -> FastAPI:
+    """The API over a store. ``token`` overrides ``MARSAD_TOKEN``/config (read once, at start)."""
+    store = db if isinstance(db, Store) else Store(db)
+    write_token = token if token is not None else (resolve_token() if token_from_env else None)
+
+    app = FastAPI(
+        title="marsad",
+        version=__version__,
+        description="ACLED-style events coded from Arabic reporting on Syria, deduplicated across outlets, "
+                    "each field backed by the words of its sources.",
+    )
+    app.state.store = store
+
+    def filters(
+        date_from: Annotated[str | None, Query(description="Earliest event_date, YYYY-MM-DD.")] = None,
+        date_to: Annotated[str | None, Query(description="Latest event_date, YYYY-MM-DD.")] = None,
+        admin1: str | None = None,
+        admin2: str | None = None,
+        admin3: str | None = None,
+        event_type: str | None = None,
+        sub_event_type: str | None = None,
+        actor: Annotated[str | None, Query(description="Substring of actor1, actor2 or an associated actor.")] = None,
+        bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat (WGS84).")] = None,
+        q: Annotated[str | None, Query(description="Text search: note, location, actors, source, or source text.")] = None,
+    ) -> EventFilter:
+        box = None
+        if bbox:
+            try:
+                box = tuple(float(x) for x in bbox.split(","))
+            except ValueError:
+                box = ()
+            if len(box) != 4 or box[0] > box[2] or box[1] > box[3]:
+                raise HTTPException(422, "bbox must be minlon,minlat,maxlon,maxlat")
+        for name, value in (("date_from", date_from), ("date_to", date_to)):
+            if value and not _is_date(value):
+                raise HTTPException(422, f"{name} must be a date YYYY-MM-DD")
+        flt = EventFilter(date_from, date_to, admin1, admin2, admin3, event_type, sub_event_type, actor, box, q)
+        for name in EXACT_FIELDS:
+            if getattr(flt, name):
+                setattr(flt, name, store.spelling(name, getattr(flt, name)))
+        return flt
+
+    Filters = Annotated[EventFilter, Depends(filters)]
+
+    @app.get("/api/health", tags=["meta"])
+    def health() -> dict[str, Any]:
+        counts = store.counts()
+        return {"status": "ok", "version": __version__, "database": store.engine.dialect.name,
+                "documents": counts["documents"], "events": counts["canonical_events"],
+                "reports": counts["events"], "writable": write_token is not None}
+
+    @app.get("/api/events", tags=["events"])
+    def list_events(
+        flt: Filters,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> JSONResponse:
+        total, rows = store.query_events(flt, limit, offset)
+        return JSONResponse({"total": total, "limit": limit, "offset": offset,
+                             "events": [_event_json(r) for r in rows]})
+
+    def _export_rows(flt: EventFilter, limit: int | None, offset: int) -> list[dict[str, Any]]:
+        return store.query_events(flt, limit, offset, with_total=False)[1]
+
+    @app.get("/api/events.csv", tags=["exports"], response_class=Response)
+    def events_csv(flt: Filters, limit: Annotated[int | None, Query(ge=1)] = None,
+                   offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+        """CSV: the 31 ACLED columns first, in ACLED order, then marsad's own columns."""
+        buf = io.StringIO()
+        writer = CsvWriter(buf)
+        writer.write(Event.from_dict(r) for r in _export_rows(flt, limit, offset))
+        return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="marsad_events.csv"'})
+
+    @app.get("/api/events.geojson", tags=["exports"])
+    def events_geojson(flt: Filters, limit: Annotated[int | None, Query(ge=1)] = None,
+                       offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+        """A GeoJSON FeatureCollection (RFC 7946): one Point per event (null geometry if not geocoded)."""
+        features = []
+        for r in _export_rows(flt, limit, offset):
+            lat, lon = r.get("latitude"), r.get("longitude")
+            geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
+            features.append({"type": "Feature", "id": r["event_id_cnty"], "geometry": geometry,
+                             "properties": _event_json(r)})
+        body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+        return Response(body, media_type="application/geo+json")
+
+    @app.get("/api/events.parquet", tags=["exports"], response_class=Response)
+    def events_parquet(flt: Filters, limit: Annotated[int | None, Query(ge=1)] = None,
+                       offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+        """Apache Parquet with the ACLED columns (typed) and marsad's own columns."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        rows = [_event_json(r) for r in _export_rows(flt, limit, offset)]
+        ints = {"year", "time_precision", "iso", "geo_precision", "fatalities", "timestamp", "n_reports", "n_sources"}
+        floats = {"latitude", "longitude", "confidence"}
+        names = list(ACLED_COLUMNS) + list(EXTRA_FIELDS)
+        schema = pa.schema([(n, pa.int64() if n in ints else pa.float64() if n in floats else pa.string()) for n in names])
+        table = pa.Table.from_pylist(rows, schema=schema)
+        sink = io.BytesIO()
+        pq.write_table(table, sink)
+        return Response(sink.getvalue(), media_type="application/vnd.apache.parquet",
+                        headers={"Content-Disposition": 'attachment; filename="marsad_events.parquet"'})
+
+    @app.get("/api/events/{event_id}", tags=["events"])
+    def get_event(event_id: str) -> JSONResponse:
+        detail = store.event_detail(event_id)
+        if detail is None:
+            raise HTTPException(404, f"no event {event_id!r}")
+        return JSONResponse(detail)
+
+    @app.get("/api/documents/{doc_id}", tags=["documents"])
+    def get_document(doc_id: str) -> JSONResponse:
+        doc = store.get_document(doc_id)
+        if doc is None:
+            raise HTTPException(404, f"no document {doc_id!r}")
+        return JSONResponse(doc)
+
+    def require_token(request: Request) -> None:
+        if write_token is None:
+            raise HTTPException(503, "writing is disabled: no token configured (set MARSAD_TOKEN or token in "
+                                     f"{config_path()})")
+        header = request.headers.get("authorization", "")
+        scheme, _, given = header.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), write_token.encode()):
+            raise HTTPException(401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
+
+    @app.post("/api/documents", tags=["documents"], status_code=201, dependencies=[Depends(require_token)],
+              openapi_extra={"requestBody": {"required": True, "content": {
+                  "application/json": {"schema": NewDocument.model_json_schema()}}}})
+    async def post_document(request: Request) -> JSONResponse:
+        """Ingest one report: store it, extract its events and merge them with the other outlets'.
+
+        201 with the new events; 200 when the same document was already stored (nothing changes).
+        """
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > max_document_bytes:
+            raise HTTPException(413, f"document larger than {max_document_bytes} bytes")
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > max_document_bytes:
+                raise HTTPException(413, f"document larger than {max_document_bytes} bytes")
+        try:
+            payload = NewDocument.model_validate_json(body)
+        except ValidationError as exc:
+            raise HTTPException(422, json.loads(exc.json(include_url=False))) from None
+        if payload.published and not _is_date(payload.published):
+            raise HTTPException(422, "published must be a date YYYY-MM-DD")
+        from starlette.concurrency import run_in_threadpool
+
+        return await run_in_threadpool(_ingest, payload)
+
+    def _ingest(payload: NewDocument) -> JSONResponse:
+        from ..errors import InputError
+        from ..extract import extract
+
+        doc = Document(text=payload.text, url=payload.url, title=payload.title, source=payload.source,
+                       published=payload.published)
+        if store.has_document(doc.doc_id):
+            return JSONResponse(_ingest_result(doc.doc_id, False), status_code=200)
+        try:
+            doc_events = extract(doc)
+        except InputError as exc:
+            raise HTTPException(422, str(exc)) from None
+        created = store.add(doc, doc_events)
+        return JSONResponse(_ingest_result(doc.doc_id, created), status_code=201 if created else 200)
+
+    def _ingest_result(doc_id: str, created: bool) -> dict[str, Any]:
+        doc = store.get_document(doc_id) or {"events": []}
+        return {"doc_id": doc_id, "created": created,
+                "events": [{"event_id": e["event_id_cnty"], "canonical_id": e["canonical_id"]} for e in doc["events"]]}
+
+    return app
+
+
+def _is_date(value: str) -> bool:
+    from ..nlp.dates import parse_iso
+
+    return parse_iso(value) is not None
+
+
+
+def app_from_env() -> FastAPI:
+    """uvicorn factory for ``marsad serve`` (also with several workers): the store named by ``MARSAD_DB``."""
+    return create_app(os.environ.get("MARSAD_DB"))

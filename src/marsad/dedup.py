@@ -1,0 +1,319 @@
+"""Cross-source deduplication: the same event told by several outlets becomes one canonical event.
+
+Two report events are the same event when all of these hold (``compare`` says which and why):
+
+- **different reports**: events from one document were already kept apart by the extractor;
+- **day**: event dates at most one day apart (outlets date a night clash either side of midnight);
+- **place**: the same gazetteer place or location name, or points within ``NEAR_KM`` (5 km when
+  both are coded to a named town or district, ``NEAR_KM_APPROX`` = 10 km when one is only "near"
+  a place, geo_precision 2); a region-level event (geo_precision 3) matches within its admin1;
+- **type**: the same event type, and sub-event types that are the same or listed together in
+  ``COMPATIBLE_SUB_EVENTS`` (outlets call the same attack differently: shelling vs air strike,
+  a clash vs the capture it ended in, an abduction vs the killing of the abductee);
+- **actors**: the named armed actors (actor1, actor2 and associated actors, without the generic
+  Civilians/Protesters/Rioters) overlap, or one side names none. "Unidentified Armed Group" is
+  not a wildcard: it matches a named group only at the very same place with the same sub-event
+  type, so that an unclaimed killing in one quarter is not folded into a named group's attack in
+  the next one.
+
+A new event joins the existing canonical event whose every member it matches (complete linkage,
+so chains of near-matches cannot drift into one blob), with the best mean score; otherwise it
+founds a canonical event of its own. Candidates come from blocks keyed by day and admin1 and by a
+0.1-degree grid cell (about 11 km), looked up for the day before, the day and the day after, so
+the work grows with the number of events times the (small) size of a block.
+
+The canonical record takes its fields from the most precise report (geo_precision, then
+time_precision, then the most actors named, then confidence, then the first stored); ``source``
+and ``source_scale`` list every outlet once ("18 March; Horan Free League"); fatalities follow
+ACLED's rule: the lowest figure among the reports that give one (a report that gives no toll does
+not count as reporting zero); ``timestamp`` is the latest member's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .geo.distance import haversine_km
+from .model import ACLED_COLUMNS
+
+NEAR_KM = 5.0
+NEAR_KM_APPROX = 10.0
+MAX_DAYS = 1
+GRID_DEG = 0.1
+
+#: Sub-event types that reports of one event may disagree on (symmetric; identity is implied).
+COMPATIBLE_SUB_EVENTS: tuple[frozenset[str], ...] = (
+    # a clash and the capture it ended in, told by two outlets
+    frozenset({"Armed clash", "Government regains territory", "Non-state actor overtakes territory"}),
+    # outlets confuse artillery, missiles and aircraft; shelling + air strike is one Air/drone strike
+    frozenset({"Shelling/artillery/missile attack", "Air/drone strike"}),
+    # a car bomb is an IED to one outlet and a suicide attack to another
+    frozenset({"Remote explosive/landmine/IED", "Suicide bomb", "Grenade"}),
+    # abducted then killed is one Attack; first reports often only know of the abduction
+    frozenset({"Attack", "Abduction/forced disappearance"}),
+    frozenset({"Peaceful protest", "Protest with intervention", "Excessive force against protesters"}),
+    frozenset({"Mob violence", "Violent demonstration"}),
+)
+
+GENERIC_ACTORS = frozenset({"Civilians (Syria)", "Protesters (Syria)", "Rioters (Syria)"})
+UNIDENTIFIED = "Unidentified Armed Group (Syria)"
+
+
+def sub_events_compatible(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    return any(a in group and b in group for group in COMPATIBLE_SUB_EVENTS)
+
+
+def split_list(value: str | None) -> list[str]:
+    return [p.strip() for p in (value or "").split(";") if p.strip()]
+
+
+@dataclass
+class Report:
+    """One event as one report tells it (a row of the ``events`` table), with what dedup needs."""
+
+    event_id: str
+    doc_id: str
+    row: dict[str, Any]  # the ACLED columns (+ gazetteer_id, confidence)
+    fatality_reported: bool = False
+    order: str = ""  # ingest order (ingested_at of the document): earlier reports found canonical events
+
+    @property
+    def date(self) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(self.row.get("event_date") or "")
+        except ValueError:
+            return None
+
+    def armed_actors(self) -> set[str]:
+        names = {self.row.get("actor1") or "", self.row.get("actor2") or ""}
+        names.update(split_list(self.row.get("assoc_actor_1")))
+        names.update(split_list(self.row.get("assoc_actor_2")))
+        return {n for n in names if n and n not in GENERIC_ACTORS}
+
+    def point(self) -> tuple[float, float] | None:
+        lat, lon = self.row.get("latitude"), self.row.get("longitude")
+        return (float(lat), float(lon)) if lat is not None and lon is not None else None
+
+
+@dataclass
+class Match:
+    ok: bool
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+
+def _same_place(a: Report, b: Report) -> bool:
+    ga, gb = a.row.get("gazetteer_id"), b.row.get("gazetteer_id")
+    if ga and gb:
+        return ga == gb
+    return bool(a.row.get("location")) and a.row.get("location") == b.row.get("location")
+
+
+def compare(a: Report, b: Report) -> Match:
+    """Are ``a`` and ``b`` the same event? The reasons say why (or the first reason why not)."""
+    if a.doc_id == b.doc_id:
+        return Match(False, reasons=["same report: its events were kept apart by the extractor"])
+    da, db = a.date, b.date
+    if da is None or db is None:
+        return Match(False, reasons=["no event date"])
+    days = abs((da - db).days)
+    if days > MAX_DAYS:
+        return Match(False, reasons=[f"{days} days apart"])
+    reasons = ["same day" if days == 0 else f"{days} day apart ({da} / {db})"]
+    score = 1.0 - 0.25 * days
+
+    ra, rb = a.row, b.row
+    same_place = _same_place(a, b)
+    pa, pb = a.point(), b.point()
+    prec = max(ra.get("geo_precision") or 3, rb.get("geo_precision") or 3)
+    if same_place:
+        reasons.append(f"same place ({ra.get('location') or ra.get('gazetteer_id')})")
+    elif prec >= 3:
+        if not ra.get("admin1") or ra.get("admin1") != rb.get("admin1"):
+            return Match(False, reasons=[*reasons, "region-level place in another admin1"])
+        reasons.append(f"region-level place, same admin1 ({ra.get('admin1')})")
+        score -= 0.3
+    elif pa and pb:
+        km = haversine_km(pa[0], pa[1], pb[0], pb[1])
+        limit = NEAR_KM if prec == 1 else NEAR_KM_APPROX
+        if km > limit:
+            return Match(False, reasons=[*reasons, f"{km:.1f} km apart (limit {limit:g} km)"])
+        reasons.append(f"{km:.1f} km apart ({ra.get('location')} / {rb.get('location')})")
+        score -= 0.03 * km
+    else:
+        return Match(False, reasons=[*reasons, "different places, no coordinates to compare"])
+
+    if ra.get("event_type") != rb.get("event_type"):
+        return Match(False, reasons=[*reasons, f"event types differ ({ra.get('event_type')} / {rb.get('event_type')})"])
+    sa, sb = ra.get("sub_event_type") or "", rb.get("sub_event_type") or ""
+    if not sub_events_compatible(sa, sb):
+        return Match(False, reasons=[*reasons, f"sub-event types differ ({sa} / {sb})"])
+    reasons.append(f"same sub-event type ({sa})" if sa == sb else f"compatible sub-event types ({sa} / {sb})")
+    if sa != sb:
+        score -= 0.1
+
+    xa, xb = a.armed_actors(), b.armed_actors()
+    named_a, named_b = xa - {UNIDENTIFIED}, xb - {UNIDENTIFIED}
+    shared = xa & xb
+    if shared:
+        reasons.append("shared actors: " + "; ".join(sorted(shared)))
+    elif not xa or not xb:
+        reasons.append("actors unnamed on one side")
+        score -= 0.1
+    elif (UNIDENTIFIED in xa and not named_a) or (UNIDENTIFIED in xb and not named_b):
+        if not (same_place and sa == sb):
+            return Match(False, reasons=[*reasons, "unidentified actor vs a named group at another place or sub-event type"])
+        reasons.append("unidentified actor in one report, same place and sub-event type")
+        score -= 0.2
+    else:
+        return Match(False, reasons=[*reasons, "no actor in common (" + "; ".join(sorted(xa)) + " / "
+                                     + "; ".join(sorted(xb)) + ")"])
+    return Match(True, round(max(score, 0.05), 3), reasons)
+
+
+# ---------------------------------------------------------------------------------------------
+# canonical records
+
+
+def representative(members: list[Report]) -> Report:
+    """The most precise report: its fields become the canonical event's fields."""
+
+    def key(r: Report) -> tuple:
+        row = r.row
+        named = sum(1 for c in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2") if row.get(c))
+        return (row.get("geo_precision") or 9, row.get("time_precision") or 9, -named,
+                -(row.get("confidence") or 0.0), r.order, r.event_id)
+
+    return min(members, key=key)
+
+
+def _union(values: Iterable[str | None]) -> str:
+    seen: dict[str, None] = {}
+    for v in values:
+        for part in split_list(v):
+            seen.setdefault(part, None)
+    return "; ".join(seen)
+
+
+def canonical_row(canonical_id: str, members: list[Report]) -> dict[str, Any]:
+    """The canonical event's row (ACLED columns + counts) built from its member reports."""
+    ordered = sorted(members, key=lambda r: (r.order, r.event_id))
+    rep = representative(ordered)
+    row = {c: rep.row.get(c) for c in ACLED_COLUMNS}
+    row["event_id_cnty"] = canonical_id
+    row["source"] = _union(r.row.get("source") for r in ordered)
+    row["source_scale"] = _union(r.row.get("source_scale") for r in ordered)
+    figures = [r.row.get("fatalities") or 0 for r in ordered if r.fatality_reported]
+    row["fatalities"] = min(figures) if figures else (rep.row.get("fatalities") or 0)
+    stamps = [r.row.get("timestamp") for r in ordered if r.row.get("timestamp")]
+    row["timestamp"] = max(stamps) if stamps else None
+    row["gazetteer_id"] = rep.row.get("gazetteer_id")
+    row["confidence"] = max((r.row.get("confidence") or 0.0) for r in ordered)
+    row["n_reports"] = len(ordered)
+    row["n_sources"] = len({r.doc_id for r in ordered})
+    row["representative_id"] = rep.event_id
+    return row
+
+
+# ---------------------------------------------------------------------------------------------
+# clustering with blocking
+
+
+@dataclass
+class Cluster:
+    canonical_id: str
+    members: list[Report]
+    dirty: bool = False  # changed since loaded: its canonical row must be rewritten
+
+
+@dataclass
+class MergeRecord:
+    canonical_id: str
+    event_id: str
+    matched_event_id: str
+    score: float
+    reasons: list[str]
+
+
+def _day_keys(r: Report) -> list[str]:
+    d = r.date
+    if d is None:
+        return []
+    return [(d + dt.timedelta(days=k)).isoformat() for k in range(-MAX_DAYS, MAX_DAYS + 1)]
+
+
+def _cells(r: Report, spread: int) -> list[tuple[int, int]]:
+    p = r.point()
+    if p is None:
+        return []
+    cy, cx = math.floor(p[0] / GRID_DEG), math.floor(p[1] / GRID_DEG)
+    return [(cy + dy, cx + dx) for dy in range(-spread, spread + 1) for dx in range(-spread, spread + 1)]
+
+
+class Clusterer:
+    """Assigns reports to clusters, looking only at clusters in the same blocks."""
+
+    def __init__(self) -> None:
+        self.clusters: dict[str, Cluster] = {}
+        self._by_admin: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._by_cell: dict[tuple[str, tuple[int, int]], set[str]] = defaultdict(set)
+        self.merges: list[MergeRecord] = []
+
+    def _index(self, cluster: Cluster, r: Report) -> None:
+        day = r.row.get("event_date") or ""
+        self._by_admin[(day, r.row.get("admin1") or "")].add(cluster.canonical_id)
+        for cell in _cells(r, 0):
+            self._by_cell[(day, cell)].add(cluster.canonical_id)
+
+    def add_cluster(self, cluster: Cluster) -> None:
+        self.clusters[cluster.canonical_id] = cluster
+        for r in cluster.members:
+            self._index(cluster, r)
+
+    def candidates(self, r: Report) -> set[str]:
+        # a neighbourhood of 1 cell covers NEAR_KM_APPROX in every direction
+        out: set[str] = set()
+        admin1 = r.row.get("admin1") or ""
+        for day in _day_keys(r):
+            out |= self._by_admin.get((day, admin1), set())
+            for cell in _cells(r, 1):
+                out |= self._by_cell.get((day, cell), set())
+        return out
+
+    def assign(self, r: Report) -> Cluster:
+        """Put ``r`` in the best matching cluster (recording why), or in a new one."""
+        best: tuple[float, Cluster, Report, Match] | None = None
+        for cid in sorted(self.candidates(r)):
+            cluster = self.clusters[cid]
+            matches = [(m, compare(r, m)) for m in cluster.members]
+            if not matches or not all(x.ok for _, x in matches):
+                continue
+            score = sum(x.score for _, x in matches) / len(matches)
+            top_member, top = max(matches, key=lambda mx: mx[1].score)
+            if best is None or score > best[0]:
+                best = (score, cluster, top_member, top)
+        if best is None:
+            cluster = Cluster(r.event_id, [r], dirty=True)
+            self.add_cluster(cluster)
+            return cluster
+        score, cluster, member, match = best
+        cluster.members.append(r)
+        cluster.dirty = True
+        self._index(cluster, r)
+        self.merges.append(MergeRecord(cluster.canonical_id, r.event_id, member.event_id, round(score, 3), match.reasons))
+        return cluster
+
+
+def cluster_reports(reports: Iterable[Report]) -> Clusterer:
+    """Deduplicate a whole set of reports from scratch (in ingest order)."""
+    c = Clusterer()
+    for r in sorted(reports, key=lambda r: (r.order, r.event_id)):
+        c.assign(r)
+    return c

@@ -1,0 +1,110 @@
+"""Table definitions of the event store (SQLAlchemy Core).
+
+The tables are the target of the Alembic migrations in ``migrations/versions``; a change here
+needs a new migration there (``tests/test_store.py`` checks that a migrated database matches).
+
+- ``documents``: one row per source report (stable id: hash of url + normalised text).
+- ``events``: one row per event *as one report tells it* (its ``canonical_id`` links it to the
+  deduplicated event).
+- ``evidence``: character spans of a document backing a field of a per-report event.
+- ``canonical_events``: the deduplicated events, the 31 ACLED columns (``source`` lists every
+  outlet) plus counts; this is what the API and ``marsad export`` serve.
+- ``merges``: one row per report event joined to a canonical event: which event it matched and why.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text
+
+from ..model import ACLED_COLUMNS
+
+SCHEMA_VERSION = 2
+#: The Alembic revision a current database is at (checked against the scripts by the tests).
+ALEMBIC_HEAD = "0002"
+
+metadata = MetaData()
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("doc_id", String(32), primary_key=True),
+    Column("id", Text),
+    Column("url", Text),
+    Column("title", Text),
+    Column("source", Text),
+    Column("published", String(10)),
+    Column("language", String(8)),
+    Column("text", Text, nullable=False),
+    Column("ingested_at", String(32), nullable=False),
+)
+
+_INT = {"year", "time_precision", "iso", "geo_precision", "fatalities", "timestamp"}
+_FLOAT = {"latitude", "longitude"}
+
+
+def acled_column(name: str) -> Column:
+    if name == "event_id_cnty":
+        return Column(name, String(64), primary_key=True)
+    if name in _INT:
+        return Column(name, Integer)
+    if name in _FLOAT:
+        return Column(name, Float)
+    return Column(name, Text)
+
+
+events = Table(
+    "events",
+    metadata,
+    *[acled_column(c) for c in ACLED_COLUMNS],
+    Column("doc_id", String(32), ForeignKey("documents.doc_id"), index=True, nullable=False),
+    Column("gazetteer_id", String(32)),
+    Column("confidence", Float),
+    Column("reasons", Text),
+    Column("canonical_id", String(64), index=True),
+)
+
+evidence = Table(
+    "evidence",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(64), ForeignKey("events.event_id_cnty"), index=True, nullable=False),
+    Column("doc_id", String(32), ForeignKey("documents.doc_id"), nullable=False),
+    Column("field", String(32), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+schema_info = Table(
+    "schema_info",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", String(32)),
+)
+
+canonical_events = Table(
+    "canonical_events",
+    metadata,
+    *[acled_column(c) for c in ACLED_COLUMNS],
+    Column("gazetteer_id", String(32)),
+    Column("confidence", Float),
+    Column("n_reports", Integer, nullable=False),
+    Column("n_sources", Integer, nullable=False),
+    Column("representative_id", String(64), nullable=False),
+    Index("ix_canonical_date", "event_date"),
+    Index("ix_canonical_admin1_date", "admin1", "event_date"),
+    Index("ix_canonical_type_date", "event_type", "event_date"),
+    Index("ix_canonical_lat_lon", "latitude", "longitude"),
+)
+
+merges = Table(
+    "merges",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("canonical_id", String(64), index=True, nullable=False),
+    Column("event_id", String(64), nullable=False),
+    Column("matched_event_id", String(64), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("reasons", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+)
