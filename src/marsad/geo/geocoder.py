@@ -267,6 +267,8 @@ def _in_place_list(doc: Doc, spans: list[Span], span: Span, near_anchor: bool) -
         if other is span:
             continue
         lo, hi = (other.end, span.start) if other.end <= span.start else (span.end, other.start)
+        if not 0 < hi - lo <= 8:  # adjacent or far apart: not a list
+            continue
         gap = [words[i] for i in range(lo, hi) if words[i]]
         # at least a comma or و between: "إدلب الشرقي" is a direction, not a list
         if gap and len(gap) <= 3 and all(w in LIST_GLUE for w in gap):
