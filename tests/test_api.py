@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -255,3 +256,28 @@ def test_marsad_serve_on_loopback(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_web_page_and_static_files(client):
+    """The page at / (strict CSP, no inline script) and the files it loads, all served locally."""
+    from marsad.api.app import CONTENT_SECURITY_POLICY
+
+    r = client.get("/")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert r.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert "script-src 'self'" in CONTENT_SECURITY_POLICY and "unsafe" not in CONTENT_SECURITY_POLICY
+    html = r.text
+    assert "<script>" not in html and "http://" not in html and "https://" not in html  # no inline script, no CDN
+    for path in ("/static/marsad.js", "/static/marsad.css", "/static/vendor/leaflet/leaflet.js",
+                 "/static/vendor/leaflet/leaflet.css", "/static/vendor/leaflet/images/marker-icon.png",
+                 "/static/favicon.svg"):
+        assert f'"{path}"' in html or path.endswith(".png"), path
+        assert client.get(path).status_code == 200, path
+    js = client.get("/static/marsad.js").text
+    assert not re.search(r"\.(innerHTML|outerHTML)\s*[+]?=|insertAdjacentHTML|document\.write|\beval\(", js)
+    geo = client.get("/static/boundaries/syr_admin1.geojson")
+    assert geo.status_code == 200 and len(geo.content) < 2_000_000
+    fc = geo.json()
+    assert fc["type"] == "FeatureCollection" and len(fc["features"]) == 14
+    assert {"Dara", "Idleb", "Rural Damascus"} <= {f["properties"]["admin1"] for f in fc["features"]}
+    assert client.get("/static/../app.py").status_code == 404

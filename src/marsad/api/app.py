@@ -8,6 +8,8 @@
 - ``GET /api/documents/{doc_id}``: a stored report, its text and metadata.
 - ``POST /api/documents``: ingest one report (``Authorization: Bearer <token>``).
 - ``GET /api/health``; OpenAPI at ``/docs`` and ``/openapi.json``.
+- ``GET /``: the web map (``static/index.html``, served with a strict Content-Security-Policy);
+  its script, styles, Leaflet and the offline governorate boundaries under ``/static``.
 """
 
 
@@ -20,7 +22,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, ValidationError
 
 from .. import __version__
@@ -32,6 +35,16 @@ from ..store import EXACT_FIELDS, EventFilter, Store
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 MAX_PAGE = 1000
 EXTRA_FIELDS = ("gazetteer_id", "confidence", "n_reports", "n_sources")
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+#: The web page's policy: its own script and styles only (no inline script), data from its own API;
+#: images from itself, plus OpenStreetMap's tile server for the optional online base map.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+PAGE_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY", "Cache-Control": "no-cache"}
 
 
 def config_path() -> Path:
@@ -87,6 +100,12 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
                     "each field backed by the words of its sources.",
     )
     app.state.store = store
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def web_page() -> FileResponse:
+        """The web map: filters, timeline, events table and the event view with its evidence."""
+        return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
 
     def filters(
         date_from: Annotated[str | None, Query(description="Earliest event_date, YYYY-MM-DD.")] = None,

@@ -1,0 +1,579 @@
+/* marsad web map: filters, map, timeline, events table and the event view with its evidence.
+ *
+ * Everything shown from the database (article text, titles, actors, notes ...) is untrusted:
+ * the DOM is built with createElement / textContent only, never innerHTML with data, and Leaflet
+ * popups and tooltips are given DOM nodes, not HTML strings. The page's Content-Security-Policy
+ * allows no inline script.
+ */
+(function () {
+  "use strict";
+
+  var MAX_EVENTS = 1000; // the API's largest page: the map and timeline show the newest matches
+  var PAGE = 50; // table rows per page
+  var BOUNDARIES_URL = "/static/boundaries/syr_admin1.geojson";
+  var TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+  var FILTERS = ["date_from", "date_to", "admin1", "event_type", "sub_event_type", "actor", "q"];
+
+  // ACLED's event types and sub-event types (ACLED codebook).
+  var TAXONOMY = {
+    "Battles": ["Armed clash", "Government regains territory", "Non-state actor overtakes territory"],
+    "Explosions/Remote violence": ["Chemical weapon", "Air/drone strike", "Suicide bomb",
+      "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Grenade"],
+    "Violence against civilians": ["Sexual violence", "Attack", "Abduction/forced disappearance"],
+    "Protests": ["Peaceful protest", "Protest with intervention", "Excessive force against protesters"],
+    "Riots": ["Violent demonstration", "Mob violence"],
+    "Strategic developments": ["Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use",
+      "Headquarters or base established", "Looting/property destruction", "Non-violent transfer of territory", "Other"]
+  };
+  var TYPE_COLOURS = {
+    "Battles": "#c0392b",
+    "Explosions/Remote violence": "#d35400",
+    "Violence against civilians": "#8e44ad",
+    "Protests": "#2980b9",
+    "Riots": "#16a085",
+    "Strategic developments": "#7f8c8d"
+  };
+  var FIELD_LABELS = {
+    event_date: "date", event_type: "event type", sub_event_type: "sub-event type",
+    actor1: "actor 1", assoc_actor_1: "associated actor 1", actor2: "actor 2", assoc_actor_2: "associated actor 2",
+    location: "location", admin1: "governorate", admin2: "district", admin3: "sub-district",
+    fatalities: "fatalities", civilian_targeting: "civilian targeting", interaction: "interaction",
+    latitude: "latitude", longitude: "longitude", geo_precision: "geo precision", time_precision: "time precision"
+  };
+  var FIELD_ORDER = ["event_id_cnty", "event_date", "time_precision", "disorder_type", "event_type", "sub_event_type",
+    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
+    "location", "admin1", "admin2", "admin3", "latitude", "longitude", "geo_precision", "fatalities", "source",
+    "source_scale", "notes", "confidence", "n_reports", "n_sources"];
+  // one colour class per evidenced field (the rest share the last)
+  var EVIDENCE_FIELDS = ["event_date", "event_type", "sub_event_type", "actor1", "actor2", "assoc_actor_1",
+    "assoc_actor_2", "location", "fatalities", "civilian_targeting"];
+
+  var state = { events: [], total: 0, page: 0, selected: null, map: null, markers: null, tiles: null,
+    byId: {}, markerById: {}, requestSeq: 0 };
+
+  // ---------- DOM helpers (text only) ----------
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        var v = attrs[k];
+        if (v === null || v === undefined) return;
+        if (k === "text") node.textContent = String(v);
+        else if (k === "className") node.className = v;
+        else if (k === "dataset") Object.keys(v).forEach(function (d) { node.dataset[d] = String(v[d]); });
+        else node.setAttribute(k, String(v));
+      });
+    }
+    (children || []).forEach(function (c) {
+      if (c === null || c === undefined) return;
+      node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return node;
+  }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  function $(sel) { return document.querySelector(sel); }
+  function setStatus(text, isError) {
+    var s = $("#status");
+    s.textContent = text;
+    s.classList.toggle("error", !!isError);
+  }
+  function safeHref(url) {
+    try {
+      var u = new URL(url, window.location.href);
+      return (u.protocol === "http:" || u.protocol === "https:") ? u.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+  function fieldLabel(f) { return FIELD_LABELS[f] || f.replace(/_/g, " "); }
+  function fieldClass(f) {
+    var i = EVIDENCE_FIELDS.indexOf(f);
+    return "ev-c" + (i < 0 ? EVIDENCE_FIELDS.length : i);
+  }
+  function getJSON(url) {
+    return fetch(url, { headers: { Accept: "application/json" } }).then(function (r) {
+      if (!r.ok) {
+        return r.text().then(function (t) { throw new Error(r.status + " " + r.statusText + ": " + t.slice(0, 200)); });
+      }
+      return r.json();
+    });
+  }
+  function actorsText(e) {
+    var parts = [e.actor1, e.actor2].filter(Boolean);
+    return parts.join(" — ");
+  }
+
+  // ---------- filters ----------
+  function readFilters() {
+    var form = $("#filters");
+    var out = {};
+    FILTERS.forEach(function (name) {
+      var v = (form.elements[name].value || "").trim();
+      if (v) out[name] = v;
+    });
+    return out;
+  }
+  function writeFilters(values) {
+    var form = $("#filters");
+    if (values.event_type !== undefined) {
+      form.elements.event_type.value = values.event_type || "";
+      fillSubTypes();
+    }
+    FILTERS.forEach(function (name) {
+      if (name in values) setSelectOrInput(form.elements[name], values[name] || "");
+    });
+  }
+  function setSelectOrInput(input, value) {
+    if (input.tagName === "SELECT" && value && !Array.prototype.some.call(input.options, function (o) { return o.value === value; })) {
+      input.appendChild(el("option", { value: value, text: value }));
+    }
+    input.value = value;
+  }
+  function fillSelect(select, values) {
+    var keep = select.value;
+    clear(select);
+    select.appendChild(el("option", { value: "", text: "all" }));
+    values.forEach(function (v) { select.appendChild(el("option", { value: v, text: v })); });
+    if (keep && values.indexOf(keep) >= 0) select.value = keep;
+  }
+  function fillSubTypes() {
+    var form = $("#filters");
+    var t = form.elements.event_type.value;
+    var subs = t ? TAXONOMY[t] || [] : Object.keys(TAXONOMY).reduce(function (a, k) { return a.concat(TAXONOMY[k]); }, []);
+    fillSelect(form.elements.sub_event_type, subs);
+  }
+  function queryString(filters, extra) {
+    var p = new URLSearchParams();
+    Object.keys(filters).forEach(function (k) { p.set(k, filters[k]); });
+    Object.keys(extra || {}).forEach(function (k) { p.set(k, extra[k]); });
+    return p.toString();
+  }
+  function filtersFromLocation() {
+    var p = new URLSearchParams(window.location.search);
+    var out = {};
+    FILTERS.forEach(function (k) { if (p.get(k)) out[k] = p.get(k); });
+    return out;
+  }
+
+  // ---------- map ----------
+  function initMap() {
+    var map = L.map("map", { preferCanvas: false, zoomSnap: 0.5, attributionControl: true });
+    map.attributionControl.setPrefix("Leaflet");
+    map.fitBounds([[32.3, 35.6], [37.4, 42.4]]);
+    state.map = map;
+    state.markers = L.featureGroup().addTo(map);
+    getJSON(BOUNDARIES_URL).then(function (fc) {
+      var names = [];
+      var layer = L.geoJSON(fc, {
+        style: function () { return { color: "#555", weight: 1, fillColor: "#f3efe6", fillOpacity: 0.6, className: "governorate" }; },
+        onEachFeature: function (feature, lyr) {
+          var p = feature.properties || {};
+          if (p.admin1) names.push(p.admin1);
+          var tip = el("span", {}, [el("span", { text: p.admin1 || p.NAME_EN || "" }), " ",
+            el("span", { lang: "ar", dir: "rtl", text: p.NAME_ARA || "" })]);
+          lyr.bindTooltip(tip, { sticky: true });
+          lyr.on("click", function () {
+            writeFilters({ admin1: p.admin1 || "" });
+            load();
+          });
+        }
+      }).addTo(map);
+      layer.bringToBack();
+      state.boundaries = layer;
+      map.attributionControl.addAttribution("Boundaries: OCHA (admin1)");
+      fillSelect($("#filters").elements.admin1, names.sort());
+      var wanted = filtersFromLocation().admin1;
+      if (wanted) setSelectOrInput($("#filters").elements.admin1, wanted);
+    }).catch(function (err) {
+      setStatus("Could not load the governorate boundaries: " + err.message, true);
+    });
+    var toggle = $("#tiles-toggle");
+    toggle.checked = false; // offline by default: tiles only when asked for
+    toggle.addEventListener("change", function () { setTiles(toggle.checked); });
+  }
+  function setTiles(on) {
+    if (on && !state.tiles) {
+      state.tiles = L.tileLayer(TILES_URL, {
+        maxZoom: 19,
+        attribution: "© OpenStreetMap contributors"
+      });
+      state.tiles.addTo(state.map);
+      state.tiles.bringToBack();
+      if (state.boundaries) state.boundaries.setStyle({ fillOpacity: 0.05 });
+    } else if (!on && state.tiles) {
+      state.map.removeLayer(state.tiles);
+      state.tiles = null;
+      if (state.boundaries) state.boundaries.setStyle({ fillOpacity: 0.6 });
+    }
+  }
+  function drawMarkers() {
+    state.markers.clearLayers();
+    state.markerById = {};
+    var groups = {};
+    state.events.forEach(function (e) {
+      if (e.latitude === null || e.longitude === null || e.latitude === undefined || e.longitude === undefined) return;
+      var key = Number(e.latitude).toFixed(4) + "," + Number(e.longitude).toFixed(4);
+      (groups[key] = groups[key] || []).push(e);
+    });
+    Object.keys(groups).forEach(function (key) {
+      var evs = groups[key];
+      var first = evs[0];
+      var marker = L.circleMarker([first.latitude, first.longitude], {
+        radius: Math.min(6 + 2 * Math.sqrt(evs.length - 1), 18),
+        color: "#fff", weight: 1.5, fillColor: TYPE_COLOURS[first.event_type] || "#333", fillOpacity: 0.9,
+        className: "marsad-marker"
+      });
+      var tip = el("div", {}, [el("strong", { text: first.location || "" }),
+        el("div", { text: evs.length === 1 ? (first.event_date + " · " + first.sub_event_type) : (evs.length + " events") })]);
+      marker.bindTooltip(tip);
+      marker.on("click", function () {
+        if (evs.length > 1) {
+          var list = el("ul", { className: "popup-list" });
+          evs.forEach(function (e) {
+            var b = el("button", { type: "button", text: e.event_date + " · " + e.sub_event_type + " · " + actorsText(e) });
+            b.addEventListener("click", function () { showEvent(e.event_id_cnty); });
+            list.appendChild(el("li", {}, [b]));
+          });
+          marker.unbindPopup();
+          marker.bindPopup(el("div", {}, [el("strong", { text: (first.location || "") + ": " + evs.length + " events" }), list]));
+          marker.openPopup();
+        }
+        showEvent(first.event_id_cnty);
+      });
+      marker.addTo(state.markers);
+      var node = marker.getElement && marker.getElement();
+      if (node) {
+        node.dataset.eventId = first.event_id_cnty;
+        node.dataset.count = String(evs.length);
+      }
+      evs.forEach(function (e) { state.markerById[e.event_id_cnty] = marker; });
+    });
+  }
+
+  // ---------- timeline ----------
+  function dayNumber(iso) { return Math.floor(Date.parse(iso + "T00:00:00Z") / 86400000); }
+  function isoOfDay(n) { return new Date(n * 86400000).toISOString().slice(0, 10); }
+  function drawTimeline() {
+    var box = $("#timeline");
+    clear(box);
+    var dates = state.events.map(function (e) { return e.event_date; }).filter(Boolean);
+    if (!dates.length) {
+      box.appendChild(el("p", { className: "hint", text: "No events to chart." }));
+      return;
+    }
+    var days = dates.map(dayNumber).filter(function (d) { return !isNaN(d); });
+    var lo = Math.min.apply(null, days), hi = Math.max.apply(null, days);
+    var span = hi - lo + 1;
+    var bin = span > 730 ? 30 : span > 120 ? 7 : 1; // day, week or ~month bins
+    var n = Math.floor((hi - lo) / bin) + 1;
+    var counts = new Array(n).fill(0);
+    days.forEach(function (d) { counts[Math.floor((d - lo) / bin)] += 1; });
+    var max = Math.max.apply(null, counts);
+    var W = 1000, H = 90, pad = 16;
+    var NS = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("viewBox", "0 0 " + W + " " + (H + pad));
+    svg.setAttribute("preserveAspectRatio", "none");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", "Events per " + (bin === 1 ? "day" : bin === 7 ? "week" : "month"));
+    var bw = W / n;
+    counts.forEach(function (c, i) {
+      var h = max ? Math.max(c ? 2 : 0, (c / max) * H) : 0;
+      var from = isoOfDay(lo + i * bin), to = isoOfDay(lo + i * bin + bin - 1);
+      var r = document.createElementNS(NS, "rect");
+      r.setAttribute("x", String(i * bw + (bw > 3 ? 0.5 : 0)));
+      r.setAttribute("width", String(Math.max(bw - (bw > 3 ? 1 : 0), 0.5)));
+      r.setAttribute("y", String(H - h));
+      r.setAttribute("height", String(h));
+      r.setAttribute("class", "bar");
+      r.dataset.from = from;
+      r.dataset.to = to;
+      var t = document.createElementNS(NS, "title");
+      t.textContent = (bin === 1 ? from : from + " – " + to) + ": " + c + " event" + (c === 1 ? "" : "s") + " (click to filter)";
+      r.appendChild(t);
+      r.addEventListener("click", function () {
+        writeFilters({ date_from: from, date_to: to });
+        load();
+      });
+      svg.appendChild(r);
+    });
+    var labels = [[0, isoOfDay(lo), "start"], [W, isoOfDay(hi), "end"]];
+    labels.forEach(function (l) {
+      var t = document.createElementNS(NS, "text");
+      t.setAttribute("x", String(l[0]));
+      t.setAttribute("y", String(H + pad - 3));
+      t.setAttribute("text-anchor", l[2]);
+      t.setAttribute("class", "axis");
+      t.textContent = l[1];
+      svg.appendChild(t);
+    });
+    box.appendChild(svg);
+    box.appendChild(el("p", { className: "caption", text: "Events per " + (bin === 1 ? "day" : bin === 7 ? "week" : "30 days") +
+      (state.total > state.events.length ? " (newest " + state.events.length + " of " + state.total + ")" : "") +
+      ". Click a bar to filter its dates." }));
+  }
+
+  // ---------- table ----------
+  function drawTable() {
+    var tbody = $("#events-table tbody");
+    clear(tbody);
+    var start = state.page * PAGE;
+    var rows = state.events.slice(start, start + PAGE);
+    rows.forEach(function (e) {
+      var tr = el("tr", { tabindex: "0", dataset: { eventId: e.event_id_cnty } }, [
+        el("td", { text: e.event_date || "" }),
+        el("td", { text: e.event_type || "" }),
+        el("td", { text: e.sub_event_type || "" }),
+        el("td", { text: actorsText(e) }),
+        el("td", { text: [e.location, e.admin1].filter(Boolean).join(", ") }),
+        el("td", { className: "num", text: e.fatalities === null || e.fatalities === undefined ? "" : String(e.fatalities) }),
+        el("td", { text: e.source || "" })
+      ]);
+      if (state.selected === e.event_id_cnty) tr.classList.add("selected");
+      tr.addEventListener("click", function () { showEvent(e.event_id_cnty); });
+      tr.addEventListener("keydown", function (ev) { if (ev.key === "Enter") showEvent(e.event_id_cnty); });
+      tbody.appendChild(tr);
+    });
+    var pager = $("#pager");
+    clear(pager);
+    var pages = Math.ceil(state.events.length / PAGE);
+    if (pages > 1) {
+      var prev = el("button", { type: "button", text: "‹ previous" });
+      prev.disabled = state.page === 0;
+      prev.addEventListener("click", function () { state.page -= 1; drawTable(); });
+      var next = el("button", { type: "button", text: "next ›" });
+      next.disabled = state.page >= pages - 1;
+      next.addEventListener("click", function () { state.page += 1; drawTable(); });
+      pager.appendChild(prev);
+      pager.appendChild(el("span", { text: " page " + (state.page + 1) + " of " + pages + " " }));
+      pager.appendChild(next);
+    }
+  }
+
+  // ---------- loading ----------
+  function load() {
+    var filters = readFilters();
+    var seq = ++state.requestSeq;
+    var qs = queryString(filters);
+    window.history.replaceState(null, "", qs ? "?" + qs : window.location.pathname);
+    setStatus("Loading…");
+    document.body.dataset.loading = "1";
+    return getJSON("/api/events?" + queryString(filters, { limit: MAX_EVENTS, offset: 0 })).then(function (data) {
+      if (seq !== state.requestSeq) return;
+      state.events = data.events || [];
+      state.total = data.total || 0;
+      state.page = 0;
+      state.byId = {};
+      state.events.forEach(function (e) { state.byId[e.event_id_cnty] = e; });
+      drawMarkers();
+      drawTimeline();
+      drawTable();
+      var located = state.events.filter(function (e) { return e.latitude !== null && e.latitude !== undefined; }).length;
+      setStatus(state.total + " event" + (state.total === 1 ? "" : "s") + " match" +
+        (state.total > state.events.length ? "; the newest " + state.events.length + " are shown" : "") +
+        (located < state.events.length ? "; " + (state.events.length - located) + " without coordinates are only in the table" : "") + ".");
+      document.body.dataset.loading = "0";
+      document.body.dataset.ready = "1";
+    }).catch(function (err) {
+      if (seq !== state.requestSeq) return;
+      setStatus("Could not load events: " + err.message, true);
+      document.body.dataset.loading = "0";
+    });
+  }
+
+  // ---------- event view ----------
+  function showEvent(id) {
+    state.selected = id;
+    Array.prototype.forEach.call(document.querySelectorAll("#events-table tbody tr"), function (tr) {
+      tr.classList.toggle("selected", tr.dataset.eventId === id);
+    });
+    var view = $("#event-view");
+    clear(view);
+    view.appendChild(el("p", { className: "hint", text: "Loading event " + id + "…" }));
+    view.dataset.eventId = id;
+    view.dataset.loaded = "0";
+    getJSON("/api/events/" + encodeURIComponent(id)).then(function (detail) {
+      var docs = detail.documents || [];
+      return Promise.all(docs.map(function (d) {
+        return getJSON("/api/documents/" + encodeURIComponent(d.doc_id)).catch(function (err) {
+          return { doc_id: d.doc_id, error: err.message };
+        });
+      })).then(function (texts) {
+        if (state.selected !== id) return;
+        renderEvent(view, detail, texts);
+        view.dataset.loaded = "1";
+      });
+    }).catch(function (err) {
+      if (state.selected !== id) return;
+      clear(view);
+      view.appendChild(el("p", { className: "error", text: "Could not load event " + id + ": " + err.message }));
+    });
+  }
+
+  function renderEvent(view, detail, texts) {
+    clear(view);
+    var evidence = detail.evidence || {};
+    var evidenced = Object.keys(evidence);
+    view.appendChild(el("h2", { text: (detail.event_date || "") + " · " + (detail.sub_event_type || detail.event_type || "") }));
+    var dl = el("dl", { className: "fields" });
+    FIELD_ORDER.forEach(function (f) {
+      var v = detail[f];
+      if (v === null || v === undefined || v === "") return;
+      var dt = el("dt", {}, [fieldLabel(f)]);
+      if (evidence[f] && evidence[f].length) {
+        dt.appendChild(el("span", { className: "swatch " + fieldClass(f), title: "highlighted in the source text" }));
+        dt.dataset.field = f;
+        dt.classList.add("has-evidence");
+        dt.title = "click to pick out its evidence";
+        dt.addEventListener("click", function () { focusField(view, f); });
+      }
+      dl.appendChild(dt);
+      dl.appendChild(el("dd", { className: f === "notes" ? "notes" : null, text: String(v) }));
+    });
+    view.appendChild(dl);
+
+    if (evidenced.length) {
+      var legend = el("p", { className: "legend" }, ["Evidence: "]);
+      evidenced.forEach(function (f) {
+        var b = el("button", { type: "button", className: "legend-item " + fieldClass(f), text: fieldLabel(f), dataset: { field: f } });
+        b.addEventListener("click", function () { focusField(view, f); });
+        legend.appendChild(b);
+      });
+      view.appendChild(legend);
+    }
+
+    texts.forEach(function (doc) {
+      var meta = (detail.documents || []).filter(function (d) { return d.doc_id === doc.doc_id; })[0] || {};
+      var section = el("section", { className: "document", dataset: { docId: doc.doc_id } });
+      var head = el("h3", {}, [[meta.source || doc.source || "Unknown outlet", meta.published || doc.published].filter(Boolean).join(" · ")]);
+      section.appendChild(head);
+      var title = doc.title || meta.title;
+      if (title) section.appendChild(el("p", { className: "doc-title", dir: "auto", text: title }));
+      var href = safeHref(doc.url || meta.url || "");
+      if (href) {
+        section.appendChild(el("p", { className: "doc-url" }, [el("a", { href: href, rel: "noopener noreferrer nofollow", target: "_blank", text: href })]));
+      } else if (doc.url || meta.url) {
+        section.appendChild(el("p", { className: "doc-url", text: String(doc.url || meta.url) }));
+      }
+      if (doc.error) {
+        section.appendChild(el("p", { className: "error", text: "Could not load the document: " + doc.error }));
+      } else {
+        var spans = [];
+        evidenced.forEach(function (f) {
+          evidence[f].forEach(function (s) { if (s.doc_id === doc.doc_id) spans.push({ field: f, start: s.start, end: s.end, text: s.text }); });
+        });
+        section.appendChild(highlightedText(String(doc.text || ""), spans));
+      }
+      view.appendChild(section);
+    });
+
+    var merges = detail.merges || [];
+    if (merges.length) {
+      var ul = el("ul", { className: "merges" });
+      merges.forEach(function (m) {
+        var reasons = m.reasons || {};
+        var why = Array.isArray(reasons) ? reasons.join("; ") : Object.keys(reasons).map(function (k) {
+          var v = reasons[k];
+          return k + ": " + (typeof v === "object" ? JSON.stringify(v) : String(v));
+        }).join("; ");
+        ul.appendChild(el("li", { text: (m.event_id || "") + " joined " + (m.matched_event_id || "") + (m.score !== undefined && m.score !== null ? " (score " + m.score + ")" : "") + (why ? ": " + why : "") }));
+      });
+      view.appendChild(el("details", { className: "merges-box" }, [el("summary", { text: "Why these reports are one event (" + merges.length + ")" }), ul]));
+    }
+  }
+
+  function focusField(view, field) {
+    var marks = view.querySelectorAll("mark.evidence");
+    var first = null;
+    Array.prototype.forEach.call(marks, function (m) {
+      var on = (m.dataset.fields || "").split(" ").indexOf(field) >= 0;
+      m.classList.toggle("focus", on);
+      if (on && !first) first = m;
+    });
+    if (first && first.scrollIntoView) first.scrollIntoView({ block: "center", behavior: "smooth" });
+  }
+
+  /* The document text, right-to-left, with a <mark> over each evidence span (data-fields: the
+   * fields it backs; data-start/data-end: the span's offsets). Offsets are Python's (code points),
+   * so the text is split into code points. Fields with the very same span share one mark; a span
+   * inside another is a mark inside the other's; a span that straddles another's end is cut there
+   * (its pieces carry the same data-start/data-end). */
+  function highlightedText(text, spans) {
+    var cps = Array.from(text);
+    var n = cps.length;
+    var byRange = {};
+    spans.forEach(function (s) {
+      var start = s.start, end = s.end;
+      var ok = Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= n && start < end;
+      if (ok && s.text && cps.slice(start, end).join("") !== s.text) ok = false;
+      if (!ok && s.text) { // offsets off: fall back to the first occurrence of the evidence text
+        var at = text.indexOf(s.text);
+        if (at >= 0) {
+          start = Array.from(text.slice(0, at)).length;
+          end = start + Array.from(s.text).length;
+          ok = true;
+        }
+      }
+      if (!ok) return;
+      var key = start + ":" + end;
+      var r = byRange[key] || (byRange[key] = { start: start, end: end, origStart: start, origEnd: end, fields: [] });
+      if (r.fields.indexOf(s.field) < 0) r.fields.push(s.field);
+    });
+    var ranges = Object.keys(byRange).map(function (k) { return byRange[k]; });
+    var box = el("div", { className: "source-text", dir: "rtl", lang: "ar" });
+    fill(box, 0, n, ranges);
+    return box;
+
+    function order(list) {
+      return list.sort(function (x, y) { return x.start - y.start || y.end - x.end; });
+    }
+    function fill(parent, from, to, list) {
+      list = order(list.slice());
+      var pos = from;
+      while (list.length) {
+        var r = list.shift();
+        if (r.start > pos) parent.appendChild(document.createTextNode(cps.slice(pos, r.start).join("")));
+        var inner = [], rest = [];
+        list.forEach(function (o) {
+          if (o.start >= r.end) rest.push(o);
+          else if (o.end <= r.end) inner.push(o);
+          else { // straddles r's end: cut it
+            inner.push({ start: o.start, end: r.end, origStart: o.origStart, origEnd: o.origEnd, fields: o.fields });
+            rest.push({ start: r.end, end: o.end, origStart: o.origStart, origEnd: o.origEnd, fields: o.fields });
+          }
+        });
+        var labels = r.fields.map(fieldLabel).join(", ");
+        var colour = r.fields.filter(function (f) { return f !== "notes"; })[0];
+        var mark = el("mark", {
+          className: "evidence " + (colour ? fieldClass(colour) : "ev-notes"), title: labels,
+          dataset: { fields: r.fields.join(" "), label: labels, start: r.origStart, end: r.origEnd }
+        });
+        fill(mark, r.start, r.end, inner);
+        parent.appendChild(mark);
+        pos = r.end;
+        list = order(rest);
+      }
+      if (pos < to) parent.appendChild(document.createTextNode(cps.slice(pos, to).join("")));
+    }
+  }
+
+  // ---------- start ----------
+  function start() {
+    var form = $("#filters");
+    fillSelect(form.elements.event_type, Object.keys(TAXONOMY));
+    fillSubTypes();
+    form.elements.event_type.addEventListener("change", fillSubTypes);
+    writeFilters(filtersFromLocation());
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); load(); });
+    $("#reset").addEventListener("click", function () {
+      FILTERS.forEach(function (k) { form.elements[k].value = ""; });
+      fillSubTypes();
+      load();
+    });
+    initMap();
+    load();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
