@@ -316,7 +316,9 @@ def geocode(name: str, context: str | None, admin1: str | None) -> None:
 def ner(file: str, conll: bool) -> None:
     """Tag named entities in FILE (or - for stdin): token<TAB>tag lines, BIO over PERS/LOC/ORG/MISC.
 
-    Without --conll, FILE is plain text, split into tokens on whitespace and punctuation.
+    The file is read as one document (a name is recognised from its other mentions nearby).
+    Without --conll, FILE is plain text: one sentence block per line, split into tokens on
+    whitespace and punctuation.
     """
     from .inputs import read_text_file
     from .ner import load_model, tokenize
@@ -338,10 +340,10 @@ def ner(file: str, conll: bool) -> None:
     except FileNotFoundError as exc:
         _fail(str(exc))
     out = sys.stdout
-    for i, tokens in enumerate(sentences):
+    for i, (tokens, tags) in enumerate(zip(sentences, model.tag_sentences(sentences), strict=True)):
         if i:
             out.write("\n")
-        for token, tag in zip(tokens, model.tag(tokens), strict=True):
+        for token, tag in zip(tokens, tags, strict=True):
             out.write(f"{token}\t{tag}\n")
 
 

@@ -1,16 +1,22 @@
 """Arabic named-entity recognition: PERS, LOC, ORG and MISC in BIO tags.
 
-The model is a linear-chain CRF (python-crfsuite) over whitespace/punctuation tokens as they
-appear in news text, proclitics attached ("والرئيس", "بدمشق"). Its features see the normalised
-word, the word with the proclitics و ف ب ل ك and the article ال stripped, character prefixes and
-suffixes, word shape, the neighbouring words, membership in name lists (ANERgazet and the
-marsad knowledge base) and distributional word clusters learnt from unlabelled Arabic news.
-It is trained by ``scripts/train_ner.py`` and shipped in ``marsad/data/ner/`` (see its
-MODEL_CARD.md); nothing is downloaded at run time.
+Two linear-chain CRFs (python-crfsuite) over whitespace/punctuation tokens as they appear in news
+text, proclitics attached ("والرئيس", "بدمشق"). The first pass sees the normalised word, the word
+with the proclitics و ف ب ل ك and the article ال stripped, character prefixes and suffixes, word
+shape, the neighbouring words, membership in name lists (ANERgazet and the marsad knowledge base),
+and word clusters and statistics learnt from unlabelled Arabic news. The second pass adds the
+first pass's tags and how the same word was tagged in the sentences around it, so that a name
+given in full once is recognised when it comes back alone. Sentences tagged together
+(``tag_sentences``, ``entities``, ``marsad ner``) are read as one document.
+
+Trained by ``scripts/train_ner.py`` and shipped in ``marsad/data/ner/`` (see its MODEL_CARD.md);
+nothing is downloaded at run time.
 
 >>> from marsad import ner
 >>> ner.tag(["قال", "الرئيس", "الفرنسي", "جاك", "شيراك", "في", "باريس"])  # doctest: +SKIP
 ['O', 'O', 'O', 'B-PERS', 'I-PERS', 'O', 'B-LOC']
+>>> ner.entities("زار جاك شيراك دمشق.")  # doctest: +SKIP
+[(4, 13, 'PERS', 'جاك شيراك'), (14, 18, 'LOC', 'دمشق')]
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import gzip
 import json
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,8 +36,8 @@ from pathlib import Path
 LABELS = ("PERS", "LOC", "ORG", "MISC")
 #: Tokens that end a sentence in the training data (ANERcorp has no sentence breaks of its own).
 SENTENCE_END = frozenset({".", "!", "?", "\u061f"})
-_SENTENCE_PUNCT = SENTENCE_END
 MODEL_FILE = "model.crfsuite"
+SECOND_FILE = "context.crfsuite"
 RESOURCES_FILE = "resources.json.gz"
 
 __all__ = [
@@ -38,6 +45,7 @@ __all__ = [
     "NerModel",
     "entities",
     "load_model",
+    "repair_bio",
     "spans",
     "tag",
     "tag_sentences",
@@ -120,28 +128,35 @@ def _shape(token: str) -> str:
 
 @dataclass
 class Resources:
-    """Lexicons and clusters the features look up (shipped beside the CRF in the model dir)."""
+    """Lexicons, clusters and word statistics the features look up (shipped beside the CRF)."""
 
     words: dict[str, list[str]] = field(default_factory=dict)  # normalised form -> lexicon types
     stems: dict[str, list[str]] = field(default_factory=dict)  # article-stripped form -> types
     phrases: dict[tuple[str, ...], str] = field(default_factory=dict)  # multi-word entry -> type
     max_phrase: int = 1
-    clusters: dict[str, list[str]] = field(default_factory=dict)  # stem -> cluster ids, coarse to fine
+    clusters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stem -> cluster ids, coarse to fine
+    stats: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stem -> frequency/article buckets
     meta: dict = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: dict) -> Resources:
         phrases = {tuple(p.split(" ")): t for p, t in data.get("phrases", {}).items()}
-        clusters = {}
         names = data.get("cluster_levels", [])
-        for word, ids in zip(data.get("cluster_words", []), data.get("cluster_ids", []), strict=True):
-            clusters[word] = [f"{n}:{i}" for n, i in zip(names, ids, strict=True)]
+        clusters = {
+            word: tuple(f"{n}:{i}" for n, i in zip(names, ids, strict=True))
+            for word, ids in zip(data.get("cluster_words", []), data.get("cluster_ids", []), strict=True)
+        }
+        stats = {
+            word: (f"fq:{f}", f"ar:{a}")
+            for word, (f, a) in zip(data.get("stat_words", []), data.get("stat_values", []), strict=True)
+        }
         return cls(
             words=data.get("words", {}),
             stems=data.get("stems", {}),
             phrases=phrases,
             max_phrase=max((len(p) for p in phrases), default=1),
             clusters=clusters,
+            stats=stats,
             meta=data.get("meta", {}),
         )
 
@@ -152,9 +167,11 @@ class Resources:
         phrases: dict[str, str],
         cluster_levels: list[str],
         clusters: dict[str, list[int]],
+        stats: dict[str, list[int]],
         meta: dict,
     ) -> dict:
         ordered = sorted(clusters)
+        stat_words = sorted(stats)
         return {
             "words": words,
             "stems": stems,
@@ -162,14 +179,19 @@ class Resources:
             "cluster_levels": cluster_levels,
             "cluster_words": ordered,
             "cluster_ids": [clusters[w] for w in ordered],
+            "stat_words": stat_words,
+            "stat_values": [stats[w] for w in stat_words],
             "meta": meta,
         }
 
 
 # -- features --------------------------------------------------------------------------------
 
-_BOS = ("__BOS__", "__BOS__", "", "BOS", (), (), "__BOS__")
-_EOS = ("__EOS__", "__EOS__", "", "EOS", (), (), "__EOS__")
+# (norm, stem, prefix, shape, lexicon features, clusters, with_article, raw, stats)
+_BOS = ("__BOS__", "__BOS__", "", "BOS", (), (), "__BOS__", "__BOS__", ())
+_EOS = ("__EOS__", "__EOS__", "", "EOS", (), (), "__EOS__", "__EOS__", ())
+_RARE = ("fq:0", "ar:-")
+_MARKS = _DROP
 
 
 class Featurizer:
@@ -182,7 +204,7 @@ class Featurizer:
         self._limit = cache_limit
 
     def word_info(self, token: str) -> tuple:
-        """(norm, stem, prefix, shape, lexicon features, cluster ids, with_article) of one token."""
+        """(norm, stem, prefix, shape, lexicon features, clusters, with_article, raw, stats) of one token."""
         hit = self._cache.get(token)
         if hit is not None:
             return hit
@@ -198,7 +220,9 @@ class Featurizer:
         for t in res.stems.get(stem, ()):
             gaz.add("gs=" + t)
         clusters = res.clusters.get(stem) or res.clusters.get(n) or ()
-        info = (n, stem, prefix, _shape(n), tuple(sorted(gaz)), tuple(clusters), art)
+        stats = res.stats.get(stem) or (_RARE if _ARABIC.search(n) else ())
+        raw = _MARKS.sub("", token)  # keeps ى/ي, ة/ه and hamza seats apart ("على" vs "علي")
+        info = (n, stem, prefix, _shape(n), tuple(sorted(gaz)), clusters, art, raw, stats)
         if len(self._cache) < self._limit:
             self._cache[token] = info
         return info
@@ -226,18 +250,22 @@ class Featurizer:
             i += hit or 1
         return out
 
+    def sentence_list(self, sentences: Iterable[Sequence[str]]) -> list[list[list[str]]]:
+        return [self.sentence(s) for s in sentences]
+
     def sentence(self, tokens: Sequence[str]) -> list[list[str]]:
         """One list of feature strings per token."""
         infos = [self.word_info(t) for t in tokens]
         phr = self.phrase_tags(infos)
         feats = []
         n = len(infos)
-        for i, (w, s, p, sh, gaz, cl, _) in enumerate(infos):
+        for i, (w, s, p, sh, gaz, cl, _, raw, st) in enumerate(infos):
             pw = infos[i - 1] if i > 0 else _BOS
             nw = infos[i + 1] if i + 1 < n else _EOS
             f = [
                 "b",
                 "w=" + w,
+                "r=" + raw,
                 "s=" + s,
                 "p=" + p,
                 "sh=" + sh,
@@ -248,6 +276,7 @@ class Featurizer:
                 "e1=" + s[-1:],
                 "e2=" + s[-2:],
                 "e3=" + s[-3:],
+                "re1=" + raw[-1:],
                 "w2=" + w[:2],
                 "-1w=" + pw[0],
                 "+1w=" + nw[0],
@@ -264,6 +293,7 @@ class Featurizer:
             ]
             f.extend(gaz)
             f.extend(cl)
+            f.extend(st)
             if pw[4]:
                 f.extend("-1" + g for g in pw[4])
             if nw[4]:
@@ -274,6 +304,10 @@ class Featurizer:
             if nw[5]:
                 f.append("+1" + nw[5][0])
                 f.append("+1" + nw[5][-1])
+            if pw[8]:
+                f.append("-1" + pw[8][0])
+            if nw[8]:
+                f.append("+1" + nw[8][0])
             if i > 1:
                 f.append("-2w=" + infos[i - 2][0])
                 f.append("-2s=" + infos[i - 2][1])
@@ -325,46 +359,142 @@ def spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     return out
 
 
+# -- document context (second pass) --------------------------------------------------------
+
+CONTEXT_WINDOW = 10  # sentences either side whose first-pass tags the second pass sees
+_CHUNK = 1000  # sentences featurised at a time
+
+
+def split_at_sentence_ends(tokens: Sequence[str]) -> list[list[str]]:
+    """Cut a token sequence after . ! ? ؟ (as the training data was cut)."""
+    out: list[list[str]] = []
+    cur: list[str] = []
+    for tok in tokens:
+        cur.append(tok)
+        if tok in SENTENCE_END:
+            out.append(cur)
+            cur = []
+    if cur:
+        out.append(cur)
+    return out
+
+
+def context_features(
+    feats: list[list[list[str]]], keys: list[list[str]], first: list[list[str]], window: int = CONTEXT_WINDOW
+) -> list[list[list[str]]]:
+    """Second-pass features: the first pass's tags of the token and its neighbours, and how the
+    first pass tagged the same word (proclitic-stripped) elsewhere within ``window`` sentences.
+
+    News text names a person in full once and then by a single name; the second pass lets the
+    clear mentions vote for the unclear ones.
+    """
+    n = len(feats)
+    per: list[dict[str, Counter]] = []
+    for ks, ps in zip(keys, first, strict=True):
+        c: dict[str, Counter] = {}
+        for k, p in zip(ks, ps, strict=True):
+            c.setdefault(k, Counter())[p[2:] or "O"] += 1
+        per.append(c)
+    win: dict[str, Counter] = {}
+
+    def add(j: int, sign: int) -> None:
+        for k, c in per[j].items():
+            w = win.setdefault(k, Counter())
+            for t, v in c.items():
+                w[t] += sign * v
+
+    for j in range(min(n, window + 1)):
+        add(j, 1)
+    out = []
+    for si in range(n):
+        ps = first[si]
+        sent = []
+        last = len(ps) - 1
+        for i, (fx, k) in enumerate(zip(feats[si], keys[si], strict=True)):
+            g = [*fx, "f=" + ps[i], "f-1=" + (ps[i - 1] if i else "BOS"), "f+1=" + (ps[i + 1] if i < last else "EOS")]
+            c = Counter(win.get(k, ()))
+            c[ps[i][2:] or "O"] -= 1
+            c = +c
+            if c:
+                g.append("dm=" + c.most_common(1)[0][0])
+                g.extend("da=" + t for t in c if t != "O")
+                total = sum(c.values())
+                g.append(f"dr={min(4, 4 * (total - c['O']) // total)}")
+            sent.append(g)
+        out.append(sent)
+        if si + window + 1 < n:
+            add(si + window + 1, 1)
+        if si - window >= 0:
+            add(si - window, -1)
+    return out
+
+
 # -- the model -------------------------------------------------------------------------------
 
 
 class NerModel:
-    """A loaded CRF with its featurizer."""
+    """A loaded CRF (first pass) with its featurizer and, if present, the second-pass CRF."""
 
-    def __init__(self, model_path: str | Path, res: Resources) -> None:
+    def __init__(self, model_path: str | Path, res: Resources, second_path: str | Path | None = None) -> None:
         import pycrfsuite
 
         self.path = Path(model_path)
         self.resources = res
         self.featurizer = Featurizer(res)
+        self.window = int(res.meta.get("context_window", CONTEXT_WINDOW))
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
+        self._second = None
+        if second_path is not None and Path(second_path).is_file():
+            self._second = pycrfsuite.Tagger()
+            self._second.open(str(second_path))
 
     @classmethod
     def from_dir(cls, directory: str | Path) -> NerModel:
         directory = Path(directory)
         with gzip.open(directory / RESOURCES_FILE, "rt", encoding="utf-8") as fh:
             res = Resources.from_json(json.load(fh))
-        return cls(directory / MODEL_FILE, res)
+        return cls(directory / MODEL_FILE, res, directory / SECOND_FILE)
 
-    def tag(self, tokens: Sequence[str]) -> list[str]:
-        """BIO tags (PERS/LOC/ORG/MISC) for a sequence of tokens.
-
-        The sequence is tagged sentence by sentence, cut after . ! ? ؟ as the training data was,
-        so a whole CoNLL file without blank lines gets the same tags as its sentences one by one.
-        """
-        tokens = [t if t.strip() else "_" for t in tokens]
-        out: list[str] = []
-        start = 0
-        n = len(tokens)
-        for i, tok in enumerate(tokens):
-            if tok in _SENTENCE_PUNCT or i == n - 1:
-                out.extend(self._tagger.tag(self.featurizer.sentence(tokens[start : i + 1])))
-                start = i + 1
-        return repair_bio(out)
+    def tag_pieces(self, pieces: list[list[str]], second: bool = True) -> list[list[str]]:
+        """Raw CRF tags for sentences that are already cut at sentence ends (one document)."""
+        fz = self.featurizer
+        feats = [fz.sentence(p) for p in pieces]
+        first = [self._tagger.tag(f) if f else [] for f in feats]
+        if self._second is None or not second:
+            return first
+        keys = [[fz.word_info(t)[1] for t in p] for p in pieces]
+        return [self._second.tag(f) if f else [] for f in context_features(feats, keys, first, self.window)]
 
     def tag_sentences(self, sentences: Iterable[Sequence[str]]) -> list[list[str]]:
-        return [self.tag(s) for s in sentences]
+        """BIO tags for each sentence; the sentences are read together as one document."""
+        sentences = [[t if t.strip() else "_" for t in s] for s in sentences]
+        pieces: list[list[str]] = []
+        owner: list[int] = []
+        for k, s in enumerate(sentences):
+            for p in split_at_sentence_ends(s):
+                pieces.append(p)
+                owner.append(k)
+        raw: list[list[str]] = []
+        # In chunks (bounded memory on long documents); each chunk sees the window of sentences
+        # around it, so the tags are those of the whole document read at once.
+        for start in range(0, len(pieces), _CHUNK):
+            lo = max(0, start - self.window)
+            hi = min(len(pieces), start + _CHUNK + self.window)
+            part = self.tag_pieces(pieces[lo:hi])
+            raw.extend(part[start - lo : start - lo + min(_CHUNK, len(pieces) - start)])
+        out: list[list[str]] = [[] for _ in sentences]
+        for k, tags in zip(owner, raw, strict=True):
+            out[k].extend(tags)
+        return [repair_bio(t) for t in out]
+
+    def tag(self, tokens: Sequence[str]) -> list[str]:
+        """BIO tags (PERS/LOC/ORG/MISC) for a sequence of tokens (a sentence or a whole document).
+
+        The sequence is cut after . ! ? ؟ as the training data was, so a CoNLL file without blank
+        lines gets the same tags as its sentences given one by one to ``tag_sentences``.
+        """
+        return self.tag_sentences([tokens])[0]
 
 
 def _packaged_dir():
@@ -390,14 +520,13 @@ def load_model(directory: str | None = None) -> NerModel:
 
 
 def tag(tokens: Sequence[str]) -> list[str]:
-    """BIO tags with PERS/LOC/ORG/MISC for one sentence of tokens (clitics attached, as in news text)."""
+    """BIO tags with PERS/LOC/ORG/MISC for a sentence (or a document) of tokens, clitics attached."""
     return load_model().tag(list(tokens))
 
 
 def tag_sentences(sentences: Iterable[Sequence[str]]) -> list[list[str]]:
-    """BIO tags for each sentence."""
-    model = load_model()
-    return [model.tag(list(s)) for s in sentences]
+    """BIO tags for each sentence; sentences given together are read as one document."""
+    return load_model().tag_sentences(sentences)
 
 
 # -- raw text --------------------------------------------------------------------------------
@@ -439,12 +568,12 @@ def entities(text: str) -> list[tuple[int, int, str, str]]:
     """Named entities in raw Arabic text as (start, end, label, text) with character offsets.
 
     The text is split on whitespace and punctuation (proclitics stay on their word, as the model
-    was trained), into sentences at . ! ? ؟ and line breaks; ``text[start:end]`` is the mention.
+    was trained) and into sentences at . ! ? ؟ and line breaks, and read as one document;
+    ``text[start:end]`` is the mention.
     """
-    model = load_model()
+    sents = list(_sentences(text, tokenize(text)))
     out = []
-    for sent in _sentences(text, tokenize(text)):
-        tags = model.tag([t for _, _, t in sent])
+    for sent, tags in zip(sents, load_model().tag_sentences([[t for _, _, t in s] for s in sents]), strict=True):
         for i, j, label in spans(tags):
             start, end = sent[i][0], sent[j - 1][1]
             out.append((start, end, label, text[start:end]))
