@@ -10,6 +10,8 @@ needs a new migration there (``tests/test_store.py`` checks that a migrated data
 - ``canonical_events``: the deduplicated events, the 31 ACLED columns (``source`` lists every
   outlet) plus counts; this is what the API and ``marsad export`` serve.
 - ``merges``: one row per report event joined to a canonical event: which event it matched and why.
+- ``feeds``: the state of each feed ``marsad watch`` polls (conditional-request validators, the
+  item keys already seen, consecutive failures and the next poll time), so that it survives restarts.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from sqlalchemy import Column, Float, ForeignKey, Index, Integer, MetaData, Stri
 
 from ..model import ACLED_COLUMNS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: The Alembic revision a current database is at (checked against the scripts by the tests).
-ALEMBIC_HEAD = "0002"
+ALEMBIC_HEAD = "0003"
 
 metadata = MetaData()
 
@@ -107,4 +109,19 @@ merges = Table(
     Column("score", Float, nullable=False),
     Column("reasons", Text, nullable=False),
     Column("created_at", String(32), nullable=False),
+)
+
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("url", String(2048), primary_key=True),
+    Column("source", Text),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("seen", Text, nullable=False),  # JSON list of item keys (guid, else link), newest first
+    Column("failures", Integer, nullable=False),  # consecutive failed polls (drives the backoff)
+    Column("next_poll_at", String(32)),  # ISO 8601 UTC
+    Column("last_polled_at", String(32)),
+    Column("last_status", Text),  # "200: 3 new", "304", "error: HTTP 500 ..."
+    Column("ingested", Integer, nullable=False),  # documents stored from this feed so far
 )
