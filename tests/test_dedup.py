@@ -186,3 +186,119 @@ def test_dedup_command_reports_and_explains_merges(tmp_path):
     assert "(1 merged)" in res.stderr
     csv_out = runner.invoke(main, ["export", "--db", db, "--format", "csv"]).stdout
     assert "18 March; Horan Free League" in csv_out
+
+
+class _CoarseBlocking:
+    """The clustering as first written: candidates are every cluster with a member in the same
+    (day, admin1) block or a neighbouring (day, 0.1-degree cell) block, and every member of each
+    is compared. The optimised ``Clusterer`` must give exactly its clusters and merge records."""
+
+    def __init__(self) -> None:
+        from collections import defaultdict
+
+        self.clusters: dict = {}
+        self.by_admin: dict = defaultdict(set)
+        self.by_cell: dict = defaultdict(set)
+        self.merges: list = []
+
+    @staticmethod
+    def cells(r: Report, spread: int) -> list:
+        import math
+
+        p = r.point()
+        if p is None:
+            return []
+        cy, cx = math.floor(p[0] / 0.1), math.floor(p[1] / 0.1)
+        return [(cy + dy, cx + dx) for dy in range(-spread, spread + 1) for dx in range(-spread, spread + 1)]
+
+    def index(self, cid: str, r: Report) -> None:
+        day = r.row.get("event_date") or ""
+        self.by_admin[(day, r.row.get("admin1") or "")].add(cid)
+        for cell in self.cells(r, 0):
+            self.by_cell[(day, cell)].add(cid)
+
+    def assign(self, r: Report) -> None:
+        import datetime as dt
+
+        from marsad.dedup import Cluster, MergeRecord
+
+        out: set = set()
+        if r.date is not None:
+            for k in (-1, 0, 1):
+                day = (r.date + dt.timedelta(days=k)).isoformat()
+                out |= self.by_admin.get((day, r.row.get("admin1") or ""), set())
+                for cell in self.cells(r, 1):
+                    out |= self.by_cell.get((day, cell), set())
+        best = None
+        for cid in sorted(out):
+            cluster = self.clusters[cid]
+            matches = [(m, compare(r, m)) for m in cluster.members]
+            if not matches or not all(x.ok for _, x in matches):
+                continue
+            score = sum(x.score for _, x in matches) / len(matches)
+            top_member, top = max(matches, key=lambda mx: mx[1].score)
+            if best is None or score > best[0]:
+                best = (score, cluster, top_member, top)
+        if best is None:
+            self.clusters[r.event_id] = Cluster(r.event_id, [r])
+            self.index(r.event_id, r)
+            return
+        score, cluster, member, match = best
+        cluster.members.append(r)
+        self.index(cluster.canonical_id, r)
+        self.merges.append(MergeRecord(cluster.canonical_id, r.event_id, member.event_id, round(score, 3), match.reasons))
+
+
+def _random_reports(n: int, seed: int) -> list[Report]:
+    """Dense, varied reports in a small area: every branch of ``compare`` and of the blocking."""
+    import random
+
+    rnd = random.Random(seed)
+    places = [(f"G{i}", f"place {i}", 32.5 + rnd.uniform(0, 0.5), 36.0 + rnd.uniform(0, 0.5), rnd.choice(["Dara", "Quneitra"]))
+              for i in range(12)]
+    subs = [("Battles", "Armed clash"), ("Battles", "Government regains territory"),
+            ("Explosions/Remote violence", "Air/drone strike"),
+            ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+            ("Explosions/Remote violence", "Remote explosive/landmine/IED"), ("Violence against civilians", "Attack"),
+            ("Violence against civilians", "Abduction/forced disappearance"), ("Strategic developments", "Other")]
+    actors = ["Islamic State (Syria)", "Local Armed Groups (Syria)", "Unidentified Armed Group (Syria)",
+              "Military Forces of Syria (2000-2024)", "Civilians (Syria)", ""]
+    out = []
+    for i in range(n):
+        gid, loc, lat, lon, admin1 = rnd.choice(places)
+        etype, sub = rnd.choice(subs)
+        gp = rnd.choice([1, 1, 1, 2, 2, 3, None])
+        point = rnd.random() > 0.1
+        out.append(report(
+            f"e{i:05d}", f"d{rnd.randrange(n // 2)}", order=f"{rnd.randrange(10**6):07d}",
+            fatality_reported=rnd.random() < 0.3, event_date=rnd.choice(["2022-11-01", "2022-11-02", "2022-11-03", "", "x"]),
+            event_type=etype, sub_event_type=sub, actor1=rnd.choice(actors), actor2=rnd.choice(actors),
+            assoc_actor_1=rnd.choice(["", "", "Islamic State (Syria); Civilians (Syria)"]),
+            admin1=rnd.choice([admin1, admin1, admin1, ""]), location=rnd.choice([loc, loc, ""]),
+            gazetteer_id=rnd.choice([gid, gid, ""]), geo_precision=gp,
+            latitude=lat + rnd.uniform(-0.08, 0.08) if point else None,
+            longitude=lon + rnd.uniform(-0.08, 0.08) if point else None,
+            fatalities=rnd.randrange(5), confidence=rnd.random()))
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_optimised_blocking_gives_the_clusters_of_the_coarse_blocking(seed):
+    reports = _random_reports(1500, seed)
+    ref = _CoarseBlocking()
+    for r in sorted(reports, key=lambda r: (r.order, r.event_id)):
+        ref.assign(r)
+    fast = cluster_reports(reports)
+    assert len(ref.merges) > 150  # a dense set: many merges, many near misses
+    assert {cid: [m.event_id for m in c.members] for cid, c in fast.clusters.items()} == \
+        {cid: [m.event_id for m in c.members] for cid, c in ref.clusters.items()}
+    assert fast.merges == ref.merges
+
+
+def test_points_near_but_two_grid_cells_apart_still_merge():
+    # 9 km apart east-west at 36°N, precision 2 (limit 10 km): grid cells 360 and 362 are not neighbours
+    a = report("a", "d1", gazetteer_id="X", location="west", geo_precision=2, latitude=36.05, longitude=36.0999)
+    b = report("b", "d2", gazetteer_id="Y", location="east", geo_precision=2, latitude=36.05, longitude=36.2001)
+    assert compare(a, b).ok
+    c = cluster_reports([a, b])
+    assert len(c.clusters) == 1 and len(c.merges) == 1

@@ -32,9 +32,11 @@ not count as reporting zero); ``timestamp`` is the latest member's.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,18 +86,34 @@ class Report:
     fatality_reported: bool = False
     order: str = ""  # ingest order (ingested_at of the document): earlier reports found canonical events
 
+    # dedup compares each report with several others: the parsed date, actor set and point are
+    # cached, keyed by the values they are computed from (so a changed row is recomputed)
+
     @property
     def date(self) -> dt.date | None:
+        raw = self.row.get("event_date") or ""
+        cached = self.__dict__.get("_date")
+        if cached is not None and cached[0] == raw:
+            return cached[1]
         try:
-            return dt.date.fromisoformat(self.row.get("event_date") or "")
+            value = dt.date.fromisoformat(raw)
         except ValueError:
-            return None
+            value = None
+        self.__dict__["_date"] = (raw, value)
+        return value
 
-    def armed_actors(self) -> set[str]:
-        names = {self.row.get("actor1") or "", self.row.get("actor2") or ""}
-        names.update(split_list(self.row.get("assoc_actor_1")))
-        names.update(split_list(self.row.get("assoc_actor_2")))
-        return {n for n in names if n and n not in GENERIC_ACTORS}
+    def armed_actors(self) -> frozenset[str]:
+        row = self.row
+        raw = (row.get("actor1"), row.get("actor2"), row.get("assoc_actor_1"), row.get("assoc_actor_2"))
+        cached = self.__dict__.get("_actors")
+        if cached is not None and cached[0] == raw:
+            return cached[1]
+        names = {raw[0] or "", raw[1] or ""}
+        names.update(split_list(raw[2]))
+        names.update(split_list(raw[3]))
+        value = frozenset(n for n in names if n and n not in GENERIC_ACTORS)
+        self.__dict__["_actors"] = (raw, value)
+        return value
 
     def point(self) -> tuple[float, float] | None:
         lat, lon = self.row.get("latitude"), self.row.get("longitude")
@@ -258,19 +276,64 @@ def _cells(r: Report, spread: int) -> list[tuple[int, int]]:
 
 
 class Clusterer:
-    """Assigns reports to clusters, looking only at clusters in the same blocks."""
+    """Assigns reports to clusters, looking only at clusters in the same blocks.
+
+    The blocks are those described above ((day, admin1) and (day, 0.1-degree cell), for the day
+    before, the day and the day after), split further by what a match needs, so that a dense
+    block (many events in one governorate on one day) does not make every new report compare
+    with every event of the block: the event type (a match needs the same one) and, inside a
+    (day, admin1) block, the way two reports can be at the same place (the same gazetteer id or
+    location name; points within ``NEAR_KM_APPROX``; a region-level event, which then also needs
+    an armed actor in common or one side naming none, as ``compare`` does). The candidates are
+    always a subset of the clusters in the coarse blocks and include every cluster all of whose
+    members match (one member of such a cluster is in a block and matches), so the clusters are
+    exactly those of the coarse blocking; the work per report stays about constant as a block
+    fills up.
+    """
 
     def __init__(self) -> None:
         self.clusters: dict[str, Cluster] = {}
-        self._by_admin: dict[tuple[str, str], set[str]] = defaultdict(set)
-        self._by_cell: dict[tuple[str, tuple[int, int]], set[str]] = defaultdict(set)
+        # (day, 0.1-degree cell, event type) -> canonical ids
+        self._by_cell: dict[tuple, set[str]] = defaultdict(set)
+        # (day, admin1, event type) -> canonical ids; then the same key + how the place can match
+        self._by_admin: dict[tuple, set[str]] = defaultdict(set)
+        # (key, actor) and (key, None: no armed actor) of every member, and of region-level members
+        self._actor: dict[tuple, set[str]] = defaultdict(set)
+        self._region: dict[tuple, set[str]] = defaultdict(set)
+        self._region_all: dict[tuple, set[str]] = defaultdict(set)  # (day, admin1, type) of region-level members
+        self._gaz: dict[tuple, set[str]] = defaultdict(set)  # (key, gazetteer id)
+        self._loc: dict[tuple, set[str]] = defaultdict(set)  # (key, location)
+        self._loc_no_gaz: dict[tuple, set[str]] = defaultdict(set)  # (key, location) of members without gazetteer id
+        self._point: dict[tuple, set[str]] = defaultdict(set)  # (key, cell) of members with a point, precision 1-2
         self.merges: list[MergeRecord] = []
 
     def _index(self, cluster: Cluster, r: Report) -> None:
-        day = r.row.get("event_date") or ""
-        self._by_admin[(day, r.row.get("admin1") or "")].add(cluster.canonical_id)
-        for cell in _cells(r, 0):
-            self._by_cell[(day, cell)].add(cluster.canonical_id)
+        cid = cluster.canonical_id
+        row = r.row
+        day = row.get("event_date") or ""
+        etype = _type_key(row)
+        key = (day, row.get("admin1") or "", etype)
+        self._by_admin[key].add(cid)
+        p = r.point()
+        if p is not None:
+            self._by_cell[(day, _cell(p), etype)].add(cid)
+        actors = r.armed_actors() or (None,)
+        region = _region_level(row)
+        for a in actors:
+            self._actor[(key, a)].add(cid)
+            if region:
+                self._region[(key, a)].add(cid)
+        if region:
+            self._region_all[key].add(cid)
+        elif p is not None:
+            self._point[(key, _cell(p))].add(cid)
+        gid, loc = row.get("gazetteer_id"), row.get("location")
+        if gid:
+            self._gaz[(key, gid)].add(cid)
+        if loc:
+            self._loc[(key, loc)].add(cid)
+            if not gid:
+                self._loc_no_gaz[(key, loc)].add(cid)
 
     def add_cluster(self, cluster: Cluster) -> None:
         self.clusters[cluster.canonical_id] = cluster
@@ -278,13 +341,56 @@ class Clusterer:
             self._index(cluster, r)
 
     def candidates(self, r: Report) -> set[str]:
+        """Clusters with a member in ``r``'s blocks that ``r`` may match."""
         # a neighbourhood of 1 cell covers NEAR_KM_APPROX in every direction
         out: set[str] = set()
-        admin1 = r.row.get("admin1") or ""
+        row = r.row
+        admin1 = row.get("admin1") or ""
+        etype = _type_key(row)
+        p = r.point()
+        region = _region_level(row)
+        gid, loc = row.get("gazetteer_id"), row.get("location")
+        near = None if region or p is None else _near_cells(p)
+        xa = r.armed_actors()
+        # (None: members naming no armed actor) + r's actors; r naming none can match any member
+        keys_of_actors = [None, *xa] if xa else None
+        around = _cells(r, 1) if p is not None else ()
+        by_cell = self._by_cell
         for day in _day_keys(r):
-            out |= self._by_admin.get((day, admin1), set())
-            for cell in _cells(r, 1):
-                out |= self._by_cell.get((day, cell), set())
+            for cell in around:
+                found = by_cell.get((day, cell, etype))
+                if found:
+                    out |= found
+            key = (day, admin1, etype)
+            if key not in self._by_admin:
+                continue
+            if admin1:
+                # a region-level report (either side) matches within its governorate, if the actors
+                # allow: one in common, or one side names none (else only at the same place, below)
+                if keys_of_actors is None:
+                    out |= self._by_admin[key] if region else self._region_all.get(key, _EMPTY)
+                else:
+                    by_actor = self._actor if region else self._region
+                    for a in keys_of_actors:
+                        found = by_actor.get((key, a))
+                        if found:
+                            out |= found
+            if gid:
+                out |= self._gaz.get((key, gid), _EMPTY)
+                if loc:
+                    out |= self._loc_no_gaz.get((key, loc), _EMPTY)
+            elif loc:
+                out |= self._loc.get((key, loc), _EMPTY)
+            if near is None:
+                continue
+            if near is _ALL_CELLS:
+                out |= self._by_admin[key]
+                continue
+            point = self._point
+            for cell in near:
+                found = point.get((key, cell))
+                if found:
+                    out |= found
         return out
 
     def assign(self, r: Report) -> Cluster:
@@ -292,13 +398,19 @@ class Clusterer:
         best: tuple[float, Cluster, Report, Match] | None = None
         for cid in sorted(self.candidates(r)):
             cluster = self.clusters[cid]
-            matches = [(m, compare(r, m)) for m in cluster.members]
-            if not matches or not all(x.ok for _, x in matches):
-                continue
-            score = sum(x.score for _, x in matches) / len(matches)
-            top_member, top = max(matches, key=lambda mx: mx[1].score)
-            if best is None or score > best[0]:
-                best = (score, cluster, top_member, top)
+            matches = []
+            for m in cluster.members:  # complete linkage: stop at the first member it does not match
+                x = compare(r, m)
+                if not x.ok:
+                    break
+                matches.append((m, x))
+            else:
+                if not matches:
+                    continue
+                score = sum(x.score for _, x in matches) / len(matches)
+                top_member, top = max(matches, key=lambda mx: mx[1].score)
+                if best is None or score > best[0]:
+                    best = (score, cluster, top_member, top)
         if best is None:
             cluster = Cluster(r.event_id, [r], dirty=True)
             self.add_cluster(cluster)
@@ -311,9 +423,85 @@ class Clusterer:
         return cluster
 
 
+def _sub_event_groups() -> dict[str, int] | None:
+    """Sub-event type -> its group in COMPATIBLE_SUB_EVENTS, or None if the groups overlap (then
+    compatibility is not an equivalence and only the event type splits the blocks)."""
+    out: dict[str, int] = {}
+    for i, group in enumerate(COMPATIBLE_SUB_EVENTS):
+        for sub in group:
+            if sub in out:
+                return None
+            out[sub] = i
+    return out
+
+
+_SUB_GROUP = _sub_event_groups()
+
+
+def _type_key(row: dict[str, Any]) -> tuple:
+    """Equal for two reports exactly when ``compare`` lets their types match: the same event type
+    and compatible sub-event types."""
+    etype = row.get("event_type")
+    if _SUB_GROUP is None:
+        return (etype,)
+    sub = row.get("sub_event_type") or ""
+    group = _SUB_GROUP.get(sub)
+    return (etype, sub) if group is None else (etype, group)
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: clustering makes millions of small acyclic objects,
+    and each full collection walks them all (super-linear time without it)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+_EMPTY: frozenset[str] = frozenset()
+_ALL_CELLS: list = []  # sentinel of _near_cells: look at every member of the block
+_EARTH_KM = 6371.0  # the radius haversine_km uses
+
+
+def _region_level(row: dict[str, Any]) -> bool:
+    """Coded to a region only (geo_precision 3 or unknown): matches within its admin1 (``compare``)."""
+    gp = row.get("geo_precision")
+    return not (gp and gp < 3)
+
+
+def _cell(p: tuple[float, float]) -> tuple[int, int]:
+    return math.floor(p[0] / GRID_DEG), math.floor(p[1] / GRID_DEG)
+
+
+def _near_cells(p: tuple[float, float]) -> list[tuple[int, int]]:
+    """Every grid cell holding a point within ``NEAR_KM_APPROX`` of ``p`` (a safe over-estimate),
+    or ``_ALL_CELLS`` near a pole or the antimeridian."""
+    km = max(NEAR_KM, NEAR_KM_APPROX) * 1.01
+    dlat = math.degrees(km / _EARTH_KM)
+    lat, lon = p
+    top = abs(lat) + dlat
+    if top >= 89.0:
+        return _ALL_CELLS
+    # haversine: hav(d) >= cos(lat1) cos(lat2) hav(dlon), and |lat2| <= |lat1| + dlat
+    s = math.sin(km / (2 * _EARTH_KM)) / math.sqrt(math.cos(math.radians(abs(lat))) * math.cos(math.radians(top)))
+    if s >= 1.0:
+        return _ALL_CELLS
+    dlon = math.degrees(2 * math.asin(s))
+    if lon - dlon <= -180.0 or lon + dlon >= 180.0:
+        return _ALL_CELLS
+    ys = range(math.floor((lat - dlat) / GRID_DEG), math.floor((lat + dlat) / GRID_DEG) + 1)
+    xs = range(math.floor((lon - dlon) / GRID_DEG), math.floor((lon + dlon) / GRID_DEG) + 1)
+    return [(y, x) for y in ys for x in xs]
+
+
 def cluster_reports(reports: Iterable[Report]) -> Clusterer:
     """Deduplicate a whole set of reports from scratch (in ingest order)."""
     c = Clusterer()
-    for r in sorted(reports, key=lambda r: (r.order, r.event_id)):
-        c.assign(r)
+    with no_gc():
+        for r in sorted(reports, key=lambda r: (r.order, r.event_id)):
+            c.assign(r)
     return c
