@@ -9,17 +9,29 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from .model import ACLED_COLUMNS, EXTRA_COLUMNS, Event
+from .nlp.normalize import scrub_surrogates
 
 CSV_COLUMNS = ACLED_COLUMNS + EXTRA_COLUMNS
 
 
+# Characters JSON leaves unescaped that line-oriented readers (Python's str.splitlines, older
+# JavaScript) take for line ends: escaped, so one event stays one line whatever the source text.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_text(obj: object, **kwargs: object) -> str:
+    """``json.dumps`` with Arabic kept readable (not \\u-escaped), no bare line separators and no
+    lone surrogates (U+FFFD instead: an Event built by hand may carry them; UTF-8 cannot)."""
+    return scrub_surrogates(json.dumps(obj, ensure_ascii=False, **kwargs).translate(_LINE_BREAKS))
+
+
 def write_jsonl(events: Iterable[Event], out: TextIO) -> None:
     for e in events:
-        out.write(json.dumps(e.to_dict(), ensure_ascii=False) + "\n")
+        out.write(json_text(e.to_dict()) + "\n")
 
 
 def write_json(events: Iterable[Event], out: TextIO) -> None:
-    json.dump([e.to_dict() for e in events], out, ensure_ascii=False, indent=2)
+    out.write(json_text([e.to_dict() for e in events], indent=2))
     out.write("\n")
 
 

@@ -9,6 +9,7 @@ Works on the normalised token sequence; returns token ranges.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -65,7 +66,7 @@ def _year(norms: list[str], i: int | None) -> tuple[int, int] | None:
         if i is None:
             return None
     tok = norms[i]
-    if tok.isdigit() and len(tok) == 4 and 1990 <= int(tok) <= 2100:
+    if tok.isascii() and tok.isdigit() and len(tok) == 4 and 1990 <= int(tok) <= 2100:
         return int(tok), i
     return None
 
@@ -76,7 +77,7 @@ def _infer_year(month: int, day: int, anchor: dt.date) -> dt.date | None:
             cand = dt.date(year, month, day)
         except ValueError:
             return None
-        if cand <= anchor + dt.timedelta(days=2):
+        if (cand - anchor).days <= 2:
             return cand
     return None
 
@@ -202,7 +203,7 @@ def find_dates(norms: list[str], published: dt.date | None) -> list[DateMention]
                 days, end = 2, nxt + 1
             elif prev is not None and norms[prev] in DAY_PARTS:
                 start = prev
-            add(start, end, published - dt.timedelta(days=days), 1, "relative")
+            add(start, end, _shift(published, -days), 1, "relative")
             continue
         if tok in WEEKDAYS:
             nxt = _skip(norms, i)
@@ -215,28 +216,27 @@ def find_dates(norms: list[str], published: dt.date | None) -> list[DateMention]
             elif nxt is not None and norms[nxt] in ("المقبل", "القادم"):
                 continue
             start = prev if prev is not None and norms[prev] in ("يوم", *DAY_PARTS) else i
-            add(start, end, published - dt.timedelta(days=back), 1, "relative")
+            add(start, end, _shift(published, -back), 1, "relative")
             continue
         if tok in ("قبل", "منذ"):
             j = _skip(norms, i)
             if j is None:
                 continue
             if norms[j] in ("يومين",):
-                add(i, j + 1, published - dt.timedelta(days=2), 1, "relative")
+                add(i, j + 1, _shift(published, -2), 1, "relative")
                 continue
             if j in nums:
                 k = _skip(norms, nums[j].end - 1)
                 if k is not None and norms[k] in ("ايام", "يوما", "يوم"):
-                    add(i, k + 1, published - dt.timedelta(days=nums[j].value), 1, "relative")
+                    add(i, k + 1, _shift(published, -nums[j].value), 1, "relative")
             continue
         if tok in ("الاسبوع",):
             nxt = _skip(norms, i)
             if nxt is not None and norms[nxt] in ("الماضي", "المنصرم"):
-                mid = published - dt.timedelta(days=published.weekday() + 7) + dt.timedelta(days=3)
-                add(i, nxt + 1, mid, 2, "week")
+                add(i, nxt + 1, _shift(published, 3 - published.weekday() - 7), 2, "week")
             elif nxt is not None and norms[nxt] in ("الجاري", "الحالي"):
-                mid = published - dt.timedelta(days=published.weekday()) + dt.timedelta(days=3)
-                add(i, nxt + 1, min(mid, published), 2, "week")
+                mid = _shift(published, 3 - published.weekday())
+                add(i, nxt + 1, min(mid, published) if mid else None, 2, "week")
     out.sort(key=lambda d: d.start)
     return _ranges(norms, out, nums, published)
 
@@ -273,16 +273,30 @@ def _ranges(norms: list[str], dates: list[DateMention], nums: dict, published: d
     return out
 
 
+#: Years a date written in a report may have ("0001-01-01" or "31/12/9999" in a page is not an
+#: event's date); a document's publication date must lie in the same span (``check_document``).
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
 def _safe(year: int, month: int, day: int) -> dt.date | None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
     try:
         return dt.date(year, month, day)
     except ValueError:
         return None
 
 
+def _shift(date: dt.date, days: int) -> dt.date | None:
+    """``date`` moved by ``days``, or None past the calendar's ends (years 1 and 9999)."""
+    try:
+        return date + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
 def _last_day(year: int, month: int) -> int:
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return (nxt - dt.timedelta(days=1)).day
+    return calendar.monthrange(year, month)[1]  # any year, even outside 1..9999
 
 
 def parse_iso(value: str | None) -> dt.date | None:

@@ -11,8 +11,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Diacritics (harakat, tanwin, shadda, sukun, superscript alef, Quranic marks) and tatweel.
-_DROP = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+# Invisible format characters that pasted and scraped text carries inside and between words:
+# bidi marks, embeddings and isolates, zero-width space and (non-)joiners, word joiner, BOM,
+# soft hyphen. Dropped like diacritics, so "قص\u200cف" is "قصف" (the tokenizer keeps them in
+# the word they touch).
+FORMAT_CHARS = "\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+
+# Diacritics (harakat, tanwin, shadda, sukun, superscript alef, Quranic marks), tatweel and
+# format characters.
+_DROP = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640" + FORMAT_CHARS + "]")
 
 _TABLE = str.maketrans(
     {
@@ -42,6 +49,19 @@ _TABLE = str.maketrans(
         "\u00bb": '"',
     }
 )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub_surrogates(value: str) -> str:
+    """``value`` with every lone surrogate code point replaced by U+FFFD.
+
+    A Python string can hold surrogates (JSON ``"\\ud800"``, undecodable bytes in file names or
+    arguments) that no UTF-8 writer accepts: the store, JSON output and hashing would fail on them.
+    One code point for one keeps every character offset.
+    """
+    return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
 
 
 def normalize(text: str) -> str:

@@ -70,7 +70,7 @@ def _word_value(norm: str) -> tuple[int, str] | None:
 
 def _digits(norm: str) -> int | None:
     cleaned = norm.replace(",", "")
-    if cleaned.isdigit() and len(cleaned) <= 7:
+    if cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 7:  # not "²" or other Unicode digits
         return int(cleaned)
     return None
 

@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..kb import KnowledgeBase, get_kb
-from .dates import find_dates
+from .dates import find_dates, parse_iso
 from .numbers import find_numbers
 from .tokenizer import ArabicTokenizer
 
@@ -71,9 +71,9 @@ def marsad_sentencizer(doc: Doc) -> Doc:
             start_next = True
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
-    flags = numpy.full((len(words), 1), -1, dtype="int64")
-    flags[starts] = 1
-    if len(words):
+    if len(words):  # an empty text has no tokens to flag
+        flags = numpy.full((len(words), 1), -1, dtype="int64")
+        flags[starts] = 1
         doc.from_array([SENT_START], flags.astype("uint64"))
     doc.user_data["marsad_sent_starts"] = starts
     return doc
@@ -162,7 +162,7 @@ def marsad_numbers(doc: Doc) -> Doc:
 def marsad_dates(doc: Doc) -> Doc:
     published = doc._.published
     if isinstance(published, str):
-        published = dt.date.fromisoformat(published[:10])
+        published = parse_iso(published)
     spans = []
     for m in find_dates(_norms(doc), published):
         span = Span(doc, m.start, m.end, label="DATE")
@@ -176,6 +176,9 @@ def build_pipeline(kb: KnowledgeBase | None = None) -> Language:
     """A fresh pipeline over the packaged knowledge base (or ``kb``)."""
     kb = kb or get_kb()
     nlp = spacy.blank("ar")
+    # spaCy's 1M-character guard is for its parser and NER, which marsad does not use; the
+    # document limit is extract.MAX_CHARS
+    nlp.max_length = 10_000_000
     nlp.tokenizer = ArabicTokenizer(nlp.vocab, kb.known_words)
     nlp.add_pipe("marsad_sentencizer")
     nlp.add_pipe("marsad_lexicon")

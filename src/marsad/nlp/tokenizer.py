@@ -16,12 +16,17 @@ from collections.abc import Iterable
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from .normalize import normalize
+from .normalize import FORMAT_CHARS, normalize, scrub_surrogates
 
-# Arabic letters with their combining marks and tatweel; digits (any script) with separators;
-# Latin words; anything else is one token per character. Whitespace is handled separately.
+_FORMAT = re.compile(f"[{FORMAT_CHARS}]")
+
+# Arabic letters with their combining marks, tatweel and format characters (bidi marks,
+# zero-width joiners, ...: part of the word they touch and dropped from its norm; alone they make
+# a token whose norm is empty, which later stages step over like a space); digits (any script)
+# with separators; Latin words; anything else is one token per character. Whitespace is handled
+# separately.
 _TOKEN = re.compile(
-    r"[\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06ff\u0640\u064b-\u065f\u0670]+"
+    r"[\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06ff\u0640\u064b-\u065f\u0670" + FORMAT_CHARS + "]+"
     r"|[0-9\u0660-\u0669\u06f0-\u06f9]+(?:[.,\u066b\u066c/][0-9\u0660-\u0669\u06f0-\u06f9]+)*"
     r"|[A-Za-z\u00c0-\u024f]+(?:['\u2019-][A-Za-z]+)*"
     r"|\S"
@@ -59,7 +64,7 @@ class ArabicTokenizer:
             return hit
         norm = normalize(word)
         pieces = [(word, norm)]
-        if norm not in self.known and _ARABIC_LETTER.match(word) and len(norm) > 2:
+        if norm not in self.known and _ARABIC_LETTER.match(_FORMAT.sub("", word)) and len(norm) > 2:
             pieces = self._split(word, norm) or pieces
         if len(self._cache) < _CACHE_LIMIT:
             self._cache[word] = pieces
@@ -91,8 +96,10 @@ class ArabicTokenizer:
         letters = list(prefix.removesuffix("ال")) + (["ال"] if prefix.endswith("ال") else [])
         for letter in letters:
             start = pos
+            while pos < len(word) and normalize(word[pos]) == "":  # format characters before it
+                pos += 1
             pos += len(letter)
-            # keep any diacritics/tatweel attached to the clitic letter
+            # keep any diacritics/tatweel/format characters attached to the clitic letter
             while pos < len(word) and normalize(word[pos]) == "":
                 pos += 1
             pieces.append((word[start:pos], normalize(letter)))
@@ -101,6 +108,7 @@ class ArabicTokenizer:
 
     # -- spaCy interface ------------------------------------------------------------------
     def __call__(self, text: str) -> Doc:
+        text = scrub_surrogates(text)  # spaCy hashes every word as UTF-8; one code point for one
         words: list[str] = []
         spaces: list[bool] = []
         norms: list[str] = []
