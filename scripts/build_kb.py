@@ -7,6 +7,11 @@ Outputs (in src/marsad/data/, shipped with the package; never edit them by hand)
   actors.json        kb/actors.csv with normalised Arabic names
   triggers.json      kb/triggers.csv with normalised phrases and article variants
   cues.json          kb/cues.csv, likewise
+  countries.json     normalised Arabic names of countries -> English (a country's own name is
+                     never taken for a Syrian village of that name without a settlement cue)
+  group_words.json   kb/group_words.csv: head words of armed-group names (inter type) and the
+                     ACLED-style romanisation of words common in group names, for actors that
+                     only the NER model finds
 
 Usage: python scripts/build_kb.py [--shared ../shared]
 """
@@ -415,6 +420,8 @@ def main() -> None:
 
     with open(OUT / "foreign_places.json", "w", encoding="utf-8") as fh:
         json.dump(foreign_places(args.shared), fh, ensure_ascii=False, indent=0)
+    with open(OUT / "countries.json", "w", encoding="utf-8") as fh:
+        json.dump(dict(sorted(ANERGAZET_COUNTRIES.items())), fh, ensure_ascii=False, indent=0)
 
     actors = build_table(KB / "actors.csv", ["names_ar"])
     ids = {a["actor_id"] for a in actors}
@@ -423,12 +430,14 @@ def main() -> None:
             raise SystemExit(f"actors.csv line {a['line']}: unknown parent_id {a['parent_id']!r}")
     triggers = build_table(KB / "triggers.csv", ["phrase"])
     cues = build_table(KB / "cues.csv", ["phrase"])
+    group_words = build_table(KB / "group_words.csv", ["phrase"])
     categories = list(csv.DictReader(open(args.shared / "data/acled/acled_event_categories.csv")))
     valid = {(c["event_type"], c["sub_event_type"]) for c in categories}
     for t in triggers:
         if (t["event_type"], t["sub_event_type"]) not in valid:
             raise SystemExit(f"triggers.csv line {t['line']}: invalid type {t['event_type']}/{t['sub_event_type']}")
-    for name, data in (("actors", actors), ("triggers", triggers), ("cues", cues), ("categories", categories)):
+    for name, data in (("actors", actors), ("triggers", triggers), ("cues", cues), ("categories", categories),
+                       ("group_words", group_words)):
         with open(OUT / f"{name}.json", "w", encoding="utf-8") as fh:
             json.dump(data, fh, ensure_ascii=False, indent=0)
     counts = defaultdict(int)

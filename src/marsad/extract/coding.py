@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..kb import KnowledgeBase
 from ..model import Event, Evidence
 from .frames import ActorMention, Frame
+from .ner_link import NER_ACTOR_PREFIX
 
 INTER_ORDER = [
     "State forces", "Rebel group", "Political militia", "Identity militia", "Rioters",
@@ -224,11 +225,13 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
     if actor1 is not None:
         ev.actor1, ev.inter1 = actor1.actor.name_en, actor1.actor.inter
         ev.add_evidence("actor1", actor1.evidence)
+        _actor_provenance(ev, "actor1", actor1)
     elif "actor1" not in ev.reasons:
         ev.reasons["actor1"] = "no known actor named in the event's sentence"
     if actor2 is not None:
         ev.actor2, ev.inter2 = actor2.actor.name_en, actor2.actor.inter
         ev.add_evidence("actor2", actor2.evidence)
+        _actor_provenance(ev, "actor2", actor2)
     elif head.event_type == "Violence against civilians" or civilian_victims:
         civ = next((a for a in kb.actors.values() if a.name_en == "Civilians (Syria)"), None)
         if civ is not None:
@@ -299,6 +302,14 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
     ev.confidence = _confidence(ev, group)
     ev.timestamp = None
     return ev
+
+
+def _actor_provenance(ev: Event, field_name: str, m) -> None:
+    """The member the text names for the group, and a note when only the NER model knew it."""
+    if m.person is not None:
+        ev.add_evidence(field_name, m.person)
+    if m.actor.actor_id.startswith(NER_ACTOR_PREFIX):
+        ev.reasons[field_name] = m.actor.note
 
 
 def _is_generic_name(kb, name: str) -> bool:

@@ -9,6 +9,7 @@ casualties come from the sentence, else from the paragraph, else from the docume
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -20,6 +21,8 @@ from ..model import Evidence
 from ..nlp.dates import DateMention
 from ..nlp.normalize import normalize
 from ..nlp.pipeline import sentence_bounds
+from .ner_link import apply as apply_ner
+from .ner_link import persons
 
 # Modality cues that cancel a trigger when they precede it in its clause.
 BLOCKING_CUES = ("negation", "denial", "future", "threat", "plan", "demand", "conditional")
@@ -56,8 +59,9 @@ class ActorMention:
     start: int  # token index
     end: int
     evidence: Evidence
-    role: str = ""  # assoc | target | agent | between1 | between2
+    role: str = ""  # assoc | target | agent | between1 | between2 | member
     negated: bool = False
+    person: Evidence | None = None  # the group's member the text names ("القيادي أبو X التابع لـ")
 
 
 @dataclass
@@ -93,7 +97,8 @@ PLACE_WORDS = {"ريف", "الريف", "الغربي", "الشرقي", "الشم
 
 
 def _gap_words(gap: str) -> list[str]:
-    return [normalize(w) for w in gap.replace(",", " , ").replace("،", " ، ").split()]
+    """The normalised words of a stretch of text (a bidi mark or zero-width space alone is no word)."""
+    return [n for w in gap.replace(",", " , ").replace("،", " ، ").split() if (n := normalize(w))]
 
 
 def _ev(span: Span) -> Evidence:
@@ -103,7 +108,7 @@ def _ev(span: Span) -> Evidence:
 class FrameBuilder:
     """Builds the frames of one analysed document."""
 
-    def __init__(self, doc: Doc, kb: KnowledgeBase, published: dt.date | None) -> None:
+    def __init__(self, doc: Doc, kb: KnowledgeBase, published: dt.date | None, ner: bool = False) -> None:
         self.doc = doc
         self.kb = kb
         self.published = published
@@ -113,13 +118,41 @@ class FrameBuilder:
         for span in doc.spans.get("cues", []):
             for cue in span._.kb_ids:
                 self.cue_at.setdefault(span.start, set()).add(cue)
+        self.dates: list[Span] = sorted(doc.spans.get("dates", []), key=lambda d: d.start)
+        self._date_starts = [d.start for d in self.dates]
+        self._date_chars = [d.start_char for d in self.dates]
+        self.kept = self._kept_triggers()
+        if ner:  # names the lexicons missed, around the triggers that survived the filters
+            apply_ner(doc, [span for _, group in self.kept for span, _ in group])
         self.places = resolve_places(doc)
-        self.dates: list[Span] = list(doc.spans.get("dates", []))
-        self.numbers: list[Span] = list(doc.spans.get("numbers", []))
+        self.persons = persons(doc)
+        for u in doc.user_data.get("marsad_ner_unplaced", []):
+            self.places.append(PlaceMention(
+                u.start_char, u.end_char, u.text, doc[sentence_bounds(doc, u.start)[0]].idx, None, 0.0, 0,
+                f"'{u.text}' was recognised as a place name (NER) but is in no gazetteer"))
+        self.numbers: list[Span] = sorted(doc.spans.get("numbers", []), key=lambda n: n.start)
+        self._number_starts = [n.start for n in self.numbers]
+        # indexes by position: a frame looks only at its sentence and paragraph, so a long
+        # document costs time in proportion to its length, not its square
+        self.places.sort(key=lambda m: m.start_char)
+        self._place_starts = [m.start_char for m in self.places]
+        self._place_word_end: dict[str, int] = {}  # word of a place name -> end of its first mention
+        for m in self.places:
+            for w in normalize(m.text).split():
+                self._place_word_end[w] = min(self._place_word_end.get(w, m.end_char), m.end_char)
         self.actors = self._actor_mentions()
+        self._actor_starts = [a.start for a in self.actors]
         self.focus = self._focus_place()
 
     # -- helpers ------------------------------------------------------------------------
+    def _places_from(self, lo_char: int, hi_char: int) -> list[PlaceMention]:
+        """Place mentions starting in [lo_char, hi_char), in text order."""
+        return self.places[bisect_left(self._place_starts, lo_char) : bisect_left(self._place_starts, hi_char)]
+
+    def _dates_from(self, lo: int, hi: int) -> list[Span]:
+        """Date spans starting at tokens [lo, hi)."""
+        return self.dates[bisect_left(self._date_starts, lo) : bisect_left(self._date_starts, hi)]
+
     def _prev_tokens(self, i: int, k: int, floor: int = 0) -> list[int]:
         out, j = [], i - 1
         while j >= floor and len(out) < k:
@@ -157,9 +190,14 @@ class FrameBuilder:
     def _actor_mentions(self) -> list[ActorMention]:
         out: list[ActorMention] = []
         pub = self.published.isoformat() if self.published else None
+        found: list[tuple[Span, Actor, Actor]] = []
         for span in self.doc.spans.get("actors", []):
             mention = self.kb.pick(span._.kb_ids, pub)
-            resolved = self.kb.resolve_actor(mention.actor_id, pub)
+            found.append((span, mention, self.kb.resolve_actor(mention.actor_id, pub)))
+        # armed groups only the NER model found (extract/ner_link.py)
+        found.extend((na.span, na.actor, na.actor) for na in self.doc.user_data.get("marsad_ner_actors", []))
+        found.sort(key=lambda x: (x[0].start, x[0].end))
+        for span, mention, resolved in found:
             m = ActorMention(resolved, mention, span.start, span.end, _ev(span))
             sent_start = sentence_bounds(self.doc, span.start)[0]
             before = self._cues_before(span.start, NEGATION_WINDOW, sent_start)
@@ -173,6 +211,8 @@ class FrameBuilder:
                     best = (role, roles[cue])
             if best:
                 m.role = best[0]
+            if m.role == "member":
+                self._link_person(m, roles["member"], sent_start)
             out.append(m)
         # list continuation: "بمساندة X، و Y" / "بين X و Y"
         for prev, cur in zip(out, out[1:], strict=False):
@@ -185,6 +225,21 @@ class FrameBuilder:
                 elif prev.role in ("assoc", "target"):
                     cur.role = prev.role
         return out
+
+    def _link_person(self, m: ActorMention, cue: int, sent_start: int) -> None:
+        """"على يد القيادي أبو X التابع للواء ...": a person the NER model found right before the
+        membership cue ties the group to the role cues that precede the person."""
+        person = next((p for p in self.persons if sent_start <= p.start and 0 <= cue - p.end <= 1), None)
+        if person is None:
+            return
+        m.person = person.evidence()
+        roles = self._cues_before(person.start, ROLE_WINDOW, sent_start)
+        best = None
+        for cue_name, role in (("support", "assoc"), ("against", "target"), ("agent", "agent"), ("between", "between1")):
+            if cue_name in roles and (best is None or roles[cue_name] > best[1]):
+                best = (role, roles[cue_name])
+        if best:
+            m.role = best[0]
 
     def _focus_place(self) -> PlaceMention | None:
         """The place the document is about: the most often named precise place."""
@@ -202,8 +257,9 @@ class FrameBuilder:
         return first[best_id]
 
     # -- frames ---------------------------------------------------------------------------
-    def frames(self) -> list[Frame]:
-        frames: list[Frame] = []
+    def _kept_triggers(self) -> list[tuple[Span, list[tuple[Span, Trigger]]]]:
+        """(sentence, its triggers that survive the modality filters), in text order."""
+        out = []
         triggers = sorted(self.doc.spans.get("triggers", []), key=lambda s: s.start)
         by_sentence: dict[tuple[int, int], list[Span]] = {}
         for span in triggers:
@@ -216,8 +272,13 @@ class FrameBuilder:
                 if self._blocked(span, trig, sentence):
                     continue
                 kept.append((span, trig))
-            if not kept:
-                continue
+            if kept:
+                out.append((sentence, kept))
+        return out
+
+    def frames(self) -> list[Frame]:
+        frames: list[Frame] = []
+        for sentence, kept in self.kept:
             has_strong = any(t.needs != "passive" for _, t in kept)
             for span, trig in kept:
                 if trig.needs == "passive" and has_strong:
@@ -242,7 +303,7 @@ class FrameBuilder:
         if trig.event_type in VIOLENT_TYPES and any(w in STOP_WORDS for w in prev2):
             return True
         # "وكانت البلدة قد شهدت اشتباكات": the pluperfect tells earlier, already reported events
-        if not any(sentence.start <= d.start < sentence.end for d in self.dates):
+        if not self._dates_from(sentence.start, sentence.end):
             opening = [self.norms[j] for j in range(sentence.start, min(span.start, sentence.start + 7))
                        if self.norms[j] and self.norms[j] not in ("و", "ف")]
             if opening and opening[0] in PAST_AUXILIARIES and "قد" in opening:
@@ -254,7 +315,7 @@ class FrameBuilder:
         wide = self._cues_before(span.start, MODALITY_WINDOW, sentence.start)
         if any(c in wide for c in BLOCKING_CUES[1:]):
             return True
-        has_date = any(sentence.start <= d.start < sentence.end for d in self.dates)
+        has_date = bool(self._dates_from(sentence.start, sentence.end))
         if not has_date:
             in_sentence = {c for i in range(sentence.start, sentence.end) for c in self.cue_at.get(i, ())}
             if "background" in in_sentence:
@@ -271,7 +332,8 @@ class FrameBuilder:
 
     def _frame(self, span: Span, trig: Trigger, sentence: Span) -> list[Frame]:
         frame = Frame(trig, span, sentence, trig.event_type, trig.sub_event_type)
-        actors = [a for a in self.actors if sentence.start <= a.start < sentence.end and not a.negated]
+        lo, hi = bisect_left(self._actor_starts, sentence.start), bisect_left(self._actor_starts, sentence.end)
+        actors = [a for a in self.actors[lo:hi] if not a.negated]
         civilians_cue = any(
             "civilian" in self.cue_at.get(i, ()) for i in range(sentence.start, sentence.end)
         )
@@ -303,7 +365,7 @@ class FrameBuilder:
         self._place(frame)
         in_sentence = frame.place_reason.startswith("place named in the sentence")
         abroad = frame.place is None and any(
-            m.foreign and sentence.start_char <= m.start_char < sentence.end_char for m in self.places
+            m.foreign for m in self._places_from(sentence.start_char, sentence.end_char)
         )
         if frame.actor1 is None and frame.actor2 is None and not (in_sentence or abroad):
             return []  # nothing ties this trigger to a who or a where
@@ -348,9 +410,7 @@ class FrameBuilder:
         out = []
         seen = {frame.place.point["id"]}
         last_end = frame.place.end_char
-        for m in sorted(self.places, key=lambda m: m.start_char):
-            if m.start_char < last_end or m.start_char >= sent.end_char:
-                continue
+        for m in self._places_from(last_end, sent.end_char):
             gap = self.text[last_end : m.start_char]
             if len(gap.split()) > 3 or not all(w in COORDINATION for w in _gap_words(gap)):
                 break  # the list ended
@@ -413,10 +473,12 @@ class FrameBuilder:
 
     def _date(self, frame: Frame) -> None:
         sent = frame.sentence
-        latest = self.published + dt.timedelta(days=1) if self.published else None
-        # a date after publication is a page header or a crawl date, never the event's
-        dates = [d for d in self.dates if latest is None or d._.value.date <= latest]
-        inside = [d for d in dates if sent.start <= d.start < sent.end]
+        latest = self.published + dt.timedelta(days=1) if self.published and self.published < dt.date.max else None
+
+        def valid(d: Span) -> bool:  # a date after publication is a page header or a crawl date
+            return latest is None or d._.value.date <= latest
+
+        inside = [d for d in self._dates_from(sent.start, sent.end) if valid(d)]
         chosen = None
         if inside:
             before = [d for d in inside if d.start <= frame.trigger_span.start]
@@ -424,7 +486,8 @@ class FrameBuilder:
             frame.date_reason = "date expression in the sentence"
         else:
             para = self._paragraph_start(sent.start_char)
-            earlier = [d for d in dates if para <= d.start_char < sent.start_char]
+            lo = bisect_left(self._date_chars, para)
+            earlier = [d for d in self.dates[lo : bisect_left(self._date_chars, sent.start_char)] if valid(d)]
             if earlier:
                 chosen = earlier[-1]
                 frame.date_reason = "date expression earlier in the paragraph"
@@ -445,7 +508,7 @@ class FrameBuilder:
     def _place(self, frame: Frame) -> None:
         sent = frame.sentence
         trig_char = frame.trigger_span.start_char
-        inside = [m for m in self.places if m.place is not None and sent.start_char <= m.start_char < sent.end_char]
+        inside = [m for m in self._places_from(sent.start_char, sent.end_char) if m.place is not None]
         if inside:
             # prefer the most precise mention, not an origin ("مجموعات من مدينة جاسم"), then the
             # first one after the trigger
@@ -455,7 +518,7 @@ class FrameBuilder:
             frame.place_reason = "place named in the sentence"
             return
         para = self._paragraph_start(sent.start_char)
-        earlier = [m for m in self.places if m.place is not None and para <= m.start_char < sent.start_char]
+        earlier = [m for m in self._places_from(para, sent.start_char) if m.place is not None]
         if earlier:
             frame.place = max(earlier, key=lambda m: (not m.region, m.start_char))
             frame.place_reason = "place named earlier in the paragraph"
@@ -464,7 +527,7 @@ class FrameBuilder:
             frame.place = self.focus
             frame.place_reason = "no place in the paragraph; the document's main place used"
             return
-        unresolved = [m for m in self.places if sent.start_char <= m.start_char < sent.end_char]
+        unresolved = list(self._places_from(sent.start_char, sent.end_char))
         unresolved.sort(key=lambda m: not m.foreign)
         frame.abroad_country = next((m.country for m in unresolved if m.foreign and m.country), "")
         frame.place_reason = (
@@ -479,7 +542,7 @@ class FrameBuilder:
                 return True
             if w in COORDINATION or w in PLACE_WORDS:
                 continue
-            if any(w in normalize(p.text).split() for p in self.places if p.end_char <= m.start_char):
+            if self._place_word_end.get(w, m.start_char + 1) <= m.start_char:
                 continue
             return False
         return False
@@ -488,7 +551,7 @@ class FrameBuilder:
         """The death toll next to a killing word in the sentence: the first figure given
         ("ارتفع عدد القتلى إلى 133 ... بينهم مئة" is 133, not 233)."""
         sent = frame.sentence
-        numbers = [n for n in self.numbers if sent.start <= n.start < sent.end]
+        numbers = self.numbers[bisect_left(self._number_starts, sent.start) : bisect_left(self._number_starts, sent.end)]
         for i in range(sent.start, sent.end):
             if "killed" not in self.cue_at.get(i, ()):
                 continue
@@ -517,10 +580,8 @@ class FrameBuilder:
         obj = after[: min(clause_end, 8)]
         settlement_word = any(w.removeprefix("و") in SETTLEMENT_WORDS for w in obj[:4])
         town_after = any(
-            m.place is not None and not m.region and m.geo_precision == 1
-            and frame.trigger_span.end_char <= m.start_char < frame.trigger_span.end_char + 80
-            and m.start_char < frame.sentence.end_char
-            for m in self.places
+            m.place is not None and not m.region and m.geo_precision == 1 and m.start_char < frame.sentence.end_char
+            for m in self._places_from(frame.trigger_span.end_char, frame.trigger_span.end_char + 80)
         )
         if any(w in PARTIAL_OBJECTS for w in obj[:3]) or not (town_after or settlement_word):
             frame.sub_event_type = "Armed clash"

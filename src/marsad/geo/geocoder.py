@@ -9,6 +9,7 @@ Every resolution carries its score, precision and a readable reason.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -218,6 +219,14 @@ def common_words() -> frozenset[str]:
     return frozenset(load_json("common_words.json"))
 
 
+@cache
+def country_names() -> dict[str, str]:
+    """Normalised Arabic country names -> English ("تركيا" -> "Turkey")."""
+    from ..kb import load_json
+
+    return load_json("countries.json")
+
+
 def _is_foreign(kb_id: str) -> bool:
     return kb_id.startswith(FOREIGN_PREFIX)
 
@@ -256,13 +265,16 @@ def _unresolved(span: Span, sent_start: int, reason: str, candidates: list[tuple
 LIST_GLUE = {",", "،", "و", "-", "/"}
 
 
-def _in_place_list(doc: Doc, spans: list[Span], span: Span, near_anchor: bool) -> bool:
+def _in_place_list(doc: Doc, spans: list[Span], span: Span, near_anchor: bool,
+                   starts: list[int] | None = None) -> bool:
     """True when the mention sits in a list of places ("نوى، والحراك، وجاسم، والطيبة") next to
     another place mention, with only commas/و between, and lies near a place named in the
     document: an ordinary word there is a place name."""
     if not near_anchor:
         return False
     words = doc.user_data["marsad_norms"]
+    if starts is not None:  # ``spans`` sorted by start: only mentions within 8 tokens can list with it
+        spans = spans[bisect_left(starts, span.start - 40) : bisect_right(starts, span.end + 8)]
     for other in spans:
         if other is span:
             continue
@@ -280,14 +292,29 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
     """Resolve every place mention of an analysed document."""
     index = gazetteer_index()
     common = common_words()
-    spans = list(doc.spans.get("places", []))
     norms = doc.user_data["marsad_norms"]
+    # a place inside an actor's name ("لواء شهداء اليرموك", "مجلس دير الزور العسكري") is not a place
+    # the text puts anything at; one after a preposition in a description is ("المجموعات العاملة
+    # في درعا البلد")
+    actors = sorted((a.start, a.end) for a in doc.spans.get("actors", []))
+    actor_starts = [a for a, _ in actors]
+    longest = max((b - a for a, b in actors), default=0)
+
+    def in_actor_name(s: Span) -> bool:
+        lo = bisect_left(actor_starts, s.start - longest)
+        return any(a <= s.start and s.end <= b and b - a > s.end - s.start
+                   and not any(n in PREPOSITIONS or n == "ريف" for n in norms[a : s.start])
+                   for a, b in actors[lo : bisect_right(actor_starts, s.start)])
+
+    spans = sorted((s for s in doc.spans.get("places", []) if not in_actor_name(s)), key=lambda s: (s.start, s.end))
+    span_starts = [s.start for s in spans]
     # Pass 1: admin context from unambiguous or cue-backed mentions.
     # (counted once per distinct name, so a repeated name does not vouch for itself)
     context: Counter[str] = Counter()
     own: dict[str, str] = {}
     cities: set[str] = set()
     anchors: list[tuple[str, float, float, str]] = []
+    grid: dict[tuple[int, int], list[tuple[str, float, float, str]]] = {}  # 1-degree cells
     for span in spans:
         # quarters and ordinary words are too weak to set the document's context
         key = " ".join(norms[span.start : span.end])
@@ -308,8 +335,16 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         before = _prev_norms(norms, span, 1)
         backed = span.end - span.start > 1 or (before and (before[0] in CUES or before[0] in ("في", "ب")))
         if len(points) == 1 and backed:
-            anchors.append((key, points[0]["lat"], points[0]["lon"], span.text))
+            anchors.append((key, points[0]["lat"], points[0]["lon"], span.text))  # repeats dropped below
     context_total = sum(context.values())
+    for anchor in dict.fromkeys(anchors):  # a name repeated 100 times is one anchor
+        grid.setdefault((int(anchor[1] // 1), int(anchor[2] // 1)), []).append(anchor)
+
+    def anchors_near(lat: float, lon: float) -> list[tuple[str, float, float, str]]:
+        """Anchors in the cell of (lat, lon) and its neighbours: every one within 50 km."""
+        ci, cj = int(lat // 1), int(lon // 1)
+        return [a for di in (-1, 0, 1) for dj in (-1, 0, 1) for a in grid.get((ci + di, cj + dj), ())]
+
     mentions: list[PlaceMention] = []
     for span in spans:
         prev = _prev_norms(norms, span, 5)
@@ -353,7 +388,8 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             if c["feature_type"] == "neighbourhood" and c.get("city_pcode") in cities:
                 score += 0.3
                 why.append("its city is named in the document")
-            others_near = [(haversine_km(c["lat"], c["lon"], la, lo), t) for k, la, lo, t in anchors if k != key]
+            others_near = [(haversine_km(c["lat"], c["lon"], la, lo), t)
+                           for k, la, lo, t in anchors_near(c["lat"], c["lon"]) if k != key]
             if others_near and c["feature_type"] not in ("admin1", "admin2", "admin3"):
                 dist, name = min(others_near)
                 bonus = _proximity_bonus(dist)
@@ -370,7 +406,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
                 mentions.append(_unresolved(span, sent_start, f"'{span.text}' is a place outside Syria", top, True))
             continue
         near_anchor = "km from" in scored[0][2]
-        if is_common and not cue and not has_prep and not _in_place_list(doc, spans, span, near_anchor):
+        if is_common and not cue and not has_prep and not _in_place_list(doc, spans, span, near_anchor, span_starts):
             reason = f"'{span.text}' is also an ordinary word and no place cue precedes it"
             mentions.append(_unresolved(span, sent_start, reason, top))
             continue
@@ -379,6 +415,11 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         others = context_total - (key in own)
         if foreign and support <= 0 and cue not in ("بلده", "قريه", "حي"):
             reason = f"'{span.text}' is also a place outside Syria and nothing else in the document places it in {best['admin1']}"
+            mentions.append(_unresolved(span, sent_start, reason, top, True))
+            continue
+        if foreign and key in country_names() and cue not in ("بلده", "قريه", "حي"):
+            # "تركيا" is Turkey, not the Raqqa village Turkeia, unless the text says "قرية تركيا"
+            reason = f"'{span.text}' names the country {country_names()[key]} (no settlement cue before it)"
             mentions.append(_unresolved(span, sent_start, reason, top, True))
             continue
         # admin areas, their seats and named landmarks are specific enough to stand alone

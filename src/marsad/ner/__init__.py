@@ -466,8 +466,10 @@ class NerModel:
         keys = [[fz.word_info(t)[1] for t in p] for p in pieces]
         return [self._second.tag(f) if f else [] for f in context_features(feats, keys, first, self.window)]
 
-    def tag_sentences(self, sentences: Iterable[Sequence[str]]) -> list[list[str]]:
-        """BIO tags for each sentence; the sentences are read together as one document."""
+    def tag_sentences(self, sentences: Iterable[Sequence[str]], second: bool = True) -> list[list[str]]:
+        """BIO tags for each sentence; the sentences are read together as one document.
+
+        ``second=False`` skips the document-context pass: half the cost, -0.011 dev F1 (MODEL_CARD)."""
         sentences = [[t if t.strip() else "_" for t in s] for s in sentences]
         pieces: list[list[str]] = []
         owner: list[int] = []
@@ -481,7 +483,7 @@ class NerModel:
         for start in range(0, len(pieces), _CHUNK):
             lo = max(0, start - self.window)
             hi = min(len(pieces), start + _CHUNK + self.window)
-            part = self.tag_pieces(pieces[lo:hi])
+            part = self.tag_pieces(pieces[lo:hi], second)
             raw.extend(part[start - lo : start - lo + min(_CHUNK, len(pieces) - start)])
         out: list[list[str]] = [[] for _ in sentences]
         for k, tags in zip(owner, raw, strict=True):
