@@ -321,7 +321,7 @@ def test_non_arabic_documents_are_refused_naming_the_language():
     from marsad.extract import check_document
 
     persian = json.loads((DATA / "languages.jsonl").read_text(encoding="utf-8").splitlines()[0])["text"]
-    with pytest.raises(InputError, match=r"not Arabic \(detected language: fa\)"):
+    with pytest.raises(InputError, match=r"not Arabic \(detected language: fa \(Persian\)\)"):
         check_document(Document(text=persian))
     check_document(Document(text=ARABIC))
 

@@ -32,23 +32,22 @@ def _progress(items: Iterator, desc: str, total: int | None = None) -> Iterator:
     return tqdm(items, desc=desc, total=total, unit="doc", file=sys.stderr, disable=None, leave=False)
 
 
-def _count_lines(path: str) -> int | None:
-    if path == "-":
-        return None
-    with open(path, "rb") as fh:
-        return sum(1 for line in fh if line.strip())
-
-
 def _documents(file: str | None, input_path: str | None, published: str | None,
                source: str | None) -> tuple[Iterator, bool]:
     """(iterator of Document | BadInput, is_batch)."""
-    from .inputs import iter_jsonl, read_text_file
+    from .inputs import count_lines, iter_jsonl, read_text_file
 
     if input_path:
-        if input_path != "-" and not Path(input_path).exists():
+        if input_path != "-" and "://" not in input_path and not Path(input_path).exists():
             _fail(f"{input_path}: no such file")
+        if input_path != "-" and not input_path.endswith(".jsonl"):  # a folder, page, feed, export, WARC, URL
+            from .sources import detect_kind, iter_documents
+
+            kind = detect_kind(input_path)
+            if kind in ("folder", "url", "html", "feed", "warc") or Path(input_path).name.lower() == "result.json":
+                return _progress(iter_documents([input_path], published, source), "extract"), True
         docs = iter_jsonl(input_path, published, source)
-        return _progress(docs, "extract", _count_lines(input_path)), True
+        return _progress(docs, "extract", count_lines(input_path)), True
     path = file or "-"
     if path != "-" and not Path(path).exists():
         _fail(f"{path}: no such file")
@@ -61,10 +60,17 @@ def _documents(file: str | None, input_path: str | None, published: str | None,
     return iter([Document(text=text, published=published, source=source, id=None if path == "-" else path)]), False
 
 
-def _run_extraction(docs: Iterator, batch: bool, on_events) -> tuple[int, int]:
-    """Extract every document; returns (processed, failed)."""
+def _run_extraction(docs: Iterator, batch: bool, on_events, dask: dict | None = None) -> tuple[int, int]:
+    """Extract every document; returns (processed, failed). With ``dask`` (options of
+    ``marsad.engine.run_batch``), a batch runs on a Dask cluster: same events, order and messages."""
     from .extract import extract
     from .inputs import BadInput
+
+    if dask is not None and batch:
+        from .engine import run_batch
+
+        return run_batch(docs, on_events, lambda message: click.echo(f"marsad: skipped {message}", err=True),
+                         info=lambda message: click.echo(f"marsad: {message}", err=True), **dask)
 
     ok = failed = 0
     for item in docs:
@@ -104,11 +110,20 @@ def main() -> None:
 
 @main.command()
 @click.argument("file", required=False)
-@click.option("--input", "input_path", help="JSONL file of documents {id, text, published?, source?, url?, title?}.")
+@click.option("--input", "input_path", help="JSONL file of documents {id, text, published?, source?, url?, title?}; "
+              "or a folder, HTML page, feed, Telegram result.json, WARC or http(s):// address (as for ingest).")
 @click.option("--published", help="Publication date YYYY-MM-DD (anchors relative dates).")
 @click.option("--source", help="Source name, e.g. \"18 March\".")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
-def extract(file: str | None, input_path: str | None, published: str | None, source: str | None, fmt: str) -> None:
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: this process; dask: partitions of documents on a Dask cluster (same results).")
+@click.option("--workers", type=int, help="Dask: worker processes of the local cluster, 1 thread each (default: CPU count).")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask: a running scheduler (tcp://host:8786) instead of a local cluster.")
+@click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False),
+              help="Dask: keep the events (and documents) as Parquet part files in this folder.")
+@click.option("--partition-size", type=click.IntRange(min=1), default=32, show_default=True, help="Dask: documents per task.")
+def extract(file: str | None, input_path: str | None, published: str | None, source: str | None, fmt: str,
+            engine: str, workers: int | None, scheduler: str | None, parquet_dir: str | None, partition_size: int) -> None:
     """Extract coded events from FILE (or stdin, or --input docs.jsonl)."""
     from .serialize import CsvWriter, write_json, write_jsonl, write_table
 
@@ -125,7 +140,11 @@ def extract(file: str | None, input_path: str | None, published: str | None, sou
         else:
             collected.extend(events)
 
-    ok, failed = _run_extraction(docs, batch, emit)
+    if engine != "dask" and (workers or scheduler or parquet_dir):
+        _fail("--workers, --scheduler and --parquet need --engine dask")
+    dask = {"workers": workers, "scheduler": scheduler, "output": parquet_dir, "partition_size": partition_size} \
+        if engine == "dask" else None
+    ok, failed = _run_extraction(docs, batch, emit, dask)
     if fmt == "json":
         write_json(collected, sys.stdout)
     elif fmt == "table":
@@ -139,32 +158,39 @@ def extract(file: str | None, input_path: str | None, published: str | None, sou
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--db", help="SQLite file path or database URL (default: marsad.sqlite in the user data dir).")
-@click.option("--published", help="Publication date YYYY-MM-DD for plain-text files.")
-@click.option("--source", help="Source name for plain-text files.")
+@click.option("--published", help="Publication date YYYY-MM-DD for documents that carry none (plain-text files).")
+@click.option("--source", help="Source name for documents that name none (plain-text files).")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "none"]), default="none",
               help="Also print the events of newly ingested documents.")
-def ingest(paths: tuple[str, ...], db: str | None, published: str | None, source: str | None, fmt: str) -> None:
-    """Extract and store documents (text files or .jsonl); re-ingesting changes nothing."""
-    from .inputs import BadInput, iter_jsonl, read_text_file
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: this process; dask: partitions of documents on a Dask cluster (same results).")
+@click.option("--workers", type=int, help="Dask: worker processes of the local cluster, 1 thread each (default: CPU count).")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask: a running scheduler (tcp://host:8786) instead of a local cluster.")
+@click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False),
+              help="Dask: keep the events (and documents) as Parquet part files in this folder.")
+@click.option("--partition-size", type=click.IntRange(min=1), default=32, show_default=True, help="Dask: documents per task.")
+def ingest(paths: tuple[str, ...], db: str | None, published: str | None, source: str | None, fmt: str,
+           engine: str, workers: int | None, scheduler: str | None, parquet_dir: str | None, partition_size: int) -> None:
+    """Extract and store documents; re-ingesting changes nothing.
+
+    PATHS are text files (.txt, .md), folders (read recursively), .jsonl files of documents,
+    HTML pages (.html, .htm), RSS/Atom feeds (.xml, .rss, .atom), Telegram Desktop exports
+    (result.json), WARC archives (.warc, .warc.gz), http(s):// addresses of a page or a feed,
+    or - for stdin (text). Non-Arabic documents are skipped with the detected language.
+    """
     from .serialize import write_jsonl, write_table
     from .store import Store
 
     _check_date(published)
     if not paths:
-        _fail("give at least one file to ingest (a text file, a .jsonl file, or - for stdin)")
+        _fail("give at least one file, folder or URL to ingest (text, .jsonl, HTML, feed, Telegram result.json, "
+              "WARC, http(s):// address, or - for stdin)")
     store = Store(db)
 
     def docs() -> Iterator:
-        for p in paths:
-            if p != "-" and not Path(p).exists():
-                yield BadInput(p, "no such file")
-            elif p.endswith(".jsonl"):
-                yield from iter_jsonl(p, published, source)
-            else:
-                try:
-                    yield Document(text=read_text_file(p), published=published, source=source, id=p)
-                except InputError as exc:
-                    yield BadInput(p, str(exc).split(": ", 1)[-1])
+        from .sources import iter_documents
+
+        yield from iter_documents(paths, published, source)
 
     new = skipped = 0
     printed = []
@@ -177,8 +203,20 @@ def ingest(paths: tuple[str, ...], db: str | None, published: str | None, source
         else:
             skipped += 1
 
-    batch = len(paths) > 1 or any(p.endswith(".jsonl") for p in paths)
-    _, failed = _run_extraction(_progress(docs(), "ingest"), batch, save)
+    from .sources import is_batch
+
+    batch = is_batch(paths)
+    if engine != "dask" and (workers or scheduler or parquet_dir):
+        _fail("--workers, --scheduler and --parquet need --engine dask")
+    if engine == "dask" and batch:  # extract on Dask into Parquet, then bulk-load and dedup in input order
+        from .engine import ingest_batch
+
+        new, skipped, failed, printed = ingest_batch(
+            store, docs(), lambda message: click.echo(f"marsad: skipped {message}", err=True), workers=workers,
+            scheduler=scheduler, output=parquet_dir, partition_size=partition_size, keep_events=fmt != "none",
+            info=lambda message: click.echo(f"marsad: {message}", err=True))
+    else:
+        _, failed = _run_extraction(_progress(docs(), "ingest"), batch, save)
     if fmt == "table":
         write_table(printed, sys.stdout)
     elif fmt == "jsonl":
@@ -190,6 +228,51 @@ def ingest(paths: tuple[str, ...], db: str | None, published: str | None, source
         f"({counts['events']} reports of events)",
         err=True,
     )
+
+
+@main.command()
+@click.argument("feeds_file", metavar="FEEDS.yaml")
+@click.option("--db", help="SQLite file path or database URL (default: marsad.sqlite in the user data dir).")
+@click.option("--once", is_flag=True, help="Poll the feeds that are due once, then exit (for cron and tests).")
+@click.option("--quiet", "-q", is_flag=True, help="Log only warnings and errors.")
+def watch(feeds_file: str, db: str | None, once: bool, quiet: bool) -> None:
+    """Poll the RSS/Atom feeds listed in FEEDS.yaml and ingest their new items.
+
+    FEEDS.yaml: "feeds:" lists URLs or {url, source, interval}; a top-level "interval" (seconds or
+    30s/15m/2h/1d, default 15m) applies to the rest. Conditional requests (ETag/Last-Modified),
+    items already seen are not extracted again, failing feeds back off exponentially; the state
+    is kept in the database. Logs go to stderr.
+    """
+    import logging
+
+    from .store import Store
+    from .watch import WatchConfigError, Watcher, configure_logging, load_config
+
+    try:
+        feeds = load_config(feeds_file)
+    except WatchConfigError as exc:
+        _fail(str(exc))
+    configure_logging(logging.WARNING if quiet else logging.INFO)
+    store = Store(db)
+    watcher = Watcher(store, feeds)
+    results = []
+    try:
+        results = watcher.run(once=once)
+    except KeyboardInterrupt:
+        click.echo("marsad: watch stopped", err=True)
+        return
+    finally:
+        watcher.close()
+    polled = [r for r in results if r.status != "not-due"]
+    errors = sum(r.status == "error" for r in results)
+    click.echo(
+        f"marsad: {len(polled)} feed(s) polled, {len(results) - len(polled)} not due; "
+        f"{sum(r.new for r in results)} new document(s), {sum(r.status == 'not-modified' for r in results)} not modified, "
+        f"{errors} failed; database {store.display_url}",
+        err=True,
+    )
+    if polled and errors == len(polled):
+        sys.exit(1)
 
 
 @main.command()
@@ -257,7 +340,10 @@ def export(db: str | None, fmt: str, reports: bool) -> None:
               help="JSONL of hand-resolved place mentions (eval/gold/geocode_dev.jsonl) to score the geocoder; repeatable.")
 @click.option("--errors", "show_errors", is_flag=True, help="With --places: list every wrong mention and why.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def evaluate(gold: tuple[str, ...], places_gold: tuple[str, ...], show_errors: bool, as_json: bool) -> None:
+@click.option("--ner/--no-ner", "use_ner", default=None,
+              help="Use the NER model for names the knowledge base misses (default: on; MARSAD_NER=0 turns it off).")
+def evaluate(gold: tuple[str, ...], places_gold: tuple[str, ...], show_errors: bool, as_json: bool,
+             use_ner: bool | None) -> None:
     """Score extraction against reference codings per field (--gold), or the geocoder (--places)."""
     if not gold and not places_gold:
         _fail("give --gold FILE (events) and/or --places FILE (place mentions)")
@@ -286,7 +372,7 @@ def evaluate(gold: tuple[str, ...], places_gold: tuple[str, ...], show_errors: b
         def run(d: dict) -> list:
             source = d.get("source")
             return extract_doc(Document(text=d["text"], url=d.get("url"), published=d.get("published"),
-                                        source=source, id=d.get("doc_id")))
+                                        source=source, id=d.get("doc_id")), ner=use_ner)
 
         scores = run_eval(_progress(iter(docs), "evaluate", len(docs)), run)
         report["events"] = scores.to_dict()

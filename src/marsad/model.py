@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
-from .nlp.normalize import normalize
+from .nlp.normalize import normalize, scrub_surrogates
 
 ACLED_COLUMNS: tuple[str, ...] = (
     "event_id_cnty",
@@ -49,25 +51,88 @@ EXTRA_COLUMNS: tuple[str, ...] = ("doc_id", "gazetteer_id", "confidence")
 
 def document_id(text: str, url: str | None = None) -> str:
     """Stable id: a hash of the url and the normalised text (whitespace-insensitive)."""
+    text, url = scrub_surrogates(text), scrub_surrogates(url or "")
     norm = " ".join(normalize(text).split())
     digest = hashlib.sha256(((url or "").strip() + "\x00" + norm).encode("utf-8")).hexdigest()
     return digest[:16]
 
 
-_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]+")
 _LATIN = re.compile(r"[A-Za-z]")
+_LETTER = re.compile(r"[^\W\d_]+")
+_URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|[\w.+-]+@)\S*", re.IGNORECASE)  # addresses say nothing
+#: Arabic-script letters (and Persian/Urdu digits and marks) that Arabic itself does not use: پ چ ژ گ ک ی ۆ ێ ە
+#: ڕ ڵ ے ٹ ڈ ں ھ ۇ ې ټ ډ ښ ګ ڤ ۰-۹ ... A text without any of them is Arabic when Arabic script dominates.
+_NON_ARABIC_SCRIPT_LETTER = re.compile(r"[\u0672-\u06d5\u06ee-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+_NOT_ARABIC_SCRIPT = re.compile(r"[^\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc\s]+")
+#: Languages written in Arabic script that the bundled py3langid model knows (ckb/Sorani comes out as sdh).
+_ARABIC_SCRIPT_LANGS = ("ar", "ary", "arz", "fa", "ur", "ps", "sdh", "ug", "uzs")
+_ARABIC_VARIETIES = {"ar", "ary", "arz"}  # Modern Standard, Moroccan, Egyptian: all read as Arabic
+_SAMPLE_CHARS = 5000  # the language of a document is told by its beginning
+_identifiers: dict[str, Any] = {}
+
+
+def _identifier(arabic_script: bool) -> Any:
+    """The py3langid classifier (BSD-3-Clause, model shipped in the wheel, nothing downloaded),
+    loaded once; ``arabic_script`` restricts it to the languages written in Arabic script (a view
+    of the same model sharing its tables)."""
+    key = "arabic" if arabic_script else "all"
+    ident = _identifiers.get(key)
+    if ident is None:
+        full = _identifiers.get("all")
+        if full is None:
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+            full = _identifiers["all"] = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        if not arabic_script:
+            return full
+        cols = [i for i, c in enumerate(full.nb_classes) if c in _ARABIC_SCRIPT_LANGS]
+        ident = _identifiers[key] = type(full)(
+            full.nb_ptc[:, cols], full.nb_pc[cols], [full.nb_classes[i] for i in cols], full.tk_nextmove,
+            full.tk_output, norm_probs=True, tk_row=full.tk_row)
+    return ident
+
+
+def _classify(text: str, arabic_script: bool) -> str | None:
+    if any("\ufb50" <= c <= "\ufefc" for c in text):  # presentation forms -> plain letters
+        text = unicodedata.normalize("NFKC", text)
+    try:
+        return _identifier(arabic_script).classify(text[:_SAMPLE_CHARS])[0]
+    except ImportError:  # py3langid missing: fall back to the script test alone
+        return None
 
 
 def detect_language(text: str) -> str:
-    """'ar' when Arabic letters dominate the letters of the text, else 'en' or 'other'."""
-    sample = text[:20000]
-    arabic = len(_ARABIC.findall(sample))
-    latin = len(_LATIN.findall(sample))
-    if arabic and arabic >= latin * 0.5:
-        return "ar"
-    if latin:
-        return "en"
-    return "other"
+    """ISO 639 code of the text's language: 'ar' for Arabic, else e.g. 'fa', 'ur', 'sdh', 'en', 'fr',
+    'tr', or 'other' when the text has no letters (or only non-linguistic content).
+
+    Fast path: when Arabic-script letters make up at least a third of the letters (so Arabic
+    articles quoting English names, tweets or URLs stay Arabic) and none of them is a letter
+    that only Persian, Urdu, Kurdish, Pashto etc. use, the text is Arabic without running a
+    model. Otherwise py3langid decides: among Arabic-script languages over the Arabic-script
+    part of the text, or among all its 139 languages when another script dominates.
+    """
+    sample = text[:_SAMPLE_CHARS]
+    if "://" in sample or "www." in sample or "@" in sample:
+        sample = _URL.sub(" ", sample)
+    letters = len(sample) - len(_LETTER.sub("", sample))
+    if not letters:
+        return "other"
+    arabic = len(sample) - len(_ARABIC.sub("", sample))
+    other = max(letters - arabic, 0)
+    if arabic and arabic >= other * 0.5:
+        if not _NON_ARABIC_SCRIPT_LETTER.search(sample):
+            return "ar"
+        code = _classify(_NOT_ARABIC_SCRIPT.sub(" ", sample), arabic_script=True)
+        if code is None:
+            return "ar"
+        return "ar" if code in _ARABIC_VARIETIES else code
+    code = _classify(sample, arabic_script=False)
+    if code is None:
+        return "en" if _LATIN.search(sample) else "other"
+    if code == "zxx":
+        return "other"
+    return "und" if code in _ARABIC_VARIETIES else code
 
 
 @dataclass
@@ -82,9 +147,18 @@ class Document:
     origin: str | None = None  # where it was read from ("docs.jsonl:12"), for messages
 
     def __post_init__(self) -> None:
+        for name in ("text", "url", "title", "source", "published", "id", "origin"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, scrub_surrogates(value))
         if self.language is None:
             self.language = detect_language(self.text)
-        self.doc_id = document_id(self.text, self.url)
+
+    @cached_property
+    def doc_id(self) -> str:
+        """The stable id, computed when first asked for: an enormous text that extraction refuses
+        is never normalised and hashed as a whole."""
+        return document_id(self.text, self.url)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -7,6 +7,13 @@ from ..kb import get_kb
 from ..model import Document, Event
 from ..nlp.dates import MAX_YEAR, MIN_YEAR, parse_iso
 
+#: Names of the languages the language gate most often meets instead of Arabic.
+LANGUAGE_NAMES = {
+    "en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "ru": "Russian",
+    "tr": "Turkish", "fa": "Persian", "ur": "Urdu", "ps": "Pashto", "ku": "Kurdish", "sdh": "Kurdish (Sorani)",
+    "ckb": "Kurdish (Sorani)", "he": "Hebrew", "nl": "Dutch", "pt": "Portuguese", "zh": "Chinese", "other": "no language",
+}
+
 #: Longest text analysed in one piece; longer documents are refused rather than truncated.
 MAX_CHARS = 2_000_000
 
@@ -23,7 +30,9 @@ def check_document(doc: Document) -> None:
     if "\x00" in text or _control_share(text) > 0.05:
         raise InputError("document looks binary (control characters), not text")
     if doc.language != "ar":
-        raise InputError(f"document is not Arabic (detected language: {doc.language})")
+        name = LANGUAGE_NAMES.get(doc.language or "", "")
+        label = f"{doc.language} ({name})" if name else doc.language
+        raise InputError(f"document is not Arabic (detected language: {label})")
     if doc.published:
         published = parse_iso(doc.published)
         if published is None:

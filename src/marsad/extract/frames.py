@@ -20,7 +20,7 @@ from ..kb import Actor, KnowledgeBase, Trigger
 from ..model import Evidence
 from ..nlp.dates import DateMention
 from ..nlp.normalize import normalize
-from ..nlp.pipeline import sentence_bounds
+from ..nlp.pipeline import doc_text, sentence_bounds
 from .ner_link import apply as apply_ner
 from .ner_link import persons
 
@@ -112,7 +112,7 @@ class FrameBuilder:
         self.doc = doc
         self.kb = kb
         self.published = published
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.norms: list[str] = doc.user_data["marsad_norms"]
         self.cue_at: dict[int, set[str]] = {}
         for span in doc.spans.get("cues", []):

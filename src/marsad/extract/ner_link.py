@@ -32,7 +32,7 @@ from ..geo.geocoder import country_names
 from ..kb import Actor, load_json
 from ..model import Evidence
 from ..nlp.normalize import normalize
-from ..nlp.pipeline import LEXICON_IDS, sentence_bounds
+from ..nlp.pipeline import LEXICON_IDS, doc_text, sentence_bounds
 
 ENV = "MARSAD_NER"
 #: Longest token run given to the tagger at once (its training sentences are shorter).
@@ -257,7 +257,7 @@ def recognise(doc: Doc, triggers: list[Span] | None = None) -> list[NerMention]:
 
     windows = trigger_windows(doc, triggers)
     pieces: list[list[tuple[int, int, str]]] = []
-    text = doc.text
+    text = doc_text(doc)
     for a, b in windows:
         start_char = doc[a].idx
         end_char = doc[b - 1].idx + len(doc[b - 1].text)

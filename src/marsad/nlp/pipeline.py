@@ -193,10 +193,17 @@ def get_pipeline() -> Language:
     return build_pipeline()
 
 
+def doc_text(doc: Doc) -> str:
+    """The text ``doc`` was made from (``doc.text`` without rebuilding it from the tokens)."""
+    text = doc.user_data.get("marsad_text")
+    return text if isinstance(text, str) else doc.text
+
+
 def analyse(text: str, published: str | dt.date | None = None) -> Doc:
     """Run the pipeline on one text with its publication date."""
     nlp = get_pipeline()
     doc = nlp.make_doc(text)
+    doc.user_data["marsad_text"] = text  # Doc.text rebuilds the string from its tokens on every call
     doc._.published = published
     for _, proc in nlp.pipeline:
         doc = proc(doc)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import and_, delete, event, func, insert, inspect, or_, select, text, update
+from sqlalchemy import and_, bindparam, delete, event, func, insert, inspect, or_, select, text, update
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import Connection, Engine
 
@@ -29,6 +29,7 @@ from .schema import (
     documents,
     events,
     evidence,
+    feeds,
     merges,
     metadata,
     schema_info,
@@ -210,20 +211,105 @@ class Store:
                 self._dedup_new(conn, [r["event_id_cnty"] for r in event_rows])
         return True
 
+    def bulk_add(self, items: Iterable[tuple[Document | dict[str, Any], list[Event]]], dedup: bool = True,
+                 batch: int = 500, on_batch=None) -> tuple[list[str], int]:
+        """Store many documents with their events, fast: ``batch`` documents per transaction
+        (multi-row inserts), then, with ``dedup``, one ordered dedup pass over the new events
+        (``dedup_pending``). Documents are stored in the order given, each with a later
+        ``ingested_at`` than the one before, so the canonical events are exactly those that
+        ``add`` one document at a time would make. A document already stored, or given twice, is
+        skipped. ``items`` are (``Document`` or a documents row with ``doc_id``, ``text``, ...,
+        events); ``on_batch(n_documents)`` is called after each batch. Returns (doc ids stored,
+        number skipped)."""
+        new_ids: list[str] = []
+        skipped = 0
+        last = ""
+        chunk: list[tuple[dict[str, Any], list[Event]]] = []
+
+        def flush() -> None:
+            nonlocal skipped, last
+            if not chunk:
+                return
+            with self.engine.begin() as conn:
+                ids = [d["doc_id"] for d, _ in chunk]
+                existing: set[str] = set()
+                for part in _chunks(ids, 500):
+                    existing.update(conn.execute(select(documents.c.doc_id).where(documents.c.doc_id.in_(part))).scalars())
+                stamp = int(dt.datetime.now(dt.UTC).timestamp())
+                doc_rows, event_rows, ev_rows, stored = [], [], [], []
+                for d, doc_events in chunk:
+                    if d["doc_id"] in existing:
+                        skipped += 1
+                        continue
+                    existing.add(d["doc_id"])
+                    last = _after(last)
+                    doc_rows.append({c: d.get(c) for c in _DOC_COLUMNS} | {"ingested_at": last})
+                    stored.append(d["doc_id"])
+                    rows, spans = _event_rows(d["doc_id"], doc_events, stamp)
+                    event_rows.extend(rows)
+                    ev_rows.extend(spans)
+                for table, rows in ((documents, doc_rows), (events, event_rows), (evidence, ev_rows)):
+                    for part in _chunks(rows, 2000):
+                        conn.execute(insert(table), part)
+            new_ids.extend(stored)
+            if on_batch is not None:
+                on_batch(len(chunk))
+            chunk.clear()
+
+        for doc, doc_events in items:
+            row = doc.to_dict() if isinstance(doc, Document) else doc
+            chunk.append((row, doc_events))
+            if len(chunk) >= batch:
+                flush()
+        flush()
+        if dedup and new_ids:
+            self.dedup_pending()
+        return new_ids, skipped
+
+    def dedup_pending(self) -> dict[str, int]:
+        """Merge every stored event not yet in a canonical event (``canonical_id`` NULL: stored by
+        ``bulk_add`` or ``add(dedup=False)``) into the canonical events, in ingest order, in one
+        transaction: the result is what ``add`` would have made one document at a time. Only the
+        existing canonical events on the days concerned are read."""
+        from ..dedup import Cluster, Clusterer, no_gc
+
+        with self.engine.begin() as conn, no_gc():
+            pending = self._reports(conn, events.c.canonical_id.is_(None))
+            if not pending:
+                return {"events": 0, "canonical_events": 0, "merged": 0}
+            days = sorted({(r.date + dt.timedelta(days=k)).isoformat() for r in pending if r.date is not None
+                           for k in (-1, 0, 1)})
+            cids: set[str] = set()
+            for part in _chunks(days, 500):
+                cids.update(conn.execute(select(events.c.canonical_id).distinct().where(
+                    events.c.canonical_id.is_not(None), events.c.event_date.in_(part))).scalars())
+            clusterer = Clusterer()
+            by_cid: dict[str, list] = defaultdict(list)
+            for part in _chunks(sorted(cids), 500):
+                for m in self._reports(conn, events.c.canonical_id.in_(part)):
+                    by_cid[m.row["canonical_id"]].append(m)
+            for cid, ms in by_cid.items():
+                clusterer.add_cluster(Cluster(cid, ms))
+            for r in sorted(pending, key=lambda r: (r.order, r.event_id)):
+                clusterer.assign(r)
+            dirty = [c for c in clusterer.clusters.values() if c.dirty]
+            self._write_clusters(conn, dirty, clusterer.merges)
+        return {"events": len(pending), "canonical_events": len(dirty), "merged": len(clusterer.merges)}
+
     def _reports(self, conn: Connection, where) -> list:
         from ..dedup import Report
 
         cols = [events.c[c] for c in ACLED_COLUMNS] + [events.c.doc_id, events.c.gazetteer_id, events.c.confidence,
                                                         events.c.canonical_id, documents.c.ingested_at]
-        rows = conn.execute(select(*cols).join(documents, documents.c.doc_id == events.c.doc_id).where(where)).all()
-        ids = [r.event_id_cnty for r in rows]
-        with_toll: set[str] = set()
-        for chunk in _chunks(ids, 500):
-            with_toll.update(conn.execute(
-                select(evidence.c.event_id).where(evidence.c.field == "fatalities", evidence.c.event_id.in_(chunk))
-            ).scalars())
+        # the events whose toll is reported (have fatalities evidence): one query with the same filter
+        with_toll: set[str] = set(conn.execute(
+            select(evidence.c.event_id).distinct()
+            .join(events, events.c.event_id_cnty == evidence.c.event_id)
+            .join(documents, documents.c.doc_id == events.c.doc_id)
+            .where(evidence.c.field == "fatalities", where)
+        ).scalars())
         out = []
-        for r in rows:
+        for r in conn.execute(select(*cols).join(documents, documents.c.doc_id == events.c.doc_id).where(where)):
             m = dict(r._mapping)
             rep = Report(m["event_id_cnty"], m["doc_id"], m, fatality_reported=m["event_id_cnty"] in with_toll,
                          order=m["ingested_at"] or "")
@@ -261,25 +347,23 @@ class Store:
             clusterer.assign(r)
         self._write_clusters(conn, [c for c in clusterer.clusters.values() if c.dirty], clusterer.merges)
 
-    def _write_clusters(self, conn: Connection, clusters: list, merge_records: list) -> None:
+    def _write_clusters(self, conn: Connection, clusters: list, merge_records: list, replace: bool = True) -> None:
         from ..dedup import canonical_row
 
         if not clusters:
             return
         ids = [c.canonical_id for c in clusters]
-        for chunk in _chunks(ids, 500):
+        for chunk in _chunks(ids, 500) if replace else ():  # (not needed after deleting every row)
             conn.execute(delete(canonical_events).where(canonical_events.c.event_id_cnty.in_(chunk)))
         rows = [canonical_row(c.canonical_id, c.members) for c in clusters]
         for chunk in _chunks(rows, 2000):
             conn.execute(insert(canonical_events), chunk)
         changes = [(m.event_id, c.canonical_id) for c in clusters for m in c.members
                    if m.row.get("canonical_id") != c.canonical_id]
-        by_canonical: dict[str, list[str]] = defaultdict(list)
-        for event_id, cid in changes:
-            by_canonical[cid].append(event_id)
-        for cid, event_ids in by_canonical.items():
-            for chunk in _chunks(event_ids, 500):
-                conn.execute(update(events).where(events.c.event_id_cnty.in_(chunk)).values(canonical_id=cid))
+        # one prepared UPDATE run for every changed link (executemany), not a statement per cluster
+        link = update(events).where(events.c.event_id_cnty == bindparam("b_event")).values(canonical_id=bindparam("b_cid"))
+        for chunk in _chunks([{"b_event": e, "b_cid": cid} for e, cid in changes], 5000):
+            conn.execute(link, chunk)
         if merge_records:
             now = _now()
             conn.execute(insert(merges), [
@@ -290,15 +374,15 @@ class Store:
 
     def dedup(self) -> dict[str, int]:
         """Deduplicate every stored event from scratch (one transaction); returns counts."""
-        from ..dedup import cluster_reports
+        from ..dedup import cluster_reports, no_gc
 
-        with self.engine.begin() as conn:
+        with self.engine.begin() as conn, no_gc():
             reports = self._reports(conn, events.c.event_id_cnty.is_not(None))
             clusterer = cluster_reports(reports)
             conn.execute(delete(merges))
             conn.execute(delete(canonical_events))
             clusters = list(clusterer.clusters.values())
-            self._write_clusters(conn, clusters, clusterer.merges)
+            self._write_clusters(conn, clusters, clusterer.merges, replace=False)
         return {"events": len(reports), "canonical_events": len(clusters), "merged": len(clusterer.merges)}
 
     # ---- reading -------------------------------------------------------------------------
@@ -413,10 +497,76 @@ class Store:
             return [dict(m._mapping, reasons=json.loads(m.reasons))
                     for m in conn.execute(select(merges).where(merges.c.canonical_id == canonical_id).order_by(merges.c.id))]
 
+    # ---- feed state (marsad watch) -------------------------------------------------------
+
+    def feed_state(self, url: str) -> dict[str, Any] | None:
+        """The stored state of a watched feed (``seen`` decoded to a list), or None if never polled."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(feeds).where(feeds.c.url == url)).first()
+        return _feed_row(row) if row is not None else None
+
+    def feed_states(self) -> list[dict[str, Any]]:
+        """The state of every feed ever polled, by url."""
+        with self.engine.connect() as conn:
+            return [_feed_row(r) for r in conn.execute(select(feeds).order_by(feeds.c.url))]
+
+    def save_feed_state(self, url: str, **values: Any) -> None:
+        """Insert or update a feed's state (columns of ``feeds``; ``seen`` given as a list of keys)."""
+        unknown = set(values) - set(feeds.c.keys())
+        if unknown:
+            raise ValueError(f"unknown feed state fields: {sorted(unknown)}")
+        if "seen" in values:
+            values["seen"] = json.dumps(list(values["seen"]), ensure_ascii=False)
+        with self.engine.begin() as conn:
+            if conn.execute(select(feeds.c.url).where(feeds.c.url == url)).first() is None:
+                row = {"seen": "[]", "failures": 0, "ingested": 0, **values, "url": url}
+                conn.execute(insert(feeds).values(**row))
+            elif values:
+                conn.execute(update(feeds).where(feeds.c.url == url).values(**values))
+
+
+_DOC_COLUMNS = ("doc_id", "id", "url", "title", "source", "published", "language", "text")
+
+
+def _event_rows(doc_id: str, doc_events: list[Event], stamp: int) -> tuple[list[dict], list[dict]]:
+    """Rows of the events and evidence tables for one document's events (as ``Store.add`` writes them)."""
+    event_rows, ev_rows = [], []
+    for e in doc_events:
+        data = e.to_dict()
+        values = {c: data[c] for c in ACLED_COLUMNS}
+        values["timestamp"] = values["timestamp"] or stamp
+        values.update(doc_id=doc_id, gazetteer_id=e.gazetteer_id, confidence=e.confidence,
+                      reasons=json.dumps(e.reasons, ensure_ascii=False), canonical_id=None)
+        event_rows.append(values)
+        ev_rows.extend(
+            {"event_id": e.event_id_cnty, "doc_id": doc_id, "field": f, "start": x.start, "end": x.end, "text": x.text}
+            for f, spans in e.evidence.items()
+            for x in spans
+        )
+    return event_rows, ev_rows
+
+
+def _after(previous: str) -> str:
+    """An ``ingested_at`` stamp: now, or a microsecond after ``previous`` if that is not earlier."""
+    now = dt.datetime.now(dt.UTC)
+    if previous:
+        floor = dt.datetime.fromisoformat(previous) + dt.timedelta(microseconds=1)
+        now = max(now, floor)
+    return now.isoformat(timespec="microseconds")
+
 
 def _chunks(items: list, n: int) -> Iterable[list]:
     for i in range(0, len(items), n):
         yield items[i : i + n]
+
+
+def _feed_row(row: Any) -> dict[str, Any]:
+    out = dict(row._mapping)
+    try:
+        out["seen"] = json.loads(out.get("seen") or "[]")
+    except ValueError:
+        out["seen"] = []
+    return out
 
 
 def _now() -> str:
