@@ -19,9 +19,9 @@ def _reset_pg(url: str) -> None:
     from marsad.store import create_engine, db_url
 
     engine = create_engine(db_url(url))
-    with engine.begin() as conn:
-        for table in ("merges", "canonical_events", "evidence", "events", "documents", "schema_info", "alembic_version"):
-            conn.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
+    with engine.begin() as conn:  # every table, whatever later migrations add
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
 
 
