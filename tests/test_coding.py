@@ -83,3 +83,12 @@ def test_multi_day_operation_is_one_event_per_day():
     assert [e.event_date for e in events] == ["2021-03-05", "2021-03-06", "2021-03-07"]
     assert all(e.sub_event_type == "Shelling/artillery/missile attack" for e in events)
     assert "multi-day" in events[0].reasons["event_date"]
+
+
+def test_note_of_a_clash_without_a_second_actor_is_a_sentence():
+    from marsad.extract.coding import note
+    from marsad.model import Event
+
+    ev = Event(event_date="2022-11-01", time_precision=1, sub_event_type="Armed clash",
+               actor1="Liwa al-Tawhid", location="Tafas", admin1="Dara", admin2="Dara")
+    assert note(ev).startswith("On 1 November 2022, Liwa al-Tawhid clashed with unidentified actors in Tafas")

@@ -170,6 +170,8 @@ def note(event: Event) -> str:
         sentence += f" {target}"
     elif target:
         sentence += f" targeting {target}"
+    elif verb.endswith(("with", "from", "against")):  # "clashed with" needs its object
+        sentence += " unidentified actors"
     if event.location:
         sentence += f" in {event.location} ({', '.join(x for x in (event.admin2, event.admin1) if x)})"
     sentence += "."

@@ -110,6 +110,15 @@ def pattern_heads() -> frozenset[str]:
     return frozenset(normalize(r["phrase"]) for r in load_json("group_words.json") if r.get("pattern") == "1")
 
 
+@cache
+def pattern_forms() -> frozenset[str]:
+    """Every word that opens a group name the tagger missed: a pattern head, bare or with a
+    proclitic ("ولواء", "بكتيبة"), exactly the words ``_strip_proclitic`` maps to one."""
+    heads = group_words()[0]
+    candidates = {p + h for h in pattern_heads() for p in ("", *_PROCLITICS)}
+    return frozenset(w for w in candidates if _strip_proclitic(w, heads) in pattern_heads())
+
+
 _ENGLISH_HEADS = {"Forces", "Militia", "Clan", "Tribe", "Operations Room", "Military Council", "Faction"}
 
 
@@ -121,7 +130,7 @@ def _strip_proclitic(norm: str, known: dict) -> str:
         if norm.startswith(p) and len(rest) > 2:
             if rest in known:
                 return rest
-            if p.endswith("ل") and "ال" + rest[1:] in known:  # "للواء" -> "اللواء"
+            if p.endswith("ل") and rest.startswith("ل") and "ال" + rest[1:] in known:  # "للجيش" -> "الجيش"
                 return "ال" + rest[1:]
     return norm
 
@@ -417,7 +426,7 @@ def head_chunks(doc: Doc, triggers: list[Span] | None, mentions: list[NerMention
         while i < b:
             w = norms[i]
             pair = f"{w} {norms[i + 1]}" if i + 1 < b else ""
-            size = 2 if pair in pattern_heads() else (1 if _strip_proclitic(w, heads) in pattern_heads() else 0)
+            size = 2 if pair in pattern_heads() else (1 if w in pattern_forms() else 0)
             if not size or (size == 1 and _strip_proclitic(w, heads) != w and w.startswith("ال")):
                 i += 1  # "اللواء القتيل", "الجيش المصري": with the article it is a description
                 continue

@@ -93,12 +93,13 @@ def _month_at(norms: list[str], i: int) -> tuple[int, int] | None:
     return None
 
 
-def find_dates(norms: list[str], published: dt.date | None) -> list[DateMention]:
-    """Find date expressions in normalised tokens; relative ones need ``published``."""
+def find_dates(norms: list[str], published: dt.date | None, numbers: list | None = None) -> list[DateMention]:
+    """Find date expressions in normalised tokens; relative ones need ``published``.
+    ``numbers``: ``find_numbers(norms)`` when the caller already has it."""
     out: list[DateMention] = []
     n = len(norms)
     used: set[int] = set()
-    nums = {m.start: m for m in find_numbers(norms) if not m.vague}
+    nums = {m.start: m for m in (find_numbers(norms) if numbers is None else numbers) if not m.vague}
 
     def add(start: int, end: int, date: dt.date | None, precision: int, kind: str) -> None:
         if date is None:

@@ -150,7 +150,9 @@ def _norms(doc: Doc) -> list[str]:
 @Language.component("marsad_numbers", assigns=["doc.spans"], requires=["token.norm"])
 def marsad_numbers(doc: Doc) -> Doc:
     spans = []
-    for m in find_numbers(_norms(doc)):
+    found = find_numbers(_norms(doc))
+    doc.user_data["marsad_number_mentions"] = found  # the dates stage reads them too
+    for m in found:
         span = Span(doc, m.start, m.end, label="NUMBER")
         set_span_value(span, m)
         spans.append(span)
@@ -164,7 +166,7 @@ def marsad_dates(doc: Doc) -> Doc:
     if isinstance(published, str):
         published = parse_iso(published)
     spans = []
-    for m in find_dates(_norms(doc), published):
+    for m in find_dates(_norms(doc), published, doc.user_data.get("marsad_number_mentions")):
         span = Span(doc, m.start, m.end, label="DATE")
         set_span_value(span, m)
         spans.append(span)
