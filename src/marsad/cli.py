@@ -32,10 +32,25 @@ def _progress(items: Iterator, desc: str, total: int | None = None) -> Iterator:
     return tqdm(items, desc=desc, total=total, unit="doc", file=sys.stderr, disable=None, leave=False)
 
 
+def _read_one_text(path: str) -> str:
+    """One text file (or stdin, "-"), or a one-line error and exit status 1."""
+    from .inputs import read_text_file
+
+    if path != "-" and not Path(path).exists():
+        _fail(f"{path}: no such file")
+    try:
+        return read_text_file(path)
+    except InputError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{path}: {exc.strerror}")
+    raise AssertionError("unreachable")
+
+
 def _documents(file: str | None, input_path: str | None, published: str | None,
                source: str | None) -> tuple[Iterator, bool]:
     """(iterator of Document | BadInput, is_batch)."""
-    from .inputs import count_lines, iter_jsonl, read_text_file
+    from .inputs import count_lines, iter_jsonl
 
     if input_path:
         if input_path != "-" and "://" not in input_path and not Path(input_path).exists():
@@ -49,14 +64,7 @@ def _documents(file: str | None, input_path: str | None, published: str | None,
         docs = iter_jsonl(input_path, published, source)
         return _progress(docs, "extract", count_lines(input_path)), True
     path = file or "-"
-    if path != "-" and not Path(path).exists():
-        _fail(f"{path}: no such file")
-    try:
-        text = read_text_file(path)
-    except InputError as exc:
-        _fail(str(exc))
-    except OSError as exc:
-        _fail(f"{path}: {exc.strerror}")
+    text = _read_one_text(path)
     return iter([Document(text=text, published=published, source=source, id=None if path == "-" else path)]), False
 
 
@@ -406,17 +414,9 @@ def ner(file: str, conll: bool) -> None:
     Without --conll, FILE is plain text: one sentence block per line, split into tokens on
     whitespace and punctuation.
     """
-    from .inputs import read_text_file
     from .ner import load_model, tokenize
 
-    if file != "-" and not Path(file).exists():
-        _fail(f"{file}: no such file")
-    try:
-        text = read_text_file(file)
-    except InputError as exc:
-        _fail(str(exc))
-    except OSError as exc:
-        _fail(f"{file}: {exc.strerror}")
+    text = _read_one_text(file)
     sentences = _conll_sentences(text) if conll else [[t for _, _, t in tokenize(line)] for line in text.splitlines()]
     sentences = [s for s in sentences if s]
     if not sentences:

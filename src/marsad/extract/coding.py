@@ -172,6 +172,10 @@ def note(event: Event) -> str:
         sentence += f" targeting {target}"
     elif verb.endswith(("with", "from", "against")):  # "clashed with" needs its object
         sentence += " unidentified actors"
+    elif verb.endswith(("attacked", "shelled")):
+        sentence += " targets"
+    elif verb.endswith(("arrested", "detained")):
+        sentence += " people"
     if event.location:
         sentence += f" in {event.location} ({', '.join(x for x in (event.admin2, event.admin1) if x)})"
     sentence += "."
