@@ -7,6 +7,7 @@ reported on stderr and skipped, and every other document is processed.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Iterator
@@ -110,6 +111,35 @@ def _name(doc: Document) -> str:
     return f"{label} (id {doc.id})" if doc.origin and doc.id else label
 
 
+def _engine_options(command):
+    """The --engine/--workers/--scheduler/--parquet/--partition-size options of extract and ingest,
+    handed to the command as ``dask``: the options of marsad.engine, or None for the local engine."""
+
+    @functools.wraps(command)
+    def run(*args, engine: str, workers: int | None, scheduler: str | None, parquet_dir: str | None,
+            partition_size: int, **kwargs):
+        if engine != "dask" and (workers or scheduler or parquet_dir):
+            _fail("--workers, --scheduler and --parquet need --engine dask")
+        dask = {"workers": workers, "scheduler": scheduler, "output": parquet_dir, "partition_size": partition_size} \
+            if engine == "dask" else None
+        return command(*args, dask=dask, **kwargs)
+
+    for option in reversed((
+        click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                     help="local: this process; dask: partitions of documents on a Dask cluster (same results)."),
+        click.option("--workers", type=int,
+                     help="Dask: worker processes of the local cluster, 1 thread each (default: CPU count)."),
+        click.option("--scheduler", metavar="ADDRESS",
+                     help="Dask: a running scheduler (tcp://host:8786) instead of a local cluster."),
+        click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False),
+                     help="Dask: keep the events (and documents) as Parquet part files in this folder."),
+        click.option("--partition-size", type=click.IntRange(min=1), default=32, show_default=True,
+                     help="Dask: documents per task."),
+    )):
+        run = option(run)
+    return run
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="marsad")
 def main() -> None:
@@ -123,15 +153,9 @@ def main() -> None:
 @click.option("--published", help="Publication date YYYY-MM-DD (anchors relative dates).")
 @click.option("--source", help="Source name, e.g. \"18 March\".")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="local: this process; dask: partitions of documents on a Dask cluster (same results).")
-@click.option("--workers", type=int, help="Dask: worker processes of the local cluster, 1 thread each (default: CPU count).")
-@click.option("--scheduler", metavar="ADDRESS", help="Dask: a running scheduler (tcp://host:8786) instead of a local cluster.")
-@click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False),
-              help="Dask: keep the events (and documents) as Parquet part files in this folder.")
-@click.option("--partition-size", type=click.IntRange(min=1), default=32, show_default=True, help="Dask: documents per task.")
+@_engine_options
 def extract(file: str | None, input_path: str | None, published: str | None, source: str | None, fmt: str,
-            engine: str, workers: int | None, scheduler: str | None, parquet_dir: str | None, partition_size: int) -> None:
+            dask: dict | None) -> None:
     """Extract coded events from FILE (or stdin, or --input docs.jsonl)."""
     from .serialize import CsvWriter, write_json, write_jsonl, write_table
 
@@ -148,10 +172,6 @@ def extract(file: str | None, input_path: str | None, published: str | None, sou
         else:
             collected.extend(events)
 
-    if engine != "dask" and (workers or scheduler or parquet_dir):
-        _fail("--workers, --scheduler and --parquet need --engine dask")
-    dask = {"workers": workers, "scheduler": scheduler, "output": parquet_dir, "partition_size": partition_size} \
-        if engine == "dask" else None
     ok, failed = _run_extraction(docs, batch, emit, dask)
     if fmt == "json":
         write_json(collected, sys.stdout)
@@ -170,15 +190,9 @@ def extract(file: str | None, input_path: str | None, published: str | None, sou
 @click.option("--source", help="Source name for documents that name none (plain-text files).")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "none"]), default="none",
               help="Also print the events of newly ingested documents.")
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="local: this process; dask: partitions of documents on a Dask cluster (same results).")
-@click.option("--workers", type=int, help="Dask: worker processes of the local cluster, 1 thread each (default: CPU count).")
-@click.option("--scheduler", metavar="ADDRESS", help="Dask: a running scheduler (tcp://host:8786) instead of a local cluster.")
-@click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False),
-              help="Dask: keep the events (and documents) as Parquet part files in this folder.")
-@click.option("--partition-size", type=click.IntRange(min=1), default=32, show_default=True, help="Dask: documents per task.")
+@_engine_options
 def ingest(paths: tuple[str, ...], db: str | None, published: str | None, source: str | None, fmt: str,
-           engine: str, workers: int | None, scheduler: str | None, parquet_dir: str | None, partition_size: int) -> None:
+           dask: dict | None) -> None:
     """Extract and store documents; re-ingesting changes nothing.
 
     PATHS are text files (.txt, .md), folders (read recursively), .jsonl files of documents,
@@ -214,15 +228,12 @@ def ingest(paths: tuple[str, ...], db: str | None, published: str | None, source
     from .sources import is_batch
 
     batch = is_batch(paths)
-    if engine != "dask" and (workers or scheduler or parquet_dir):
-        _fail("--workers, --scheduler and --parquet need --engine dask")
-    if engine == "dask" and batch:  # extract on Dask into Parquet, then bulk-load and dedup in input order
+    if dask is not None and batch:  # extract on Dask into Parquet, then bulk-load and dedup in input order
         from .engine import ingest_batch
 
         new, skipped, failed, printed = ingest_batch(
-            store, docs(), lambda message: click.echo(f"marsad: skipped {message}", err=True), workers=workers,
-            scheduler=scheduler, output=parquet_dir, partition_size=partition_size, keep_events=fmt != "none",
-            info=lambda message: click.echo(f"marsad: {message}", err=True))
+            store, docs(), lambda message: click.echo(f"marsad: skipped {message}", err=True), **dask,
+            keep_events=fmt != "none", info=lambda message: click.echo(f"marsad: {message}", err=True))
     else:
         _, failed = _run_extraction(_progress(docs(), "ingest"), batch, save)
     if fmt == "table":

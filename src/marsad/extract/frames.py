@@ -101,6 +101,17 @@ def _gap_words(gap: str) -> list[str]:
     return [n for w in gap.replace(",", " , ").replace("،", " ، ").split() if (n := normalize(w))]
 
 
+#: Role cue (kb/cues.csv) -> the role it gives the actor after it.
+ROLE_CUES = (("support", "assoc"), ("against", "target"), ("agent", "agent"), ("between", "between1"),
+             ("member", "member"))
+
+
+def _nearest_role(cues: dict[str, int]) -> str:
+    """The role of the nearest role cue before an actor (``cues``: cue -> token index), or ""."""
+    found = [(cues[cue], -k, role) for k, (cue, role) in enumerate(ROLE_CUES) if cue in cues]
+    return max(found)[2] if found else ""  # nearest first; on one token, the first of ROLE_CUES
+
+
 def _ev(span: Span) -> Evidence:
     return Evidence(span.start_char, span.end_char, span.text)
 
@@ -204,13 +215,7 @@ class FrameBuilder:
             m.negated = "negation" in before
             roles = self._cues_before(span.start, ROLE_WINDOW, sent_start)
             # the nearest role cue wins
-            best = None
-            for cue, role in (("support", "assoc"), ("against", "target"), ("agent", "agent"),
-                              ("between", "between1"), ("member", "member")):
-                if cue in roles and (best is None or roles[cue] > best[1]):
-                    best = (role, roles[cue])
-            if best:
-                m.role = best[0]
+            m.role = _nearest_role(roles) or m.role
             if m.role == "member":
                 self._link_person(m, roles["member"], sent_start)
             out.append(m)
@@ -234,12 +239,8 @@ class FrameBuilder:
             return
         m.person = person.evidence()
         roles = self._cues_before(person.start, ROLE_WINDOW, sent_start)
-        best = None
-        for cue_name, role in (("support", "assoc"), ("against", "target"), ("agent", "agent"), ("between", "between1")):
-            if cue_name in roles and (best is None or roles[cue_name] > best[1]):
-                best = (role, roles[cue_name])
-        if best:
-            m.role = best[0]
+        roles.pop("member", None)  # the person's own membership cue is not the group's role
+        m.role = _nearest_role(roles) or m.role
 
     def _focus_place(self) -> PlaceMention | None:
         """The place the document is about: the most often named precise place."""

@@ -28,7 +28,17 @@ from functools import cache
 
 from spacy.tokens import Doc, Span
 
-from ..geo.geocoder import country_names
+from ..geo.geocoder import (
+    CUES,
+    DIRECTIONS,
+    REGION_CUES,
+    common_words,
+    country_names,
+    gazetteer_index,
+    lookup,
+    name_index,
+    normalize_phrase,
+)
 from ..kb import Actor, load_json
 from ..model import Evidence
 from ..nlp.normalize import normalize
@@ -180,10 +190,10 @@ def romanise(name: str) -> str:
     parts: list[str] = []
     trailing = ""
     for k, word in enumerate(words):
-        norm = normalize(word)
-        key = _strip_proclitic(norm, glossary) if k == 0 else norm
         if not word:
             continue
+        norm = normalize(word)
+        key = _strip_proclitic(norm, glossary) if k == 0 else norm
         if k == 0:
             pair = _strip_proclitic(" ".join(normalize(w) for w in words[:2]), heads)
             single = _strip_proclitic(norm, heads)
@@ -207,10 +217,9 @@ def romanise(name: str) -> str:
         if place:  # a place in the name takes its gazetteer spelling ("جيش إدلب الحر": Idleb)
             parts.append(place)
             continue
-        bare = key[2:] if key.startswith("ال") and len(key) > 3 else key
-        bare_word = word[2:] if key.startswith("ال") and word.startswith("ال") and len(key) > 3 else word
-        latin = _romanise_word(re.sub(r"^[وفبلك]?ال", "", bare_word) if bare != key else bare_word)
-        parts.append(("al-" + latin) if bare != key else latin)
+        article = key.startswith("ال") and len(key) > 3  # written "al-", the rest romanised
+        latin = _romanise_word(re.sub(r"^[وفبلك]?ال", "", word) if article else word)
+        parts.append("al-" + latin if article else latin)
     text = " ".join(p for p in parts if p)
     if trailing:
         text = f"{text} {trailing}".strip()
@@ -219,8 +228,6 @@ def romanise(name: str) -> str:
 
 def _place_name(norm: str) -> str:
     """The ACLED English name of a Syrian governorate, district or town called ``norm``."""
-    from ..geo.geocoder import gazetteer_index, name_index
-
     for pid in name_index().get(norm, ()):
         p = gazetteer_index()[pid]
         if p["feature_type"] in ("admin1", "admin2", "admin3") or (p["feature_type"] == "community"
@@ -308,8 +315,6 @@ class _Spans:
 @cache
 def _compact_names() -> dict[str, tuple[str, ...]]:
     """Gazetteer names with their spaces removed ("ديرالزور", "كفربطنا")."""
-    from ..geo.geocoder import name_index
-
     out: dict[str, list[str]] = {}
     for name, ids in name_index().items():
         if " " in name:
@@ -319,8 +324,6 @@ def _compact_names() -> dict[str, tuple[str, ...]]:
 
 def place_candidates(name: str) -> tuple[list[str], str]:
     """Gazetteer ids a name NER found may refer to, and how they were found."""
-    from ..geo.geocoder import lookup, normalize_phrase
-
     found = lookup(name, limit=50)
     if found:
         return [c["id"] for c in found], found[0]["reason"].split(";")[0]
@@ -375,7 +378,7 @@ def apply(doc: Doc, triggers: list[Span] | None = None) -> list[NerMention]:
         if (head is None or len(words) < 2 or words[0] in STATE_HEADS or set(words[1:]) <= GENERIC_WORDS
                 or any(_foreign(w) for w in words[1:]) or GENERIC_WORDS & set(words[1:2])):
             continue  # an agency, a ministry, a state's army ("جيش الفلبين"), "قوات الأمن": not a new armed group
-        if _strip_proclitic(words[0], heads_of()) in SITE_HEADS and all(i in place_tokens for i in range(a + 1, b)):
+        if _strip_proclitic(words[0], group_words()[0]) in SITE_HEADS and all(i in place_tokens for i in range(a + 1, b)):
             continue  # "كتيبة تل عجار", "كتيبة الأتارب": an army battalion's position
         taken.append((a, b))
         span = Span(doc, a, b, label="ner_actor")
@@ -450,8 +453,6 @@ def head_chunks(doc: Doc, triggers: list[Span] | None, mentions: list[NerMention
 
 def _is_name(words: list[str]) -> bool:
     """Whether a LOC mention holds a name, not only cue and ordinary words ("بمدينة", "الريف")."""
-    from ..geo.geocoder import CUES, DIRECTIONS, REGION_CUES, common_words
-
     ordinary = common_words()
     for w in words:
         if not w or w in _PROCLITICS:
@@ -472,10 +473,6 @@ def _foreign(word: str) -> bool:
 
     foreign = get_kb().foreign_places
     return any(w in country_names() or w in foreign for w in (word, word.removeprefix("ال")))
-
-
-def heads_of() -> dict[str, tuple[str, str]]:
-    return group_words()[0]
 
 
 def _occurrences(norms: list[str], names: list[list[str]]) -> list[tuple[int, int]]:
