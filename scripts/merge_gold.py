@@ -56,7 +56,7 @@ def main() -> None:
                 continue
             target = second if rec.get("double") else primary
             target.setdefault(rec["doc_id"], {k: rec.get(k) for k in ARTICLE_KEYS})
-    for doc_id, rec in list(second.items()):
+    for doc_id in list(second):
         if doc_id not in primary:  # the owner did not get to it: the second coding is the gold one
             primary[doc_id] = second.pop(doc_id)
     articles: dict[str, list[dict]] = {s: [] for s in SPLITS}

@@ -58,7 +58,7 @@ def test_regime_period_names_follow_the_date():
     assert before != after and "2024" in before
 
 
-def test_event_abroad_is_kept_with_its_country_and_no_location():
+def test_event_abroad_is_kept_with_its_country_and_no_location_with_all_countries():
     from marsad.extract import extract
     from marsad.model import Document
 
@@ -66,7 +66,12 @@ def test_event_abroad_is_kept_with_its_country_and_no_location():
         ("تظاهر مئات المواطنين أمام مبنى البرلمان في بغداد اليوم احتجاجا على انقطاع الكهرباء", "Iraq"),
         ("قتل مسلحون مجهولون ثلاثة مدنيين في مدينة الموصل", "Iraq"),
     ]:
-        events = extract(Document(text=text, published="2019-05-01"))
+        doc = Document(text=text, published="2019-05-01")
+        # by default only events located in Syria are emitted; --explain says why this one is not
+        assert extract(doc) == []
+        dropped = extract(doc, explain=True)
+        assert len(dropped) == 1 and "outside Syria" in dropped[0].reasons["dropped"]
+        events = extract(doc, all_countries=True, min_confidence=0)
         assert len(events) == 1, text
         ev = events[0]
         assert ev.country == country and ev.location == "" and ev.latitude is None

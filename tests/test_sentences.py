@@ -49,7 +49,8 @@ KNOWN_GAPS: set[str] = {
 
 def check(case: dict) -> list[str]:
     """Problems with the coding of one case (empty when it is right)."""
-    events = extract(Document(text=case["text"], published=case["published"]))
+    # the rules' coding: every candidate they accept, wherever it happened (the scorer has its own tests)
+    events = extract(Document(text=case["text"], published=case["published"]), min_confidence=0, all_countries=True)
     got = Counter((e.event_type, e.sub_event_type) for e in events)
     want = Counter((e["event_type"], e["sub_event_type"]) for e in case["expect"])
     problems = []

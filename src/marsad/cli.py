@@ -69,7 +69,8 @@ def _documents(file: str | None, input_path: str | None, published: str | None,
     return iter([Document(text=text, published=published, source=source, id=None if path == "-" else path)]), False
 
 
-def _run_extraction(docs: Iterator, batch: bool, on_events, dask: dict | None = None) -> tuple[int, int]:
+def _run_extraction(docs: Iterator, batch: bool, on_events, dask: dict | None = None,
+                    explain: bool = False) -> tuple[int, int]:
     """Extract every document; returns (processed, failed). With ``dask`` (options of
     ``marsad.engine.run_batch``), a batch runs on a Dask cluster: same events, order and messages."""
     from .extract import extract
@@ -88,7 +89,7 @@ def _run_extraction(docs: Iterator, batch: bool, on_events, dask: dict | None = 
             click.echo(f"marsad: skipped {item.where}: {item.message}", err=True)
             continue
         try:
-            events = extract(item)
+            events = extract(item, explain=explain)
         except InputError as exc:
             if not batch:
                 _fail(str(exc))
@@ -109,6 +110,31 @@ def _run_extraction(docs: Iterator, batch: bool, on_events, dask: dict | None = 
 def _name(doc: Document) -> str:
     label = doc.origin or f"document {doc.id or doc.doc_id}"
     return f"{label} (id {doc.id})" if doc.origin and doc.id else label
+
+
+def _scope_options(command):
+    """--min-confidence and --all-countries of extract and ingest. They set the environment
+    variables that ``marsad.extract.extract`` reads, so that Dask workers started by this process
+    apply them too."""
+
+    @functools.wraps(command)
+    def run(*args, min_confidence: float | None, all_countries: bool, **kwargs):
+        import os
+
+        from .extract import ALL_COUNTRIES_ENV, MIN_CONFIDENCE_ENV
+
+        if min_confidence is not None:
+            os.environ[MIN_CONFIDENCE_ENV] = repr(min_confidence)
+        if all_countries:
+            os.environ[ALL_COUNTRIES_ENV] = "1"
+        return command(*args, **kwargs)
+
+    run = click.option("--all-countries", is_flag=True,
+                       help="Also emit events located outside Syria (country set, location empty).")(run)
+    run = click.option("--min-confidence", type=click.FloatRange(0, 1),
+                       help="Emit only events the scorer rates at least this (default: the threshold chosen on the "
+                            "development split; 0 emits every candidate the rules accept, with its score).")(run)
+    return run
 
 
 def _engine_options(command):
@@ -153,9 +179,12 @@ def main() -> None:
 @click.option("--published", help="Publication date YYYY-MM-DD (anchors relative dates).")
 @click.option("--source", help="Source name, e.g. \"18 March\".")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+@click.option("--explain", is_flag=True, help="Also write the candidate events that are not emitted, each with its "
+              "confidence and reasons[\"dropped\"] saying why (rules, scope or threshold).")
+@_scope_options
 @_engine_options
 def extract(file: str | None, input_path: str | None, published: str | None, source: str | None, fmt: str,
-            dask: dict | None) -> None:
+            explain: bool, dask: dict | None) -> None:
     """Extract coded events from FILE (or stdin, or --input docs.jsonl)."""
     from .serialize import CsvWriter, write_json, write_jsonl, write_table
 
@@ -172,7 +201,9 @@ def extract(file: str | None, input_path: str | None, published: str | None, sou
         else:
             collected.extend(events)
 
-    ok, failed = _run_extraction(docs, batch, emit, dask)
+    if explain and dask is not None:
+        _fail("--explain needs --engine local")
+    ok, failed = _run_extraction(docs, batch, emit, dask, explain=explain)
     if fmt == "json":
         write_json(collected, sys.stdout)
     elif fmt == "table":
@@ -190,6 +221,7 @@ def extract(file: str | None, input_path: str | None, published: str | None, sou
 @click.option("--source", help="Source name for documents that name none (plain-text files).")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "none"]), default="none",
               help="Also print the events of newly ingested documents.")
+@_scope_options
 @_engine_options
 def ingest(paths: tuple[str, ...], db: str | None, published: str | None, source: str | None, fmt: str,
            dask: dict | None) -> None:
@@ -344,12 +376,13 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
 @click.option("--db", help="SQLite file path or database URL.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "json", "table"]), default="csv", show_default=True)
 @click.option("--reports", is_flag=True, help="Every report's own events instead of the deduplicated events.")
-def export(db: str | None, fmt: str, reports: bool) -> None:
+@click.option("--min-confidence", type=click.FloatRange(0, 1), help="Only events the scorer rates at least this.")
+def export(db: str | None, fmt: str, reports: bool, min_confidence: float | None) -> None:
     """Export every stored event, deduplicated across sources (CSV: the 31 ACLED columns first, in ACLED order)."""
     from .serialize import WRITERS
     from .store import Store
 
-    WRITERS[fmt](Store(db).iter_events(canonical=not reports), sys.stdout)
+    WRITERS[fmt](Store(db).iter_events(canonical=not reports, min_confidence=min_confidence), sys.stdout)
 
 
 @main.command()
@@ -361,11 +394,19 @@ def export(db: str | None, fmt: str, reports: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--ner/--no-ner", "use_ner", default=None,
               help="Use the NER model for names the knowledge base misses (default: on; MARSAD_NER=0 turns it off).")
+@click.option("--sentences", "sentence_gold", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="JSONL of labelled sentences (eval/gold/sentences_*.jsonl): P/R/F1 of violent events and "
+                   "demonstrations extracted from each sentence alone (events anywhere count); repeatable.")
+@click.option("--calibration", is_flag=True, help="With --gold: the scorer's reliability table and Brier score.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1),
+              help="Score the events rated at least this (default: the shipped threshold).")
 def evaluate(gold: tuple[str, ...], places_gold: tuple[str, ...], show_errors: bool, as_json: bool,
-             use_ner: bool | None) -> None:
-    """Score extraction against reference codings per field (--gold), or the geocoder (--places)."""
-    if not gold and not places_gold:
-        _fail("give --gold FILE (events) and/or --places FILE (place mentions)")
+             use_ner: bool | None, sentence_gold: tuple[str, ...], calibration: bool,
+             min_confidence: float | None) -> None:
+    """Score extraction against reference codings per field (--gold), the geocoder (--places), or
+    sentence-level detection (--sentences)."""
+    if not gold and not places_gold and not sentence_gold:
+        _fail("give --gold FILE (events), --places FILE (place mentions) and/or --sentences FILE")
     report: dict = {}
     if places_gold:
         from .geo.evaluate import evaluate_places, format_place_scores, load_place_gold
@@ -380,26 +421,57 @@ def evaluate(gold: tuple[str, ...], places_gold: tuple[str, ...], show_errors: b
             click.echo(format_place_scores(pscores, show_errors))
     if gold:
         from .evaluate import evaluate as run_eval
-        from .evaluate import format_scores, load_gold
+        from .evaluate import format_reliability, format_scores, label_candidates, load_gold, reliability
         from .extract import extract as extract_doc
 
         try:
             docs = [d for path in gold for d in load_gold(path)]
         except ValueError as exc:
             _fail(str(exc))
+        scored: list[tuple[float, int]] = []
 
         def run(d: dict) -> list:
             source = d.get("source")
-            return extract_doc(Document(text=d["text"], url=d.get("url"), published=d.get("published"),
-                                        source=source, id=d.get("doc_id")), ner=use_ner)
+            every = extract_doc(Document(text=d["text"], url=d.get("url"), published=d.get("published"),
+                                         source=source, id=d.get("doc_id")), ner=use_ner,
+                                min_confidence=min_confidence, explain=True)
+            # the candidates the scorer decides on: accepted by the rules and inside the scope
+            judged = [e for e in every if not e.reasons.get("dropped", "").startswith(("coding rules", "located outside"))]
+            for e, label in zip(judged, label_candidates(d.get("events", []), judged), strict=True):
+                if label is not None:
+                    scored.append((e.confidence, label))
+            return [e for e in every if not e.reasons.get("dropped")]
 
         scores = run_eval(_progress(iter(docs), "evaluate", len(docs)), run)
         report["events"] = scores.to_dict()
+        if calibration:
+            report["events"]["calibration"] = reliability(scored)
         if not as_json:
             click.echo(format_scores(scores))
+            if calibration:
+                click.echo(format_reliability(report["events"]["calibration"]))
+    if sentence_gold:
+        from .evaluate import SENTENCE_GROUPS, format_sentence_scores, score_sentences
+        from .extract import extract as extract_doc
+
+        records = [json.loads(line) for path in sentence_gold for line in open(path, encoding="utf-8") if line.strip()]
+
+        def predict(rec: dict) -> set[str]:
+            try:
+                events = extract_doc(Document(text=rec["text"]), ner=use_ner, min_confidence=min_confidence,
+                                     all_countries=True)
+            except InputError:
+                return set()
+            return {SENTENCE_GROUPS.get(e.event_type, "none") for e in events}
+
+        report["sentences"] = score_sentences(_progress(iter(records), "sentences", len(records)), predict)
+        if not as_json:
+            click.echo(format_sentence_scores(report["sentences"]))
     if as_json:
         # one set of scores keeps the shape it always had
-        click.echo(json.dumps(report["events"] if not places_gold else report if gold else report["places"],
+        only = len(report) == 1
+        click.echo(json.dumps(report["events"] if only and "events" in report
+                              else report["places"] if only and "places" in report else report,
                               ensure_ascii=False, indent=2))
 
 

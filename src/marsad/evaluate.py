@@ -232,3 +232,77 @@ def format_scores(scores: Scores) -> str:
     if d["errors"]:
         lines.append(f"errors: {len(d['errors'])} document(s) failed: " + "; ".join(d["errors"][:5]))
     return "\n".join(lines)
+
+
+# -- the event scorer: candidates, calibration and sentence-level figures -------------------------
+
+def label_candidates(refs: list[dict], events: list[Event]) -> list[int | None]:
+    """1 for a candidate that matches a required reference event, 0 for one that matches none,
+    None for one that matches an optional event (neither right nor wrong)."""
+    labels: list[int | None] = [0] * len(events)
+    for i, j in match_events(refs, events):
+        labels[j] = None if refs[i].get("optional") else 1
+    return labels
+
+
+def reliability(scored: list[tuple[float, int]], bins: int = 10) -> dict:
+    """Reliability table (mean confidence against share correct, per tenth) and Brier score."""
+    rows = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [(p, y) for p, y in scored if lo <= p < hi or (b == bins - 1 and p == 1.0)]
+        if inside:
+            rows.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": len(inside),
+                         "mean_confidence": round(sum(p for p, _ in inside) / len(inside), 3),
+                         "share_correct": round(sum(y for _, y in inside) / len(inside), 3)})
+    brier = sum((p - y) ** 2 for p, y in scored) / len(scored) if scored else None
+    return {"n": len(scored), "brier": None if brier is None else round(brier, 4), "table": rows}
+
+
+def format_reliability(rel: dict) -> str:
+    lines = [f"calibration: {rel['n']} candidate events, Brier score {rel['brier']}",
+             "  confidence   n     mean conf.  share correct"]
+    for r in rel["table"]:
+        lines.append(f"  {r['bin']:<11} {r['n']:<5} {r['mean_confidence']:<11.3f} {r['share_correct']:.3f}")
+    return "\n".join(lines)
+
+
+#: Sentence labels (eval/gold/PROTOCOL.md) -> the class a sentence-level check scores.
+SENTENCE_GROUPS = {
+    "Battles": "violent", "Explosions/Remote violence": "violent", "Violence against civilians": "violent",
+    "Protests": "demonstration", "Riots": "demonstration", "Strategic developments": "strategic", "none": "none",
+}
+
+
+def score_sentences(records: Iterable[dict], predict: Callable[[dict], set[str]]) -> dict:
+    """P/R/F1 per sentence class: ``predict`` gives the classes of the events extracted from a
+    sentence (violent, demonstration, strategic)."""
+    counts = {g: {"tp": 0, "fp": 0, "fn": 0} for g in ("violent", "demonstration", "strategic")}
+    n = 0
+    for rec in records:
+        n += 1
+        gold = SENTENCE_GROUPS.get(rec.get("label") or "none", "none")
+        pred = predict(rec)
+        for g, c in counts.items():
+            if g in pred and g == gold:
+                c["tp"] += 1
+            elif g in pred:
+                c["fp"] += 1
+            elif g == gold:
+                c["fn"] += 1
+    out: dict = {"sentences": n}
+    for g, c in counts.items():
+        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+        r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+        out[g] = {**c, "precision": round(p, 4), "recall": round(r, 4),
+                  "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0}
+    return out
+
+
+def format_sentence_scores(s: dict) -> str:
+    lines = [f"sentences: {s['sentences']}"]
+    for g in ("violent", "demonstration", "strategic"):
+        c = s[g]
+        lines.append(f"  {g:<14} precision {c['precision']:.3f}  recall {c['recall']:.3f}  F1 {c['f1']:.3f}  "
+                     f"(tp {c['tp']}, fp {c['fp']}, fn {c['fn']})")
+    return "\n".join(lines)

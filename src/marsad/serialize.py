@@ -56,6 +56,7 @@ def write_csv(events: Iterable[Event], out: TextIO) -> None:
 TABLE_FIELDS = (
     ("event_date", "date"), ("sub_event_type", "sub-event type"), ("actor1", "actor 1"),
     ("actor2", "actor 2"), ("location", "location"), ("geo_precision", "gp"), ("fatalities", "fat."),
+    ("confidence", "conf."),
 )
 
 
@@ -66,7 +67,7 @@ def write_table(events: Iterable[Event], out: TextIO) -> None:
         out.write("(no events)\n")
         return
     widths = {"event_date": 10, "sub_event_type": 32, "actor1": 40, "actor2": 32, "location": 26,
-              "geo_precision": 2, "fatalities": 4}
+              "geo_precision": 2, "fatalities": 4, "confidence": 5}
     head = "  ".join(label.ljust(widths[k]) for k, label in TABLE_FIELDS)
     out.write(head + "\n" + "-" * len(head) + "\n")
     for e in events:
@@ -74,13 +75,19 @@ def write_table(events: Iterable[Event], out: TextIO) -> None:
         cells = []
         for k, _ in TABLE_FIELDS:
             value = "" if row.get(k) is None else str(row.get(k))
+            if k == "confidence" and row.get(k) is not None:
+                value = f"{row[k]:.2f}"
             w = widths[k]
             cells.append((value[: w - 1] + "…") if len(value) > w else value.ljust(w))
         out.write("  ".join(cells) + "\n")
         if e.assoc_actor_1:
             out.write(f"    with: {e.assoc_actor_1}\n")
         out.write(f"    {e.notes}\n")
-    out.write(f"{len(events)} event(s)\n")
+        if e.reasons.get("dropped"):
+            out.write(f"    NOT EMITTED: {e.reasons['dropped']}\n")
+    emitted = sum(1 for e in events if not e.reasons.get("dropped"))
+    dropped = len(events) - emitted
+    out.write(f"{emitted} event(s)" + (f", {dropped} candidate(s) not emitted\n" if dropped else "\n"))
 
 
 WRITERS = {"jsonl": write_jsonl, "json": write_json, "csv": write_csv, "table": write_table}

@@ -118,6 +118,8 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
         actor: Annotated[str | None, Query(description="Substring of actor1, actor2 or an associated actor.")] = None,
         bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat (WGS84).")] = None,
         q: Annotated[str | None, Query(description="Text search: note, location, actors, source, or source text.")] = None,
+        min_confidence: Annotated[float | None, Query(ge=0, le=1, allow_inf_nan=False,
+                                                      description="Only events the scorer rates at least this (0-1).")] = None,
     ) -> EventFilter:
         box = None
         if bbox:
@@ -130,7 +132,8 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
         for name, value in (("date_from", date_from), ("date_to", date_to)):
             if value and not _is_date(value):
                 raise HTTPException(422, f"{name} must be a date YYYY-MM-DD")
-        flt = EventFilter(date_from, date_to, admin1, admin2, admin3, event_type, sub_event_type, actor, box, q)
+        flt = EventFilter(date_from, date_to, admin1, admin2, admin3, event_type, sub_event_type, actor, box, q,
+                          min_confidence)
         for name in EXACT_FIELDS:
             if getattr(flt, name):
                 setattr(flt, name, store.spelling(name, getattr(flt, name)))

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from typing import TYPE_CHECKING
+
 from ..errors import InputError
 from ..kb import get_kb
 from ..model import Document, Event
 from ..nlp.dates import MAX_YEAR, MIN_YEAR, parse_iso
+
+if TYPE_CHECKING:
+    from .features import Candidate
 
 #: Names of the languages the language gate most often meets instead of Arabic.
 LANGUAGE_NAMES = {
@@ -47,13 +53,33 @@ def _control_share(text: str) -> float:
     return bad / max(len(sample), 1)
 
 
-def extract(doc: Document, ner: bool | None = None) -> list[Event]:
-    """Coded events of one document (raises InputError for unusable input).
+#: Environment variables that set the defaults of ``extract`` (so Dask workers share them).
+MIN_CONFIDENCE_ENV = "MARSAD_MIN_CONFIDENCE"
+ALL_COUNTRIES_ENV = "MARSAD_ALL_COUNTRIES"
 
-    ``ner``: use the statistical NER model for names the knowledge base misses (default: on,
-    unless the MARSAD_NER environment variable is 0/off)."""
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "on", "yes")
+
+
+def default_min_confidence() -> float:
+    """The threshold chosen on the development split (``scorer.json``), unless the
+    MARSAD_MIN_CONFIDENCE environment variable sets another."""
+    value = os.environ.get(MIN_CONFIDENCE_ENV, "").strip()
+    if value:
+        return float(value)
+    from .scorer import get_scorer
+
+    scorer = get_scorer()
+    return scorer.threshold if scorer is not None else 0.0
+
+
+def candidates(doc: Document, ner: bool | None = None) -> list[Candidate]:
+    """Every candidate event of a document, coded, with the rules' verdict and the scorer's
+    features, in text order (raises InputError for unusable input). Unscored."""
     from ..nlp.pipeline import analyse
     from .coding import codable, code_group, group_frames
+    from .features import Candidate, candidate_features
     from .frames import FrameBuilder
     from .ner_link import ner_enabled
 
@@ -61,8 +87,54 @@ def extract(doc: Document, ner: bool | None = None) -> list[Event]:
     published = parse_iso(doc.published)
     spacy_doc = analyse(doc.text, published)
     kb = get_kb()
-    frames = FrameBuilder(spacy_doc, kb, published, ner=ner_enabled(ner)).frames()
-    groups = [g for g in group_frames(frames) if codable(g)[0]]
-    events = [code_group(g, kb, doc.doc_id, doc.source or "", i + 1) for i, g in enumerate(groups)]
+    builder = FrameBuilder(spacy_doc, kb, published, ner=ner_enabled(ner))
+    out: list[Candidate] = []
+    n = 0
+    for group in group_frames(builder.frames()):
+        ok, why = codable(group)
+        n += ok  # ids count the events the rules accept, so a threshold never renumbers them
+        event = code_group(group, kb, doc.doc_id, doc.source or "", n if ok else 0)
+        if not ok:
+            event.event_id_cnty = ""
+        out.append(Candidate(event, group, ok, why))
+    for cand in out:
+        candidate_features(cand, builder, len(out))
+    return out
+
+
+def decide(cands: list[Candidate], min_confidence: float | None = None, all_countries: bool | None = None) -> None:
+    """Score the candidates and say why each one that is not emitted is dropped."""
+    from .scorer import get_scorer
+
+    scorer = get_scorer()
+    if scorer is not None:
+        scorer.score(cands)
+    threshold = default_min_confidence() if min_confidence is None else min_confidence
+    everywhere = _env_flag(ALL_COUNTRIES_ENV) if all_countries is None else all_countries
+    for c in cands:
+        e = c.event
+        if not c.rule_ok:
+            c.dropped = f"coding rules: {c.rule_reason}"
+        elif not everywhere and not e.location and e.country and e.country != "Syria":
+            c.dropped = f"located outside Syria ({e.country}); --all-countries keeps it"
+        elif scorer is not None and c.score < threshold:
+            c.dropped = f"confidence {c.score:.2f} below the threshold {threshold:.2f}"
+        if c.dropped:
+            e.reasons["dropped"] = c.dropped
+
+
+def extract(doc: Document, ner: bool | None = None, min_confidence: float | None = None,
+            all_countries: bool | None = None, explain: bool = False) -> list[Event]:
+    """Coded events of one document (raises InputError for unusable input).
+
+    ``ner``: use the statistical NER model for names the knowledge base misses (default: on,
+    unless the MARSAD_NER environment variable is 0/off). ``min_confidence``: emit only events
+    the scorer rates at least this (default: the threshold chosen on the development split, or
+    MARSAD_MIN_CONFIDENCE). ``all_countries``: also emit events located outside Syria (default:
+    off, or MARSAD_ALL_COUNTRIES). ``explain``: also return the dropped candidates, each with
+    ``reasons["dropped"]`` saying why."""
+    cands = candidates(doc, ner)
+    decide(cands, min_confidence, all_countries)
+    events = [c.event for c in cands if explain or not c.dropped]
     events.sort(key=lambda e: (e.event_date, e.event_id_cnty))
     return events

@@ -84,17 +84,26 @@ def _compatible(group: Group, f: Frame) -> bool:
         return False
     kinetic = {"Battles", "Explosions/Remote violence"}
     families = {g.event_type for g in group.frames}
-    if f.event_type not in families and not (f.event_type in kinetic and families <= kinetic):
+    # the CODEBOOK hierarchy: shelling, strikes and the moves around a battle (a withdrawal, a
+    # handover, reinforcements) at its place and day fold into the battle
+    folds = f.event_type in kinetic and families <= kinetic | {"Strategic developments"}
+    folds = folds or (f.event_type == "Strategic developments" and bool(families & kinetic))
+    if f.event_type not in families and not folds:
         return False
     pair = _pair(f)
     union = set().union(*(_pair(g) for g in group.frames))
     if f.event_type not in families:
-        # an air strike or shelling folds into a ground battle only when the sides are shared
+        # an air strike or shelling folds into a ground battle only when the sides are shared; a
+        # strategic move also when it names no side
+        if f.event_type == "Strategic developments" or families == {"Strategic developments"}:
+            return not pair or not union or bool(pair & union)
         return bool(pair & union)
     return not pair or not union or pair <= union or union <= pair
 
 
-#: A battle needs two sides, or one side and an unambiguous fighting word (اشتباكات، معارك).
+#: A battle needs two sides, or an exchange of fire: a fighting word (اشتباكات، معارك) or a capture
+#: (priority 6 and up in kb/triggers.csv). A one-sided attack or raid word (هجوم، تسلل، أغارت، تصدت)
+#: is not a clash.
 STRONG_BATTLE_PRIORITY = 5
 
 

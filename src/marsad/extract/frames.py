@@ -135,8 +135,11 @@ class FrameBuilder:
         self.kept = self._kept_triggers()
         if ner:  # names the lexicons missed, around the triggers that survived the filters
             apply_ner(doc, [span for _, group in self.kept for span, _ in group])
-        self.places = resolve_places(doc)
         self.persons = persons(doc)
+        # a person's name is not a place, even when a village has that name ("محمد الحسين")
+        person_chars = [(p.start_char, p.end_char) for p in self.persons if len(p.text.split()) >= 2]
+        self.places = [m for m in resolve_places(doc)
+                       if not any(lo <= m.start_char and m.end_char <= hi for lo, hi in person_chars)]
         for u in doc.user_data.get("marsad_ner_unplaced", []):
             self.places.append(PlaceMention(
                 u.start_char, u.end_char, u.text, doc[sentence_bounds(doc, u.start)[0]].idx, None, 0.0, 0,
@@ -340,6 +343,8 @@ class FrameBuilder:
         )
         if trig.needs == "actor" and not actors:
             return []
+        if trig.needs == "act" and not any("gathering" in self.cue_at.get(i, ()) for i in range(sentence.start, sentence.end)):
+            return []  # a word for participants ("المتظاهرين") with no act of gathering reports nothing
         self._assign_roles(frame, actors)
         if trig.needs == "passive":
             if not (civilians_cue or any(a.actor.inter == "Civilians" for a in actors)):

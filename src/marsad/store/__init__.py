@@ -113,10 +113,13 @@ class EventFilter:
     actor: str | None = None  # substring of actor1/actor2/associated actors, case-insensitive
     bbox: tuple[float, float, float, float] | None = None  # min lon, min lat, max lon, max lat
     q: str | None = None  # substring of the note, location, actors or source, or of a source text
+    min_confidence: float | None = None  # the event scorer's confidence, at least
 
     def clauses(self) -> list:
         c = canonical_events.c
         out = []
+        if self.min_confidence is not None:
+            out.append(c.confidence >= self.min_confidence)
         if self.date_from:
             out.append(c.event_date >= self.date_from)
         if self.date_to:
@@ -394,9 +397,9 @@ class Store:
                 for t in (documents, events, evidence, canonical_events, merges)
             }
 
-    def iter_events(self, canonical: bool = True) -> Iterator[Event]:
+    def iter_events(self, canonical: bool = True, min_confidence: float | None = None) -> Iterator[Event]:
         """Canonical (deduplicated) events, or with ``canonical=False`` every report's events,
-        by date; each with its evidence."""
+        by date; each with its evidence; with ``min_confidence``, only those scored at least that."""
         table = canonical_events if canonical else events
         with self.engine.connect() as conn:
             ev_by_event: dict[str, dict[str, list[Evidence]]] = {}
@@ -406,7 +409,10 @@ class Store:
                 ev_by_event.setdefault(r.k, {}).setdefault(r.field, []).append(
                     Evidence(r.start, r.end, r.text, r.doc_id if canonical else None)
                 )
-            for r in conn.execute(select(table).order_by(table.c.event_date, table.c.event_id_cnty)):
+            q = select(table)
+            if min_confidence is not None:
+                q = q.where(table.c.confidence >= min_confidence)
+            for r in conn.execute(q.order_by(table.c.event_date, table.c.event_id_cnty)):
                 data = dict(r._mapping)
                 data["reasons"] = json.loads(data.get("reasons") or "{}") if not canonical else {}
                 if canonical:

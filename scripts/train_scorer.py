@@ -1,0 +1,287 @@
+"""Train marsad's event scorer (src/marsad/extract/scorer.py) from the gold data in eval/gold/.
+
+    python scripts/train_scorer.py            # train, choose settings and threshold on dev, write the model
+    python scripts/train_scorer.py --check    # print the hash of the training data the shipped model records
+
+1. The sentence model (hashed character/word n-grams, logistic regression) is trained on the
+   labelled sentences of the train split (sentences_train.jsonl). Its settings are chosen by
+   the macro F1 on sentences_dev.jsonl.
+2. The event model (logistic regression) is trained on the candidate events marsad's rules
+   produce on the train articles (train.jsonl), labelled by matching them to the reference
+   events with the scorer of ``marsad evaluate``. The sentence features of a training candidate
+   come from a sentence model that did not see its article (5-fold, by document).
+3. The threshold is the one that maximises event F1 on the development articles (dev.jsonl,
+   dev_baly2018.jsonl, example.jsonl). The test split is never read here.
+
+Fixed seeds; the output is src/marsad/data/scorer/{scorer.json, sentence_model.npz}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "eval" / "gold"
+OUT = ROOT / "src" / "marsad" / "data" / "scorer"
+SEED = 13
+CORPUS = ROOT.parent / "shared" / "data" / "corpus" / "baly2018" / "articles.jsonl"
+WEAK_WEIGHTS = (0.0, 0.3, 1.0)  # weight of the weakly labelled candidates: chosen on dev
+TRAIN_FILES = ("train.jsonl", "sentences_train.jsonl")
+DEV_ARTICLES = ("dev.jsonl", "dev_baly2018.jsonl", "example.jsonl")
+VECTORIZER_CHOICES = {
+    "char2-5": [{"analyzer": "char_wb", "ngram_range": [2, 5], "n_features": 2 ** 18}],
+    "char2-5+word1-2": [{"analyzer": "char_wb", "ngram_range": [2, 5], "n_features": 2 ** 18},
+                        {"analyzer": "word", "ngram_range": [1, 2], "n_features": 2 ** 17}],
+}
+SENTENCE_C = (1.0, 4.0, 16.0)
+EVENT_C = (0.1, 0.3, 1.0, 3.0)
+
+sys.path.insert(0, str(ROOT / "src"))
+
+from marsad.evaluate import SENTENCE_GROUPS, Scores, label_candidates, load_gold, score_document  # noqa: E402
+from marsad.extract import candidates as extract_candidates  # noqa: E402
+from marsad.extract.features import Candidate, sentence_text  # noqa: E402
+from marsad.extract.scorer import (  # noqa: E402
+    SENTENCE_CLASSES,
+    TYPE_GROUP,
+    SentenceModel,
+    make_vectorizers,
+    sentence_features,
+    vectorize,
+)
+from marsad.model import Document  # noqa: E402
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def data_hash() -> str:
+    h = hashlib.sha256()
+    for name in TRAIN_FILES:
+        path = GOLD / name
+        h.update(name.encode())
+        h.update(path.read_bytes() if path.exists() else b"")
+    return h.hexdigest()
+
+
+def load_sentences(name: str) -> list[dict]:
+    path = GOLD / name
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+
+
+def sentence_xy(records: list[dict]) -> tuple[list[str], np.ndarray]:
+    texts = [sentence_text(r["text"]) for r in records]
+    y = np.array([SENTENCE_CLASSES.index(SENTENCE_GROUPS.get(r.get("label") or "none", "none")) for r in records])
+    return texts, y
+
+
+def fit_sentence_model(texts: list[str], y: np.ndarray, spec: list[dict], c: float):
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", random_state=SEED)
+    clf.fit(vectorize(make_vectorizers(spec), texts), y)
+    coef = np.zeros((len(SENTENCE_CLASSES), clf.coef_.shape[1]), dtype=np.float32)
+    intercept = np.full(len(SENTENCE_CLASSES), -30.0, dtype=np.float32)  # a class never seen stays impossible
+    for k, cls in enumerate(clf.classes_):
+        coef[cls], intercept[cls] = clf.coef_[k], clf.intercept_[k]
+    return SentenceModel({"classes": list(SENTENCE_CLASSES), "vectorizers": spec}, coef, intercept)
+
+
+def macro_f1(model: SentenceModel, texts: list[str], y: np.ndarray) -> float:
+    from sklearn.metrics import f1_score
+
+    pred = model.proba(texts).argmax(axis=1)
+    labels = [k for k in range(1, len(SENTENCE_CLASSES)) if (y == k).any()]
+    return float(f1_score(y, pred, labels=labels, average="macro", zero_division=0))
+
+
+def article_candidates(docs: list[dict]) -> list[tuple[dict, list[Candidate]]]:
+    out = []
+    for d in docs:
+        doc = Document(text=d["text"], url=d.get("url"), published=d.get("published"), source=d.get("source"))
+        try:
+            cands = [c for c in extract_candidates(doc) if c.rule_ok]
+        except Exception as exc:  # a gold document marsad refuses predicts nothing
+            log(f"  {d.get('doc_id')}: {exc}")
+            cands = []
+        out.append((d, cands))
+    return out
+
+
+def weak_candidates(s_train: list[dict]) -> list[tuple[dict, list[Candidate], list[int]]]:
+    """Candidates of the corpus articles whose sentences were labelled one by one (the extra
+    sentences): a candidate whose sentences are all labelled is correct when one of them reports
+    an event of its type group in Syria, wrong when none does. Weaker than an event coding (the
+    label says nothing of the date, place or actors), so these count with a lower weight."""
+    labelled: dict[str, dict[int, dict]] = {}
+    for r in s_train:
+        if r.get("from") == "extra":
+            labelled.setdefault(r["doc_id"], {})[r["start"]] = r
+    if not CORPUS.exists() or not labelled:
+        return []
+    out = []
+    for line in open(CORPUS, encoding="utf-8"):
+        a = json.loads(line)
+        if a["id"] not in labelled:
+            continue
+        marks = labelled[a["id"]]
+        d = {"doc_id": a["id"], "text": a["text"], "url": a.get("url"), "events": []}
+        kept, labels = [], []
+        for c in article_candidates([d])[0][1]:
+            starts = sorted({fr.sentence.start_char for fr in c.group.frames})
+            rows = [marks.get(st) or marks.get(st + 1) for st in starts]  # the labelled text starts after a space
+            if not all(rows):
+                continue
+            own = TYPE_GROUP.get(c.event.event_type, "none")
+            labels.append(int(any(SENTENCE_GROUPS.get(r["label"], "none") == own and r.get("in_syria") for r in rows)))
+            kept.append(c)
+        if kept:
+            out.append((d, kept, labels))
+    return out
+
+
+def feature_matrix(rows: list[dict[str, float]], names: list[str]) -> np.ndarray:
+    index = {n: i for i, n in enumerate(names)}
+    x = np.zeros((len(rows), len(names)))
+    for r, feats in enumerate(rows):
+        for k, v in feats.items():
+            if k in index:
+                x[r, index[k]] = v
+    return x
+
+
+def add_sentence_features(cands: list[Candidate], model: SentenceModel) -> None:
+    texts = sorted({s for c in cands for s in c.sentences})
+    probs = dict(zip(texts, model.proba(texts), strict=True)) if texts else {}
+    for c in cands:
+        c.features.update(sentence_features(c, probs, model.classes))
+
+
+def score_articles(docs_cands, weights: dict[str, float], intercept: float, threshold: float) -> Scores:
+    scores = Scores()
+    for d, cands in docs_cands:
+        kept = []
+        for c in cands:
+            z = intercept + sum(weights.get(k, 0.0) * v for k, v in c.features.items())
+            if 1 / (1 + np.exp(-z)) >= threshold and not (not c.event.location and c.event.country
+                                                           and c.event.country != "Syria"):
+                kept.append(c.event)
+        score_document(d.get("events", []), kept, scores)
+    return scores
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--check", action="store_true", help="print the training data hash and the shipped one")
+    args = ap.parse_args()
+    if args.check:
+        meta = json.loads((OUT / "scorer.json").read_text(encoding="utf-8"))
+        print(f"training data {data_hash()}\nshipped model {meta['training_data_sha256']}")
+        sys.exit(0 if data_hash() == meta["training_data_sha256"] else 1)
+
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(SEED)
+    # 1. sentence model
+    s_train, s_dev = load_sentences("sentences_train.jsonl"), load_sentences("sentences_dev.jsonl")
+    tx, ty = sentence_xy(s_train)
+    dx, dy = sentence_xy(s_dev)
+    log(f"sentences: {len(tx)} train, {len(dx)} dev; train labels {np.bincount(ty, minlength=4).tolist()}")
+    best = None
+    for name, spec in VECTORIZER_CHOICES.items():
+        for c in SENTENCE_C:
+            f1 = macro_f1(fit_sentence_model(tx, ty, spec, c), dx, dy)
+            log(f"  sentence model {name} C={c}: dev macro F1 {f1:.3f}")
+            if best is None or f1 > best[0]:
+                best = (f1, name, c)
+    _, vec_name, sent_c = best
+    spec = VECTORIZER_CHOICES[vec_name]
+    sentence_model = fit_sentence_model(tx, ty, spec, sent_c)
+    # 2. event model: candidates of the train articles, sentence features out of fold
+    train_docs = load_gold(GOLD / "train.jsonl")
+    dev_docs = [d for name in DEV_ARTICLES if (GOLD / name).exists() for d in load_gold(GOLD / name)]
+    log(f"articles: {len(train_docs)} train, {len(dev_docs)} dev; extracting candidates ...")
+    train_dc = article_candidates(train_docs)
+    dev_dc = article_candidates(dev_docs)
+    weak = weak_candidates(s_train)
+    log(f"  weakly labelled: {sum(len(c) for _, c, _ in weak)} candidates of {len(weak)} corpus articles, "
+        f"{sum(sum(lab) for _, _, lab in weak)} correct")
+    folds = 5
+    all_dc = [(d, cands) for d, cands in train_dc] + [(d, cands) for d, cands, _ in weak]
+    fold_of = {d["doc_id"]: int(rng.integers(folds)) for d, _ in all_dc}
+    train_ids = {d["doc_id"] for d, _ in train_dc}
+    for k in range(folds):
+        held = {i for i, f in fold_of.items() if f == k}
+        keep = [r for r in s_train if r.get("doc_id") not in held]
+        kx, ky = sentence_xy(keep)
+        fold_model = fit_sentence_model(kx, ky, spec, sent_c)
+        add_sentence_features([c for d, cands in all_dc if d["doc_id"] in held for c in cands], fold_model)
+    log(f"  {sum(1 for r in s_train if r.get('doc_id') in train_ids)} train sentences belong to train articles")
+    for _, cands in dev_dc:
+        add_sentence_features(cands, sentence_model)
+    rows, y, w = [], [], []
+    for d, cands in train_dc:
+        for c, lab in zip(cands, label_candidates(d.get("events", []), [c.event for c in cands]), strict=True):
+            if lab is not None:
+                rows.append(c.features)
+                y.append(lab)
+                w.append(1.0)
+    n_gold = len(rows)
+    for _, cands, labels in weak:
+        for c, lab in zip(cands, labels, strict=True):
+            rows.append(c.features)
+            y.append(lab)
+            w.append(-1.0)  # placeholder: the weak weight is chosen below
+    names = sorted({k for r in rows for k in r if k != "bias"})
+    x = feature_matrix(rows, names)
+    y_arr = np.array(y)
+    log(f"event model: {n_gold} gold train candidates ({int(y_arr[:n_gold].sum())} correct), "
+        f"{len(rows) - n_gold} weak; {len(names)} features")
+    best_ev = None
+    for weak_w in WEAK_WEIGHTS:
+        sw = np.array([1.0 if v > 0 else weak_w for v in w])
+        use = sw > 0
+        for c in EVENT_C:
+            clf = LogisticRegression(C=c, max_iter=5000, random_state=SEED).fit(x[use], y_arr[use], sample_weight=sw[use])
+            weights = dict(zip(names, clf.coef_[0].tolist(), strict=True))
+            for t in np.arange(0.05, 0.95, 0.025):
+                sc = score_articles(dev_dc, weights, float(clf.intercept_[0]), float(t))
+                if best_ev is None or sc.f1 > best_ev[0] + 1e-9:
+                    best_ev = (sc.f1, c, float(t), weights, float(clf.intercept_[0]), sc, weak_w)
+            log(f"  event model weak weight {weak_w} C={c}: best dev F1 so far {best_ev[0]:.3f} "
+                f"(C={best_ev[1]}, threshold {best_ev[2]:.3f}, weak weight {best_ev[6]})")
+    f1, event_c, threshold, weights, intercept, sc, weak_weight = best_ev
+    rules_only = score_articles(dev_dc, {}, 0.0, 0.0)
+    OUT.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(OUT / "sentence_model.npz", coef=sentence_model.coef.astype(np.float16),
+                        intercept=sentence_model.intercept)
+    meta = {
+        "about": "marsad event scorer, trained by scripts/train_scorer.py; figures are development figures (dev split)",
+        "training_data_sha256": data_hash(),
+        "seed": SEED,
+        "threshold": round(threshold, 3),
+        "sentence_model": {"classes": list(SENTENCE_CLASSES), "vectorizers": spec, "C": sent_c,
+                           "train_sentences": len(tx), "dev_macro_f1": round(best[0], 4)},
+        "event_model": {"C": event_c, "intercept": intercept, "weights": {k: round(v, 6) for k, v in weights.items()},
+                        "train_candidates": n_gold, "train_correct": int(y_arr[:n_gold].sum()),
+                        "weak_candidates": len(rows) - n_gold, "weak_weight": weak_weight},
+        "dev": {"articles": len(dev_docs), "with_scorer": sc.to_dict()["events"],
+                "rules_only": rules_only.to_dict()["events"]},
+    }
+    (OUT / "scorer.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    log(f"dev events, rules only: P {rules_only.precision:.3f} R {rules_only.recall:.3f} F1 {rules_only.f1:.3f}")
+    log(f"dev events, scorer at {threshold:.3f}: P {sc.precision:.3f} R {sc.recall:.3f} F1 {sc.f1:.3f}")
+    log(f"wrote {OUT / 'scorer.json'} and sentence_model.npz")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""The learned event scorer: the probability that a candidate event is one a coder would code.
+
+Two models, trained by ``scripts/train_scorer.py`` (fixed seeds, scikit-learn) and shipped as
+plain arrays in ``marsad/data/scorer/`` (no pickles, nothing downloaded):
+
+- the sentence model: a logistic regression over hashed character n-grams of a normalised
+  sentence, telling whether it reports a violent event, a demonstration, a strategic
+  development or none;
+- the event model: a logistic regression over the candidate's rule features
+  (``features.candidate_features``) and what the sentence model says of its sentences. Its
+  probability is the event's ``confidence``; the default threshold was chosen on the
+  development split (see ``scorer.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from .features import Candidate
+
+SENTENCE_CLASSES = ("none", "violent", "demonstration", "strategic")
+TYPE_GROUP = {
+    "Battles": "violent", "Explosions/Remote violence": "violent", "Violence against civilians": "violent",
+    "Protests": "demonstration", "Riots": "demonstration", "Strategic developments": "strategic",
+}
+MODEL_DIR = "scorer"
+
+
+def type_group(event_type: str) -> str:
+    return TYPE_GROUP.get(event_type, "none")
+
+
+def make_vectorizers(spec: list[dict[str, Any]]) -> list:
+    """The stateless hashing vectorizers named in the model's metadata."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return [HashingVectorizer(analyzer=s["analyzer"], ngram_range=tuple(s["ngram_range"]), n_features=s["n_features"],
+                              alternate_sign=False, norm="l2", lowercase=False) for s in spec]
+
+
+def vectorize(vectorizers: list, texts: list[str]):
+    from scipy.sparse import hstack
+
+    return hstack([v.transform(texts) for v in vectorizers]).tocsr()
+
+
+class SentenceModel:
+    def __init__(self, meta: dict[str, Any], coef: np.ndarray, intercept: np.ndarray) -> None:
+        self.classes: list[str] = meta["classes"]
+        self.vectorizers = make_vectorizers(meta["vectorizers"])
+        self.coef = coef.astype(np.float32)
+        self.intercept = intercept.astype(np.float32)
+
+    def proba(self, texts: list[str]) -> np.ndarray:
+        """Rows of class probabilities (columns in ``self.classes`` order)."""
+        if not texts:
+            return np.zeros((0, len(self.classes)), dtype=np.float32)
+        x = vectorize(self.vectorizers, texts)
+        logits = np.asarray(x @ self.coef.T) + self.intercept
+        logits -= logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+def sentence_features(cand: Candidate, probs: dict[str, np.ndarray], classes: list[str]) -> dict[str, float]:
+    """What the sentence model says of the candidate's sentences: the highest probability that one
+    of them reports any event, and one of the candidate's own type group."""
+    rows = [probs[s] for s in cand.sentences if s in probs]
+    if not rows:
+        return {"sent_event": 0.0, "sent_type": 0.0}
+    none = classes.index("none")
+    own = type_group(cand.event.event_type)
+    k = classes.index(own) if own in classes else none
+    return {"sent_event": float(max(1 - r[none] for r in rows)), "sent_type": float(max(r[k] for r in rows))}
+
+
+class EventScorer:
+    """Scores candidates; ``threshold`` is the default minimum confidence of an emitted event."""
+
+    def __init__(self, meta: dict[str, Any], sentence_model: SentenceModel | None) -> None:
+        self.meta = meta
+        self.weights: dict[str, float] = meta["event_model"]["weights"]
+        self.intercept: float = meta["event_model"]["intercept"]
+        self.threshold: float = meta["threshold"]
+        self.sentence_model = sentence_model
+
+    def score(self, candidates: list[Candidate]) -> None:
+        """Set ``score`` and ``event.confidence`` of every candidate, and its sentence features."""
+        if not candidates:
+            return
+        texts = sorted({s for c in candidates for s in c.sentences})
+        probs: dict[str, np.ndarray] = {}
+        if self.sentence_model is not None and texts:
+            for text, row in zip(texts, self.sentence_model.proba(texts), strict=True):
+                probs[text] = row
+        classes = self.sentence_model.classes if self.sentence_model is not None else list(SENTENCE_CLASSES)
+        for c in candidates:
+            c.features.update(sentence_features(c, probs, classes))
+            z = self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in c.features.items())
+            c.score = 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+            c.event.confidence = round(c.score, 4)
+
+
+def _read(name: str):
+    return resources.files("marsad.data").joinpath(f"{MODEL_DIR}/{name}")
+
+
+@cache
+def get_scorer() -> EventScorer | None:
+    """The shipped scorer, loaded once; None when the package holds no trained model."""
+    meta_file = _read("scorer.json")
+    if not meta_file.is_file():
+        return None
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    sentence = None
+    arrays = _read("sentence_model.npz")
+    if arrays.is_file():
+        with arrays.open("rb") as fh, np.load(fh) as data:
+            sentence = SentenceModel(meta["sentence_model"], data["coef"], data["intercept"])
+    return EventScorer(meta, sentence)
