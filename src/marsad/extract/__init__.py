@@ -98,7 +98,7 @@ def candidates(doc: Document, ner: bool | None = None) -> list[Candidate]:
             event.event_id_cnty = ""
         out.append(Candidate(event, group, ok, why))
     for cand in out:
-        candidate_features(cand, builder, len(out))
+        candidate_features(cand, builder)
     return out
 
 

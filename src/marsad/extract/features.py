@@ -45,8 +45,12 @@ def sentence_text(text: str) -> str:
     return "".join("0" if c.isdigit() else c for c in norm)
 
 
-def candidate_features(cand: Candidate, builder, n_candidates: int) -> None:
-    """Fill ``cand.features`` and ``cand.sentences`` (``builder``: the document's FrameBuilder)."""
+def candidate_features(cand: Candidate, builder) -> None:
+    """Fill ``cand.features`` and ``cand.sentences`` (``builder``: the document's FrameBuilder).
+
+    Nothing here describes the document as a whole (its length, its number of candidates): such
+    features learn how the gold set was sampled, not what makes an event, and would rate a short
+    single-event report (a Telegram post) by the roundups of the training pages."""
     group, ev = cand.group, cand.event
     head = group.head
     f: dict[str, float] = {"bias": 1.0}
@@ -88,8 +92,6 @@ def candidate_features(cand: Candidate, builder, n_candidates: int) -> None:
     length = max(len(builder.text), 1)
     f["position"] = first[0] / length
     f["lead"] = float(first[0] < 400)
-    f["doc_length_log"] = math.log1p(length) / 10
-    f["doc_candidates_log"] = math.log1p(n_candidates)
     f["fatalities"] = float(ev.fatalities > 0)
     cues: set[str] = set()
     quoted = False
