@@ -97,8 +97,9 @@ def candidates(doc: Document, ner: bool | None = None) -> list[Candidate]:
         if not ok:
             event.event_id_cnty = ""
         out.append(Candidate(event, group, ok, why))
+    per_sentence: dict = {}
     for cand in out:
-        candidate_features(cand, builder)
+        candidate_features(cand, builder, per_sentence)
     return out
 
 
@@ -108,13 +109,15 @@ def decide(cands: list[Candidate], min_confidence: float | None = None, all_coun
 
     scorer = get_scorer()
     if scorer is not None:
-        scorer.score(cands)
+        scorer.score([c for c in cands if c.rule_ok])  # the rules' rejects need no score
     threshold = default_min_confidence() if min_confidence is None else min_confidence
     everywhere = _env_flag(ALL_COUNTRIES_ENV) if all_countries is None else all_countries
     for c in cands:
         e = c.event
         if not c.rule_ok:
             c.dropped = f"coding rules: {c.rule_reason}"
+            if scorer is not None:
+                e.confidence = 0.0  # not scored: the rules already rejected it
         elif not everywhere and not e.location and e.country and e.country != "Syria":
             c.dropped = f"located outside Syria ({e.country}); --all-countries keeps it"
         elif scorer is not None and c.score < threshold:

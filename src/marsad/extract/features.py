@@ -45,8 +45,9 @@ def sentence_text(text: str) -> str:
     return "".join("0" if c.isdigit() else c for c in norm)
 
 
-def candidate_features(cand: Candidate, builder) -> None:
-    """Fill ``cand.features`` and ``cand.sentences`` (``builder``: the document's FrameBuilder).
+def candidate_features(cand: Candidate, builder, per_sentence: dict | None = None) -> None:
+    """Fill ``cand.features`` and ``cand.sentences`` (``builder``: the document's FrameBuilder;
+    ``per_sentence``: a cache of what each sentence holds, shared by a document's candidates).
 
     Nothing here describes the document as a whole (its length, its number of candidates): such
     features learn how the gold set was sampled, not what makes an event, and would rate a short
@@ -93,15 +94,23 @@ def candidate_features(cand: Candidate, builder) -> None:
     f["position"] = first[0] / length
     f["lead"] = float(first[0] < 400)
     f["fatalities"] = float(ev.fatalities > 0)
+    cache = per_sentence if per_sentence is not None else {}
     cues: set[str] = set()
     quoted = False
-    for sent in sentences.values():
-        for i in range(sent.start, sent.end):
-            cues.update(builder.cue_at.get(i, ()))
-        quoted = quoted or any(q in sent.text for q in QUOTE_MARKS)
+    texts = []
+    for key, sent in sorted(sentences.items()):
+        if key not in cache:
+            held: set[str] = set()
+            for i in range(sent.start, sent.end):
+                held.update(builder.cue_at.get(i, ()))
+            cache[key] = (held, any(q in sent.text for q in QUOTE_MARKS), sentence_text(sent.text))
+        held, has_quote, text = cache[key]
+        cues |= held
+        quoted = quoted or has_quote
+        texts.append(text)
     for cue in CUE_FEATURES:
         if cue in cues:
             f[f"cue={cue}"] = 1.0
     f["quoted"] = float(quoted)
     cand.features = f
-    cand.sentences = [sentence_text(s.text) for _, s in sorted(sentences.items())]
+    cand.sentences = texts

@@ -45,6 +45,8 @@ def make_vectorizers(spec: list[dict[str, Any]]) -> list:
 
 
 def vectorize(vectorizers: list, texts: list[str]):
+    if len(vectorizers) == 1:
+        return vectorizers[0].transform(texts)
     from scipy.sparse import hstack
 
     return hstack([v.transform(texts) for v in vectorizers]).tocsr()
@@ -55,6 +57,7 @@ class SentenceModel:
         self.classes: list[str] = meta["classes"]
         self.vectorizers = make_vectorizers(meta["vectorizers"])
         self.coef = coef.astype(np.float32)
+        self._coef_t = np.ascontiguousarray(self.coef.T)  # sparse rows @ dense columns, without a copy per call
         self.intercept = intercept.astype(np.float32)
 
     def proba(self, texts: list[str]) -> np.ndarray:
@@ -62,7 +65,7 @@ class SentenceModel:
         if not texts:
             return np.zeros((0, len(self.classes)), dtype=np.float32)
         x = vectorize(self.vectorizers, texts)
-        logits = np.asarray(x @ self.coef.T) + self.intercept
+        logits = np.asarray(x @ self._coef_t) + self.intercept
         logits -= logits.max(axis=1, keepdims=True)
         e = np.exp(logits)
         return e / e.sum(axis=1, keepdims=True)
