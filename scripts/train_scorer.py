@@ -51,11 +51,11 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from marsad.evaluate import SENTENCE_GROUPS, Scores, label_candidates, load_gold, score_document  # noqa: E402
 from marsad.extract import candidates as extract_candidates  # noqa: E402
-from marsad.extract.features import Candidate, sentence_text  # noqa: E402
+from marsad.extract.features import Candidate, located_abroad, sentence_text  # noqa: E402
 from marsad.extract.scorer import (  # noqa: E402
     SENTENCE_CLASSES,
-    TYPE_GROUP,
     SentenceModel,
+    logistic,
     make_vectorizers,
     sentence_features,
     vectorize,
@@ -146,7 +146,7 @@ def weak_candidates(s_train: list[dict]) -> list[tuple[dict, list[Candidate], li
             rows = [marks.get(st) or marks.get(st + 1) for st in starts]  # the labelled text starts after a space
             if not all(rows):
                 continue
-            own = TYPE_GROUP.get(c.event.event_type, "none")
+            own = SENTENCE_GROUPS.get(c.event.event_type, "none")
             labels.append(int(any(SENTENCE_GROUPS.get(r["label"], "none") == own and r.get("in_syria") for r in rows)))
             kept.append(c)
         if kept:
@@ -176,9 +176,7 @@ def score_articles(docs_cands, weights: dict[str, float], intercept: float, thre
     for d, cands in docs_cands:
         kept = []
         for c in cands:
-            z = intercept + sum(weights.get(k, 0.0) * v for k, v in c.features.items())
-            if 1 / (1 + np.exp(-z)) >= threshold and not (not c.event.location and c.event.country
-                                                           and c.event.country != "Syria"):
+            if logistic(weights, intercept, c.features) >= threshold and not located_abroad(c.event):
                 kept.append(c.event)
         score_document(d.get("events", []), kept, scores)
     return scores

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .geo.distance import haversine_km as _km
-from .model import Event
+from .model import EVENT_TYPE_GROUP, Event
 
 DATE_WINDOW_DAYS = 2
 MATCH_KM = 50.0
@@ -268,10 +268,7 @@ def format_reliability(rel: dict) -> str:
 
 
 #: Sentence labels (eval/gold/PROTOCOL.md) -> the class a sentence-level check scores.
-SENTENCE_GROUPS = {
-    "Battles": "violent", "Explosions/Remote violence": "violent", "Violence against civilians": "violent",
-    "Protests": "demonstration", "Riots": "demonstration", "Strategic developments": "strategic", "none": "none",
-}
+SENTENCE_GROUPS = {**EVENT_TYPE_GROUP, "none": "none"}
 
 
 def score_sentences(records: Iterable[dict], predict: Callable[[dict], set[str]]) -> dict:

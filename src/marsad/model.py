@@ -45,6 +45,12 @@ ACLED_COLUMNS: tuple[str, ...] = (
     "timestamp",
 )
 
+#: Event type -> the class sentence-level checks and the sentence model use.
+EVENT_TYPE_GROUP: dict[str, str] = {
+    "Battles": "violent", "Explosions/Remote violence": "violent", "Violence against civilians": "violent",
+    "Protests": "demonstration", "Riots": "demonstration", "Strategic developments": "strategic",
+}
+
 #: Columns marsad adds after the ACLED ones.
 EXTRA_COLUMNS: tuple[str, ...] = ("doc_id", "gazetteer_id", "confidence")
 

@@ -56,6 +56,9 @@ def _control_share(text: str) -> float:
 #: Environment variables that set the defaults of ``extract`` (so Dask workers share them).
 MIN_CONFIDENCE_ENV = "MARSAD_MIN_CONFIDENCE"
 ALL_COUNTRIES_ENV = "MARSAD_ALL_COUNTRIES"
+#: How ``reasons["dropped"]`` begins for a candidate the coding rules rejected / one located abroad.
+DROPPED_BY_RULES = "coding rules"
+DROPPED_ABROAD = "located outside Syria"
 
 
 def _env_flag(name: str) -> bool:
@@ -105,6 +108,7 @@ def candidates(doc: Document, ner: bool | None = None) -> list[Candidate]:
 
 def decide(cands: list[Candidate], min_confidence: float | None = None, all_countries: bool | None = None) -> None:
     """Score the candidates and say why each one that is not emitted is dropped."""
+    from .features import located_abroad
     from .scorer import get_scorer
 
     scorer = get_scorer()
@@ -115,11 +119,11 @@ def decide(cands: list[Candidate], min_confidence: float | None = None, all_coun
     for c in cands:
         e = c.event
         if not c.rule_ok:
-            c.dropped = f"coding rules: {c.rule_reason}"
+            c.dropped = f"{DROPPED_BY_RULES}: {c.rule_reason}"
             if scorer is not None:
                 e.confidence = 0.0  # not scored: the rules already rejected it
-        elif not everywhere and not e.location and e.country and e.country != "Syria":
-            c.dropped = f"located outside Syria ({e.country}); --all-countries keeps it"
+        elif not everywhere and located_abroad(e):
+            c.dropped = f"{DROPPED_ABROAD} ({e.country}); --all-countries keeps it"
         elif scorer is not None and c.score < threshold:
             c.dropped = f"confidence {c.score:.2f} below the threshold {threshold:.2f}"
         if c.dropped:

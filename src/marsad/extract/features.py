@@ -39,6 +39,11 @@ class Candidate:
     dropped: str = ""  # why it is not emitted ("" when emitted)
 
 
+def located_abroad(ev: Event) -> bool:
+    """An event placed in another country (its place abroad, no Syrian location)."""
+    return not ev.location and bool(ev.country) and ev.country != "Syria"
+
+
 def sentence_text(text: str) -> str:
     """The form the sentence model reads: normalised letters, digits collapsed."""
     norm = normalize(text)
@@ -75,7 +80,7 @@ def candidate_features(cand: Candidate, builder, per_sentence: dict | None = Non
     f["place_paragraph"] = float(not f["place_sentence"] and any(r.startswith("place named earlier") for r in reasons))
     f["place_document"] = float(not f["place_sentence"] and not f["place_paragraph"] and bool(ev.location))
     f["place_none"] = float(not ev.location)
-    f["abroad"] = float(not ev.location and bool(ev.country) and ev.country != "Syria")
+    f["abroad"] = float(located_abroad(ev))
     f["geo_precision1"] = float(ev.geo_precision == 1)
     # date
     date_reasons = [fr.date_reason for fr in group.frames]

@@ -22,18 +22,21 @@ from typing import Any
 
 import numpy as np
 
+from ..model import EVENT_TYPE_GROUP
 from .features import Candidate
 
 SENTENCE_CLASSES = ("none", "violent", "demonstration", "strategic")
-TYPE_GROUP = {
-    "Battles": "violent", "Explosions/Remote violence": "violent", "Violence against civilians": "violent",
-    "Protests": "demonstration", "Riots": "demonstration", "Strategic developments": "strategic",
-}
 MODEL_DIR = "scorer"
 
 
 def type_group(event_type: str) -> str:
-    return TYPE_GROUP.get(event_type, "none")
+    return EVENT_TYPE_GROUP.get(event_type, "none")
+
+
+def logistic(weights: dict[str, float], intercept: float, features: dict[str, float]) -> float:
+    """The event model's probability for one candidate's features."""
+    z = intercept + sum(weights.get(k, 0.0) * v for k, v in features.items())
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
 def make_vectorizers(spec: list[dict[str, Any]]) -> list:
@@ -87,7 +90,6 @@ class EventScorer:
     """Scores candidates; ``threshold`` is the default minimum confidence of an emitted event."""
 
     def __init__(self, meta: dict[str, Any], sentence_model: SentenceModel | None) -> None:
-        self.meta = meta
         self.weights: dict[str, float] = meta["event_model"]["weights"]
         self.intercept: float = meta["event_model"]["intercept"]
         self.threshold: float = meta["threshold"]
@@ -105,8 +107,7 @@ class EventScorer:
         classes = self.sentence_model.classes if self.sentence_model is not None else list(SENTENCE_CLASSES)
         for c in candidates:
             c.features.update(sentence_features(c, probs, classes))
-            z = self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in c.features.items())
-            c.score = 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+            c.score = logistic(self.weights, self.intercept, c.features)
             c.event.confidence = round(c.score, 4)
 
 
