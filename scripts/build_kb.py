@@ -9,6 +9,8 @@ Outputs (in src/marsad/data/, shipped with the package; never edit them by hand)
   cues.json          kb/cues.csv, likewise
   countries.json     normalised Arabic names of countries -> English (a country's own name is
                      never taken for a Syrian village of that name without a settlement cue)
+  page_dates.json    kb/page_dates.csv: words that say what a date on a page is (publication or
+                     update stamp, a site's "today", copyright, caption, listing)
   group_words.json   kb/group_words.csv: head words of armed-group names (inter type) and the
                      ACLED-style romanisation of words common in group names, for actors that
                      only the NER model finds
@@ -431,13 +433,14 @@ def main() -> None:
     triggers = build_table(KB / "triggers.csv", ["phrase"])
     cues = build_table(KB / "cues.csv", ["phrase"])
     group_words = build_table(KB / "group_words.csv", ["phrase"])
+    page_dates = build_table(KB / "page_dates.csv", [])
     categories = list(csv.DictReader(open(args.shared / "data/acled/acled_event_categories.csv")))
     valid = {(c["event_type"], c["sub_event_type"]) for c in categories}
     for t in triggers:
         if (t["event_type"], t["sub_event_type"]) not in valid:
             raise SystemExit(f"triggers.csv line {t['line']}: invalid type {t['event_type']}/{t['sub_event_type']}")
     for name, data in (("actors", actors), ("triggers", triggers), ("cues", cues), ("categories", categories),
-                       ("group_words", group_words)):
+                       ("group_words", group_words), ("page_dates", page_dates)):
         with open(OUT / f"{name}.json", "w", encoding="utf-8") as fh:
             json.dump(data, fh, ensure_ascii=False, indent=0)
     counts = defaultdict(int)

@@ -232,6 +232,7 @@ def canonical_row(canonical_id: str, members: list[Report]) -> dict[str, Any]:
     row["fatalities"] = min(figures) if figures else (rep.row.get("fatalities") or 0)
     stamps = [r.row.get("timestamp") for r in ordered if r.row.get("timestamp")]
     row["timestamp"] = max(stamps) if stamps else None
+    row["doc_ref"] = _union(r.row.get("doc_ref") for r in ordered) or None
     row["gazetteer_id"] = rep.row.get("gazetteer_id")
     row["confidence"] = max((r.row.get("confidence") or 0.0) for r in ordered)
     row["n_reports"] = len(ordered)

@@ -63,7 +63,8 @@ EVENT_SCHEMA = pa.schema(
     + [pa.field("evidence", pa.string()), pa.field("reasons", pa.string()),
        pa.field("doc_seq", pa.int64()), pa.field("event_seq", pa.int32())]
 )
-_DOCUMENT_FIELDS = ("doc_id", "id", "url", "title", "source", "published", "language", "text")
+_DOCUMENT_FIELDS = ("doc_id", "id", "url", "title", "source", "published", "published_source", "published_reason",
+                    "language", "text")
 #: Every documents part file has exactly this schema.
 DOCUMENT_SCHEMA = pa.schema(
     [pa.field("doc_seq", pa.int64())] + [pa.field(c, pa.string()) for c in _DOCUMENT_FIELDS]

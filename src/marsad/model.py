@@ -52,7 +52,9 @@ EVENT_TYPE_GROUP: dict[str, str] = {
 }
 
 #: Columns marsad adds after the ACLED ones.
-EXTRA_COLUMNS: tuple[str, ...] = ("doc_id", "gazetteer_id", "confidence")
+#: ``doc_ref`` is the document's own id as the caller gave it (a JSONL ``id``, a feed item's guid, a
+#: Telegram message link, a file path); ``published_source`` where its publication date came from.
+EXTRA_COLUMNS: tuple[str, ...] = ("doc_id", "doc_ref", "published_source", "gazetteer_id", "confidence")
 
 
 def document_id(text: str, url: str | None = None) -> str:
@@ -151,12 +153,19 @@ class Document:
     language: str | None = None
     id: str | None = None  # caller's id (e.g. a corpus id); the stable id is doc_id
     origin: str | None = None  # where it was read from ("docs.jsonl:12"), for messages
+    #: where ``published`` came from: "given" (by the caller), "metadata" (the page's or feed's),
+    #: "url" or "text" (found by ``nlp.pubdate``); with its evidence span and why
+    published_source: str | None = None
+    published_evidence: Evidence | None = None
+    published_reason: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("text", "url", "title", "source", "published", "id", "origin"):
             value = getattr(self, name)
             if isinstance(value, str):
                 setattr(self, name, scrub_surrogates(value))
+        if self.published and not self.published_source:
+            self.published_source = "given"
         if self.language is None:
             self.language = detect_language(self.text)
 
@@ -174,6 +183,8 @@ class Document:
             "title": self.title,
             "source": self.source,
             "published": self.published,
+            "published_source": self.published_source,
+            "published_reason": self.published_reason,
             "language": self.language,
             "text": self.text,
         }
@@ -232,6 +243,8 @@ class Event:
     timestamp: int | None = None
     # provenance
     doc_id: str = ""
+    doc_ref: str = ""
+    published_source: str = ""
     gazetteer_id: str = ""
     confidence: float = 0.0
     evidence: dict[str, list[Evidence]] = field(default_factory=dict)

@@ -87,23 +87,55 @@ def candidates(doc: Document, ner: bool | None = None) -> list[Candidate]:
     from .ner_link import ner_enabled
 
     check_document(doc)
+    fill_publication_date(doc)
     published = parse_iso(doc.published)
     spacy_doc = analyse(doc.text, published)
     kb = get_kb()
     builder = FrameBuilder(spacy_doc, kb, published, ner=ner_enabled(ner))
     out: list[Candidate] = []
     n = 0
+    mentioned = [d._.value.date for d in builder.dates if d._.value.kind == "absolute"]
+    latest = max(mentioned).isoformat() if mentioned else None
     for group in group_frames(builder.frames()):
         ok, why = codable(group)
         n += ok  # ids count the events the rules accept, so a threshold never renumbers them
-        event = code_group(group, kb, doc.doc_id, doc.source or "", n if ok else 0)
+        event = code_group(group, kb, doc.doc_id, doc.source or "", n if ok else 0, latest)
         if not ok:
             event.event_id_cnty = ""
+        _provenance(event, doc)
         out.append(Candidate(event, group, ok, why))
     per_sentence: dict = {}
     for cand in out:
         candidate_features(cand, builder, per_sentence)
     return out
+
+
+def fill_publication_date(doc: Document) -> None:
+    """A document without a publication date gets the one its URL or text shows (``nlp.pubdate``),
+    with where it came from and why; with none, the reason."""
+    if doc.published:
+        return
+    from ..nlp.pubdate import find_publication_date
+
+    found, why = find_publication_date(doc.text, doc.url)
+    if found is None:
+        doc.published_reason = why
+        return
+    doc.published, doc.published_source = found.date, found.source
+    doc.published_evidence, doc.published_reason = found.evidence, found.reason
+
+
+def _provenance(event: Event, doc: Document) -> None:
+    """The caller's id of the document, and where the publication date the event may rest on came from."""
+    event.doc_ref = doc.id or ""
+    event.published_source = doc.published_source or ""
+    if doc.published_source in ("url", "text"):
+        event.add_evidence("published", doc.published_evidence)
+        event.reasons["published"] = f"{doc.published} ({doc.published_reason})"
+        if "publication date used" in event.reasons.get("event_date", ""):
+            event.reasons["event_date"] += f", found in the page's {doc.published_source}"
+    elif not doc.published and doc.published_reason:
+        event.reasons["published"] = doc.published_reason
 
 
 def decide(cands: list[Candidate], min_confidence: float | None = None, all_countries: bool | None = None) -> None:

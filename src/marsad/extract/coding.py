@@ -195,7 +195,10 @@ def note(event: Event) -> str:
     return sentence
 
 
-def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int) -> Event:
+def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int,
+               latest_mentioned: str | None = None) -> Event:
+    """One event from a group of frames. ``latest_mentioned``: the latest date the document
+    mentions, which names the actors' period when neither the event nor the document is dated."""
     head = group.head
     ev = Event(doc_id=doc_id, source=source or "")
     ev.event_id_cnty = f"SYR-{doc_id[:10]}-{n}"
@@ -311,6 +314,10 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
         ev.add_evidence("fatalities", evid)
     else:
         ev.reasons["fatalities"] = "no death toll reported: 0"
+    if ev.event_date:
+        date_actor_names(ev, kb, ev.event_date, "the event date")
+    else:
+        date_actor_names(ev, kb, latest_mentioned, "the latest date the document mentions")
     ev.notes = note(ev)
     for f in group.frames:
         ev.add_evidence("notes", Evidence(f.sentence.start_char, f.sentence.end_char, f.sentence.text))
@@ -344,3 +351,23 @@ def _confidence(ev: Event, group: Group) -> float:
     score += 0.15 if "event_date" in ev.evidence else 0.05
     score += 0.05 * min(len(group.frames) - 1, 2)
     return round(min(score, 0.99), 2)
+
+
+def date_actor_names(ev: Event, kb: KnowledgeBase, anchor: str | None, basis: str) -> None:
+    """Name the actors for the period ``anchor`` falls in (the event's date, else the document's
+    publication date, else the latest date the document mentions: ``basis`` says which), never a
+    period that starts after it; with no date, the names without their period."""
+    changed = []
+    for name in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2"):
+        value = getattr(ev, name)
+        if not value:
+            continue
+        parts = []
+        for part in value.split("; "):
+            new, why = kb.name_on(part, anchor)
+            if new != part:
+                changed.append(f"{part} -> {new} ({why})")
+            parts.append(new)
+        setattr(ev, name, "; ".join(dict.fromkeys(parts)))
+    if changed:
+        ev.reasons["actor_period"] = f"period by {basis}: " + "; ".join(changed)

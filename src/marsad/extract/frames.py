@@ -64,6 +64,18 @@ class ActorMention:
     person: Evidence | None = None  # the group's member the text names ("القيادي أبو X التابع لـ")
 
 
+#: A figure this large is a toll only when its sentence names the event's own day or place.
+LARGE_TOLL = 250
+#: A four-digit figure in this range is a year, not a count ("2017 قتل").
+YEARS = (1900, 2100)
+
+
+def _is_year(n: Span) -> bool:
+    """A four-digit figure of the years' range is a year, not a count ("3 مارس 2017 قتل ثمانية")."""
+    digits = n.text.strip()
+    return digits.isascii() and digits.isdigit() and len(digits) == 4 and YEARS[0] <= int(digits) <= YEARS[1]
+
+
 @dataclass
 class Frame:
     trigger: Trigger
@@ -397,10 +409,15 @@ class FrameBuilder:
             frame.date, frame.date_until = frame.date_until, None  # the report's last day
             return [frame]
         days = (frame.date_until - frame.date).days + 1
+        share, rest = divmod(frame.fatalities, days)  # CODEBOOK: split evenly, the remainder on the first day
         out = []
         for k in range(days):
-            f = replace(frame, date=frame.date + dt.timedelta(days=k), date_until=None, reasons=dict(frame.reasons))
+            f = replace(frame, date=frame.date + dt.timedelta(days=k), date_until=None, reasons=dict(frame.reasons),
+                        fatalities=share + (rest if k == 0 else 0))
             f.date_reason = f"{frame.date_reason}; day {k + 1} of {days} of a multi-day operation (one event per day)"
+            if frame.fatalities:
+                f.reasons["fatalities"] = (f"{frame.fatalities} killed over {days} days, split evenly "
+                                           f"(the remainder on the first day)")
             out.append(f)
         return out
 
@@ -555,26 +572,46 @@ class FrameBuilder:
 
     def _fatalities(self, frame: Frame) -> None:
         """The death toll next to a killing word in the sentence: the first figure given
-        ("ارتفع عدد القتلى إلى 133 ... بينهم مئة" is 133, not 233)."""
+        ("ارتفع عدد القتلى إلى 133 ... بينهم مئة" is 133, not 233). By ACLED's rules a figure is
+        not this event's toll when it is a year ("2017 قتل"), when the sentence counts over a
+        period (a cumulative, monthly or war-wide total: the ``cumulative`` cues), or when it is
+        large (``LARGE_TOLL``) and the sentence ties it to no day or place of its own."""
         sent = frame.sentence
         numbers = self.numbers[bisect_left(self._number_starts, sent.start) : bisect_left(self._number_starts, sent.end)]
+        cumulative = next((i for i in range(sent.start, sent.end) if "cumulative" in self.cue_at.get(i, ())), None)
+        set_aside = ""
         for i in range(sent.start, sent.end):
             if "killed" not in self.cue_at.get(i, ()):
                 continue
-            near = [n for n in numbers if 0 < n.start - i <= 4 or 0 < i - n.end + 1 <= 2]
+            near = [n for n in numbers if (0 < n.start - i <= 4 or 0 < i - n.end + 1 <= 2) and not _is_year(n)]
             if near:
                 n = min(near, key=lambda n: abs(n.start - i))
                 lo, hi = sorted((i, n.start))
-                if not any("injured" in self.cue_at.get(j, ()) for j in range(lo + 1, hi)):
-                    frame.fatalities = n._.value.value
-                    frame.fatality_evidence = _ev(self.doc[min(i, n.start) : max(i + 1, n.end)])
-                    return
+                if any("injured" in self.cue_at.get(j, ()) for j in range(lo + 1, hi)):
+                    continue
+                value = n._.value.value
+                why = self._not_a_toll(frame, n, value, cumulative)
+                if why:
+                    set_aside = set_aside or f"{n.text!r} is not this event's toll: {why}"
+                    continue
+                frame.fatalities = value
+                frame.fatality_evidence = _ev(self.doc[min(i, n.start) : max(i + 1, n.end)])
+                return
             nxt = next((j for j in range(i + 1, min(i + 3, sent.end)) if self.norms[j]), None)
-            if nxt is not None and self.norms[nxt] in SINGULAR_VICTIMS:
+            if nxt is not None and self.norms[nxt] in SINGULAR_VICTIMS and cumulative is None:
                 frame.fatalities = 1
                 frame.fatality_evidence = _ev(self.doc[i : nxt + 1])
                 return
-        frame.reasons["fatalities"] = "no death toll reported in the sentence"
+        frame.reasons["fatalities"] = set_aside or "no death toll reported in the sentence"
+
+    def _not_a_toll(self, frame: Frame, n: Span, value: int, cumulative: int | None) -> str:
+        """Why the figure ``n`` next to a killing word is not the event's death toll ("" if it is)."""
+        if cumulative is not None:
+            return f"the sentence counts over a period ({self.doc[cumulative].text!r}: a cumulative total)"
+        if value >= LARGE_TOLL and not (frame.date_reason.startswith("date expression in the sentence")
+                                         or frame.place_reason.startswith("place named in the sentence")):
+            return f"a toll of {LARGE_TOLL} or more with no day or place of its own in the sentence"
+        return ""
 
     def _territory(self, frame: Frame) -> None:
         """Control words code a territorial change only when a whole town or village is taken."""

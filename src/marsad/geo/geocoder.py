@@ -131,6 +131,9 @@ def seats() -> dict[str, dict]:
     return out
 
 
+#: Candidates scoring within this of the best, and further than TIE_KM from it, tie with it.
+TIE_MARGIN = 0.05
+TIE_KM = 10.0
 SEAT_BONUS = {"admin1": 0.0, "admin2": 0.3, "admin3": 0.15}  # a bare governorate name stays the governorate
 
 
@@ -365,6 +368,15 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
                 or index[i].get("city_pcode") in cities
             )
         ]
+        qualified: set[str] = set()
+        if context_total and cands and span.end - span.start == 1:
+            # the document's governorate holds no place of this exact name: its villages named
+            # with a qualifier ("مشيرفة الشرقية" for "المشيرفة" in "ريف حمص") are candidates
+            lead, lead_n = context.most_common(1)[0]
+            if lead_n * 2 > context_total and not any(c["admin1"] == lead for c in cands):
+                extra = [index[i] for i in qualified_names().get(key.removeprefix("ال"), ()) if index[i]["admin1"] == lead]
+                qualified = {c["id"] for c in extra}
+                cands = cands + extra
         scored: list[tuple[float, dict, str]] = []
         for c in cands:
             score = TYPE_RANK.get(c["feature_type"], 3) / 10
@@ -396,6 +408,8 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
                 if bonus:
                     score += bonus
                     why.append(f"{dist:.0f} km from '{name}' named in the document")
+            if c["id"] in qualified:
+                why.append(f"'{c['name_ar']}': the name with a qualifier")
             scored.append((score, c, ", ".join(why)))
         scored.sort(key=lambda x: (-x[0], x[1]["id"]))
         sent_start = doc[sentence_bounds(doc, span.start)[0]].idx
@@ -438,6 +452,24 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             if admin is not None:
                 best = admin
         precision = 3 if region else (2 if near else 1)
+        tied = [c for sc, c, _ in scored if best_score - sc < TIE_MARGIN
+                and haversine_km(c["lat"], c["lon"], scored[0][1]["lat"], scored[0][1]["lon"]) > TIE_KM]
+        tie_why = ""
+        if tied and not region:
+            # candidates the text cannot tell apart: reported, not picked silently
+            group = [scored[0][1], *tied]
+            names = ", ".join(f"{c['name_en']} ({c['admin2']}, {c['admin1']})" for c in group[:4])
+            if len({c["admin2"] for c in group}) == 1:
+                precision = max(precision, 2)
+                tie_why = f"; ambiguous: {len(group)} candidates tie ({names}), all in {best['admin2']} -> geo_precision 2"
+            elif len({c["admin1"] for c in group}) == 1 and index.get(best["admin1_pcode"]) is not None:
+                best = index[best["admin1_pcode"]]
+                precision, region = 3, True  # coded to the governorate's capital
+                tie_why = (f"; ambiguous: {len(group)} candidates tie ({names}), all in {best['admin1']} -> "
+                           "the governorate, geo_precision 3")
+            else:
+                precision = 3
+                tie_why = f"; ambiguous: {len(group)} candidates tie ({names}) -> geo_precision 3"
         # a part of the countryside ("ريف درعا الغربي", "الريف الشرقي لدير الزور", "ريف دمشق
         # الجنوبي"); a bare "حلب الشرقية" or "شرق حلب" is the city's part or its outskirts
         countryside = where == "countryside" or (where == "after" and (cue in ("ريف", "باديه") or key.startswith("ريف ")))
@@ -447,6 +479,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             if anchor:
                 precision = 2  # CODEBOOK: a part of a region coded to a representative town
         reason = f"{best['feature_type']} {best['id']} ({why}); margin {margin:.2f} over {len(scored) - 1} other candidates"
+        reason += tie_why
         if near and not region:
             reason += "; 'near/around' or direction word -> geo_precision 2"
         if region:
@@ -475,17 +508,42 @@ def geocode(name: str, context: str | None = None, admin1: str | None = None) ->
     for m in resolve_places(doc):
         if target and target not in normalize_phrase(m.text) and normalize_phrase(m.text) not in target:
             continue
-        for cid, score in m.candidates:
+        listed = [cid for cid, _ in m.candidates]
+        if m.place is not None and m.place["id"] not in listed:  # a tie resolved to its governorate
+            listed.insert(0, m.place["id"])
+        scores = dict(m.candidates)
+        for cid in listed:
             p = gazetteer_index()[cid]
+            score = scores.get(cid)
+            if m.place is not None and m.place["id"] == cid and m.point is not None:
+                p = {**p, "lat": m.point["lat"], "lon": m.point["lon"], "location": m.point["location"]}
             if admin1 and p["admin1"].lower() != admin1.lower():
                 continue
             out.append({
                 "id": p["id"], "pcode": p["pcode"], "name_ar": p["name_ar"], "name_en": p["name_en"],
                 "location": p["location"], "feature_type": p["feature_type"], "admin1": p["admin1"],
                 "admin2": p["admin2"], "admin3": p["admin3"], "latitude": p["lat"], "longitude": p["lon"],
-                "score": score, "chosen": m.place is not None and m.place["id"] == cid, "reason": m.reason,
+                "score": score, "chosen": m.place is not None and m.place["id"] == cid,
+                "geo_precision": m.geo_precision if m.place is not None and m.place["id"] == cid else None,
+                "reason": m.reason,
             })
     return out
+
+
+@cache
+def qualified_names() -> dict[str, tuple[str, ...]]:
+    """A name's first word, without the article -> the communities whose name is that word and a
+    qualifier ("مشيرفة الشرقية", "مشيرفة قبلية" under "مشيرفه"): where a text names a village in a
+    governorate that has no village of exactly that name, these are what it may mean."""
+    index: dict[str, list[str]] = {}
+    for p in get_kb().places:
+        if p["feature_type"] != "community":
+            continue
+        for name in p["names_norm"]:
+            words = name.split()
+            if len(words) == 2:
+                index.setdefault(words[0].removeprefix("ال"), []).append(p["id"])
+    return {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
 
 
 @cache

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -86,6 +87,30 @@ class KnowledgeBase:
                 return a
         return actors[0]
 
+    def name_on(self, name_en: str, on_date: str | None) -> tuple[str, str]:
+        """The ACLED name of ``name_en``'s actor in the period that covers ``on_date`` (a name of
+        another period of the same actor, kb/actors.csv), with a reason when it changes; with no
+        date, or no period covering it, the name without its period."""
+        family = self.period_families.get(period_free(name_en))
+        if not family:
+            return name_en, ""
+        if on_date:
+            for a in family:
+                if _period_of(a)[0] <= on_date < _period_of(a)[1]:
+                    return a.name_en, "" if a.name_en == name_en else f"the name of the period of {on_date}"
+            return period_free(name_en), f"no period of this actor covers {on_date}: the name without its period"
+        return period_free(name_en), "no date for the event or its document: the name without its period"
+
+    @cached_property
+    def period_families(self) -> dict[str, list[Actor]]:
+        """Period-free name -> the rows of that actor's periods ("Military Forces of Syria" ->
+        "(2000-2024)", "(2024-)")."""
+        out: dict[str, dict[str, Actor]] = {}
+        for a in self.actors.values():
+            if PERIOD.search(a.name_en):
+                out.setdefault(period_free(a.name_en), {}).setdefault(a.name_en, a)
+        return {k: list(v.values()) for k, v in out.items()}
+
     def resolve_actor(self, actor_id: str, on_date: str | None = None) -> Actor:
         """Persons are coded to their group, units stay themselves; dated names pick the period row."""
         actor = self.actors[actor_id]
@@ -94,6 +119,22 @@ class KnowledgeBase:
             seen.add(actor.actor_id)
             actor = self.actors[actor.parent_id]
         return actor
+
+
+#: The period in an ACLED actor name: "Military Forces of Syria (2000-2024)", "(2024-)".
+PERIOD = re.compile(r"\s*\((\d{4})-(\d{4})?\)")
+
+
+def period_free(name: str) -> str:
+    return PERIOD.sub("", name, count=1).strip()
+
+
+def _period_of(actor: Actor) -> tuple[str, str]:
+    """[from, to) of an actor's name: the row's dates, else the years its name gives."""
+    m = PERIOD.search(actor.name_en)
+    start = actor.valid_from or (f"{m.group(1)}-01-01" if m else "")
+    end = actor.valid_to or (f"{int(m.group(2)) + 1}-01-01" if m and m.group(2) else "9999-12-31")
+    return start, end
 
 
 _GLUE = ("و", "ف", "ب", "ل", "ك")

@@ -86,7 +86,7 @@ def _item(entry: dict, n: int, where: str, source: str | None, published: str | 
         if date:
             break
     doc = Document(text=text, url=link, title=title, source=source, published=date or published,
-                   id=guid or link, origin=label)
+                   published_source="metadata" if date else None, id=guid or link, origin=label)
     return FeedItem(key, doc)
 
 

@@ -41,12 +41,14 @@ def parse_html(data: bytes | str, where: str, url: str | None = None, published:
         return BadInput(where, "no main text found in the HTML page")
     page_url = getattr(result, "url", None)
     doc_url = (url or page_url) if prefer_given_url else (page_url or url)
+    meta_date = iso_date(getattr(result, "date", None))
     return Document(
         text=text,
         url=doc_url,
         title=getattr(result, "title", None) or None,
         source=getattr(result, "sitename", None) or source or getattr(result, "hostname", None) or None,
-        published=iso_date(getattr(result, "date", None)) or published,
+        published=meta_date or published,
+        published_source="metadata" if meta_date else None,
         id=doc_url or where,
         origin=where,
     )

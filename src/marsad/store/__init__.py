@@ -191,21 +191,7 @@ class Store:
             row = doc.to_dict()
             row["ingested_at"] = _now()
             conn.execute(insert(documents).values(**row))
-            stamp = int(dt.datetime.now(dt.UTC).timestamp())
-            event_rows, ev_rows = [], []
-            for e in doc_events:
-                data = e.to_dict()
-                values = {c: data[c] for c in ACLED_COLUMNS}
-                values["timestamp"] = values["timestamp"] or stamp
-                values.update(doc_id=doc.doc_id, gazetteer_id=e.gazetteer_id, confidence=e.confidence,
-                              reasons=json.dumps(e.reasons, ensure_ascii=False), canonical_id=None)
-                event_rows.append(values)
-                ev_rows.extend(
-                    {"event_id": e.event_id_cnty, "doc_id": doc.doc_id, "field": f, "start": x.start,
-                     "end": x.end, "text": x.text}
-                    for f, spans in e.evidence.items()
-                    for x in spans
-                )
+            event_rows, ev_rows = _event_rows(doc.doc_id, doc_events, int(dt.datetime.now(dt.UTC).timestamp()))
             if event_rows:
                 conn.execute(insert(events), event_rows)
             if ev_rows:
@@ -302,8 +288,8 @@ class Store:
     def _reports(self, conn: Connection, where) -> list:
         from ..dedup import Report
 
-        cols = [events.c[c] for c in ACLED_COLUMNS] + [events.c.doc_id, events.c.gazetteer_id, events.c.confidence,
-                                                        events.c.canonical_id, documents.c.ingested_at]
+        cols = [events.c[c] for c in ACLED_COLUMNS] + [events.c.doc_id, events.c.doc_ref, events.c.gazetteer_id,
+                                                        events.c.confidence, events.c.canonical_id, documents.c.ingested_at]
         # the events whose toll is reported (have fatalities evidence): one query with the same filter
         with_toll: set[str] = set(conn.execute(
             select(evidence.c.event_id).distinct()
@@ -531,7 +517,8 @@ class Store:
                 conn.execute(update(feeds).where(feeds.c.url == url).values(**values))
 
 
-_DOC_COLUMNS = ("doc_id", "id", "url", "title", "source", "published", "language", "text")
+_DOC_COLUMNS = ("doc_id", "id", "url", "title", "source", "published", "published_source", "published_reason",
+                "language", "text")
 
 
 def _event_rows(doc_id: str, doc_events: list[Event], stamp: int) -> tuple[list[dict], list[dict]]:
@@ -541,7 +528,8 @@ def _event_rows(doc_id: str, doc_events: list[Event], stamp: int) -> tuple[list[
         data = e.to_dict()
         values = {c: data[c] for c in ACLED_COLUMNS}
         values["timestamp"] = values["timestamp"] or stamp
-        values.update(doc_id=doc_id, gazetteer_id=e.gazetteer_id, confidence=e.confidence,
+        values.update(doc_id=doc_id, doc_ref=e.doc_ref or None, published_source=e.published_source or None,
+                      gazetteer_id=e.gazetteer_id, confidence=e.confidence,
                       reasons=json.dumps(e.reasons, ensure_ascii=False), canonical_id=None)
         event_rows.append(values)
         ev_rows.extend(

@@ -20,9 +20,9 @@ from sqlalchemy import Column, Float, ForeignKey, Index, Integer, MetaData, Stri
 
 from ..model import ACLED_COLUMNS
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: The Alembic revision a current database is at (checked against the scripts by the tests).
-ALEMBIC_HEAD = "0003"
+ALEMBIC_HEAD = "0004"
 
 metadata = MetaData()
 
@@ -35,6 +35,8 @@ documents = Table(
     Column("title", Text),
     Column("source", Text),
     Column("published", String(10)),
+    Column("published_source", String(16)),  # given | metadata | url | text
+    Column("published_reason", Text),
     Column("language", String(8)),
     Column("text", Text, nullable=False),
     Column("ingested_at", String(32), nullable=False),
@@ -59,6 +61,8 @@ events = Table(
     metadata,
     *[acled_column(c) for c in ACLED_COLUMNS],
     Column("doc_id", String(32), ForeignKey("documents.doc_id"), index=True, nullable=False),
+    Column("doc_ref", Text),  # the caller's id of the document
+    Column("published_source", String(16)),
     Column("gazetteer_id", String(32)),
     Column("confidence", Float),
     Column("reasons", Text),
@@ -88,6 +92,7 @@ canonical_events = Table(
     "canonical_events",
     metadata,
     *[acled_column(c) for c in ACLED_COLUMNS],
+    Column("doc_ref", Text),  # the callers' ids of its reports' documents, "; "-separated
     Column("gazetteer_id", String(32)),
     Column("confidence", Float),
     Column("n_reports", Integer, nullable=False),

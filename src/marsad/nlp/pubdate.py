@@ -1,0 +1,252 @@
+"""The publication date of a page that carries none in its metadata: from its URL or its text.
+
+Scraped archives seldom keep a ``published`` field, but the page itself usually says when it was
+written: a date in the URL (``/2017/06/22/``, ``20171227-``, ``22.06.2017``, a unix timestamp), a
+stamp after the title ("نشر بتاريخ 5 كانون الأول 2017", "2017 / 12 / 8 الساعة 22 : 20"). A page also
+shows dates that are not its publication date; they are told apart, with the words of
+``kb/page_dates.csv`` and three rules:
+
+- a date after an update stamp, a site's "today" header, a copyright line or a photo caption is
+  not the publication date (``kind`` of the cue before it), and a listing or archive page has
+  none of its own;
+- when the text says which day "today" is ("اليوم الأربعاء"), a date on another weekday is the
+  day the page was saved or updated, not written;
+- of several dates in the page's opening, the earliest is taken: a page is updated and saved
+  after it is written, never before.
+
+A publication stamp ("نشر في ...") wins over the URL, the URL over the other dates of the opening.
+The result says where the date came from (``url`` or the evidence span) and why; with no date
+anywhere, ``None`` and the reason.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from urllib.parse import unquote, urlparse
+
+from ..model import Evidence
+from .dates import MONTHS, MONTHS_TWO_WORD, WEEKDAYS
+
+#: Dates are looked for in the page's opening (title, header, dateline) ...
+OPENING_CHARS = 1000
+#: ... and anywhere after a publication stamp; a cue applies to a date this close after it.
+CUE_REACH = 40
+EARLIEST_YEAR = 1995
+
+# One-to-one character folding (offsets stay those of the original text).
+_FOLD = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": " ",
+    **{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)},
+})
+
+
+def fold(text: str) -> str:
+    return text.translate(_FOLD).lower()
+
+
+@dataclass(frozen=True)
+class PageDate:
+    date: str  # YYYY-MM-DD
+    source: str  # "url" or "text"
+    evidence: Evidence | None  # the words of the text (source "text")
+    reason: str
+
+
+@cache
+def _cues() -> list[tuple[str, str]]:
+    from ..kb import load_json
+
+    rows = [(fold(r["phrase"]), r["kind"]) for r in load_json("page_dates.json")]
+    return sorted(rows, key=lambda r: -len(r[0]))
+
+
+@cache
+def _patterns() -> list[re.Pattern]:
+    names = sorted(_month_names(), key=len, reverse=True)
+    month = "(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) + r")\b"
+    # "ديسمبر / كانون الأول", "تموز ( يوليو )": two names of one month
+    mgroup = rf"(?P<mn>{month})(?:\s*[/(\-]\s*{month}\s*\)?)?"
+    year = r"(?P<y>(?:19|20)\d\d)(?!\d(?!\d?\s*:))"  # "201714 : 39": a year glued to the hour
+    return [
+        re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*(?P<s>[-/.])\s*(?P<m>\d{1,2})\s*(?P=s)\s*(?P<d>\d{1,2})(?!\d)"),
+        re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\s*(?P<s>[-/.])\s*(?P<m>\d{{1,2}})\s*(?P=s)\s*{year}"),
+        re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?{mgroup}\s*[,،]?\s*(?:عام\s+)?{year}"),
+        re.compile(rf"{mgroup}\s+(?P<d>\d{{1,2}})\s*[,،]?\s*{year}"),
+    ]
+
+
+@cache
+def _month_names() -> dict[str, int]:
+    """Arabic month names (the date parser's) and English ones, folded, with their number."""
+    out = {fold(k): v for k, v in MONTHS.items()}
+    out.update({fold(" ".join(k)): v for k, v in MONTHS_TWO_WORD.items()})
+    for n in range(1, 13):
+        out[calendar.month_name[n].lower()] = n
+        out[calendar.month_abbr[n].lower()] = n
+    return out
+
+
+@cache
+def _weekday_pattern() -> re.Pattern:
+    """A weekday, a day and a month with no year after it: "الخميس 18 مايو"."""
+    names = "|".join(sorted((fold(w) for w in WEEKDAYS), key=len, reverse=True))
+    month = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(_month_names(), key=len, reverse=True))
+    return re.compile(rf"(?P<w>{names})\s*[,،]?\s*(?P<d>\d{{1,2}})\s*(?P<mn>{month})\b(?!\s*[,،/(-]?\s*\(?\s*(?:19|20)\d\d)")
+
+
+def _month_number(name: str) -> int | None:
+    return _month_names().get(re.sub(r"\s+", " ", name))
+
+
+def _make(y: int, m: int, d: int, today: dt.date) -> dt.date | None:
+    try:
+        day = dt.date(y, m, d)
+    except ValueError:
+        return None
+    return day if EARLIEST_YEAR <= y and day <= today + dt.timedelta(days=1) else None
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    end: int
+    date: dt.date
+    cue: str  # the kind of the cue before it, or ""
+    timed: bool = False  # a clock time next to it: a stamp ("2017 / 12 / 8 الساعة 22 : 20")
+
+
+def _text_dates(folded: str, today: dt.date) -> list[_Found]:
+    out: dict[tuple[int, int], _Found] = {}
+    for i, pat in enumerate(_patterns()):
+        for m in pat.finditer(folded):
+            g = m.groupdict()
+            y, d = int(g["y"]), int(g["d"])
+            if g.get("mn"):
+                mo = _month_number(g["mn"])
+            else:
+                mo = int(g["m"])
+                if i == 1 and mo > 12 and d <= 12:  # "05 / 14 / 2017": month first
+                    mo, d = d, mo
+            date = _make(y, mo, d, today) if mo else None
+            if date is not None and not any(s <= m.start() < e for s, e in out):
+                out[(m.start(), m.end())] = _Found(m.start(), m.end(), date, _cue_before(folded, m.start()),
+                                                   _timed(folded, m.start(), m.end()))
+    years = sorted({f.date.year for f in out.values()} | {int(y) for y in _YEAR.findall(folded[:OPENING_CHARS])})
+    for m in _weekday_pattern().finditer(folded):
+        if any(s <= m.start() < e for s, e in out):
+            continue
+        weekday, mo, d = WEEKDAYS.get(m.group("w")), _month_number(m.group("mn")), int(m.group("d"))
+        # the year is the one, among those the page names, on which that day is that weekday
+        fits = [day for y in years if (day := _make(y, mo or 0, d, today)) and day.weekday() == weekday]
+        if len(fits) == 1:
+            out[(m.start(), m.end())] = _Found(m.start(), m.end(), fits[0], _cue_before(folded, m.start()),
+                                               _timed(folded, m.start(), m.end()))
+    return sorted(out.values(), key=lambda f: f.start)
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_CLOCK = re.compile(r"(?<!\d)\d{1,2}\s*:\s*\d\d(?!\d)")
+
+
+def _timed(folded: str, start: int, end: int) -> bool:
+    return bool(_CLOCK.search(folded[end:end + 20]) or _CLOCK.search(folded[max(0, start - 20):start]))
+
+
+def _cue_before(folded: str, start: int) -> str:
+    window = folded[max(0, start - CUE_REACH):start]
+    cut = max(window.rfind("\n"), window.rfind("|"))  # a cue on another line or block is not this date's
+    window = window[cut + 1:]
+    best, at = "", -1
+    for phrase, kind in _cues():
+        pos = window.rfind(phrase)
+        if pos > at:
+            best, at = kind, pos
+    return best
+
+
+_URL_PATTERNS = [
+    re.compile(r"(?<![\d])((?:19|20)\d\d)[/_-](\d{1,2})[/_-](\d{1,2})(?![\d])"),  # /2017/12/05/, 2017-12-05
+    re.compile(r"(?<![\d])(\d{1,2})[._-](\d{1,2})[._-]((?:19|20)\d\d)(?![\d])"),  # 22.06.2017
+    re.compile(r"(?:^|[/_-])((?:19|20)\d\d)(\d\d)(\d\d)(?=[/_.-]|$)"),  # /20171227-
+]
+_UNIX = re.compile(r"(?:^|[/=_-])(1\d{9})(?=[/_.&-]|$)")
+
+
+def url_date(url: str | None, today: dt.date | None = None) -> dt.date | None:
+    """A day the URL's path or query names (the host is left out: "news2017.com" is no date)."""
+    if not url:
+        return None
+    today = today or dt.date.today()
+    parts = urlparse(url)
+    where = unquote(parts.path + ("?" + parts.query if parts.query else ""))
+    for n, pat in enumerate(_URL_PATTERNS):
+        for m in pat.finditer(where):
+            a, b, c = (int(x) for x in m.groups())
+            day = _make(c, b, a, today) if n == 1 else _make(a, b, c, today)
+            if day is not None:
+                return day
+    for m in _UNIX.finditer(where):
+        day = dt.datetime.fromtimestamp(int(m.group(1)), dt.UTC).date()
+        if dt.date(2005, 1, 1) <= day <= today:
+            return day
+    return None
+
+
+_WEEKDAY_NAMES = {v: k for k, v in WEEKDAYS.items()}
+
+
+def _today_weekday(folded: str) -> int | None:
+    """The weekday the text says "today" is ("اليوم الأربعاء", "اليوم، الأربعاء")."""
+    names = "|".join(sorted(fold(w) for w in WEEKDAYS))
+    m = re.search(rf"اليوم\s*[,،]?\s*(?:يوم\s+)?({names})", folded.replace("ة", "ه"))
+    if not m:
+        return None
+    return WEEKDAYS.get(m.group(1))
+
+
+def find_publication_date(text: str, url: str | None = None, today: dt.date | None = None
+                          ) -> tuple[PageDate | None, str]:
+    """(the page's publication date or None, why)."""
+    today = today or dt.date.today()
+    folded = fold(text)
+    found = _text_dates(folded, today)
+    if any(f.cue == "listing" for f in found if f.start < OPENING_CHARS):
+        return None, "a listing or archive page: its dates are those of other pages"
+    weekday = _today_weekday(folded)
+    set_aside: list[str] = []
+
+    def usable(f: _Found) -> bool:
+        if f.cue in ("updated", "today", "copyright", "caption", "founded"):
+            set_aside.append(f"{f.date.isoformat()} ({f.cue})")
+            return False
+        if weekday is not None and f.date.weekday() != weekday:
+            set_aside.append(f"{f.date.isoformat()} (a {f.date.strftime('%A')}; the text says today is a "
+                             f"{dt.date(2024, 1, 1 + weekday).strftime('%A')})")
+            return False
+        return True
+
+    stamped = [f for f in found if f.cue == "published" and usable(f)]
+    if stamped:
+        f = stamped[0]
+        return PageDate(f.date.isoformat(), "text", Evidence(f.start, f.end, text[f.start:f.end]),
+                        "the page's publication stamp"), ""
+    from_url = url_date(url, today)  # a site's own path: trusted even where the text's "today" differs
+    if from_url is not None:
+        return PageDate(from_url.isoformat(), "url", None, "the date in the page's URL"), ""
+    opening = [f for f in found if f.start < OPENING_CHARS and f.cue != "published" and usable(f)]
+    if opening:
+        f = min(opening, key=lambda x: (not x.timed, x.date, x.start))
+        why = "the date stamped with a time in the page's opening" if f.timed else "the date in the page's opening"
+        if len(opening) > 1:
+            why += " (the earliest such: later ones are when it was updated or saved)"
+        if set_aside:
+            why += "; set aside: " + ", ".join(set_aside)
+        return PageDate(f.date.isoformat(), "text", Evidence(f.start, f.end, text[f.start:f.end]), why), ""
+    why = "no publication date in the page's URL or opening"
+    if set_aside:
+        why += "; set aside: " + ", ".join(set_aside)
+    return None, why
