@@ -34,7 +34,7 @@ from ..store import EXACT_FIELDS, EventFilter, Store
 #: Largest accepted request body of ``POST /api/documents`` (the JSON, text included).
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 MAX_PAGE = 1000
-EXTRA_FIELDS = ("gazetteer_id", "confidence", "n_reports", "n_sources")
+EXTRA_FIELDS = ("doc_ref", "gazetteer_id", "confidence", "n_reports", "n_sources")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 #: The web page's policy: its own script and styles only (no inline script), data from its own API;
 #: images from itself, plus OpenStreetMap's tile server for the optional online base map.
