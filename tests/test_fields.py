@@ -170,10 +170,14 @@ def test_t3_pumping_station_is_a_landmark_near_palmyra():
 
 # -- the caller's id -------------------------------------------------------------------------
 
-def test_doc_ref_travels_through_extract_jsonl(tmp_path):
+def test_doc_ref_travels_through_extract_jsonl(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from marsad.cli import main
+    from marsad.extract import ALL_COUNTRIES_ENV, MIN_CONFIDENCE_ENV
+
+    for name in (MIN_CONFIDENCE_ENV, ALL_COUNTRIES_ENV):  # the CLI sets them for its workers: restored after
+        monkeypatch.setenv(name, "")
 
     src = tmp_path / "docs.jsonl"
     src.write_text(json.dumps({"id": "my-ref-42", "text": "قتل خمسة مدنيين اليوم جراء غارات على بلدة سراقب في ريف إدلب .",
