@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -25,10 +24,11 @@ sys.path.insert(0, str(ROOT / "src"))
 CORPUS = ROOT.parent / "shared" / "data" / "corpus" / "baly2018" / "articles.jsonl"
 #: A toll at least this large must be tied to its event by its wording (CODEBOOK, issue 13).
 LARGE_TOLL = 500
-PERIOD = re.compile(r"\((\d{4})-(\d{4})?\)")
 
 
 def period_start(name: str) -> int | None:
+    from marsad.kb import PERIOD
+
     m = PERIOD.search(name or "")
     return int(m.group(1)) if m else None
 

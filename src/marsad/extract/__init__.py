@@ -127,12 +127,14 @@ def fill_publication_date(doc: Document) -> None:
 
 def _provenance(event: Event, doc: Document) -> None:
     """The caller's id of the document, and where the publication date the event may rest on came from."""
+    from .frames import DATE_FROM_PUBLICATION
+
     event.doc_ref = doc.id or ""
     event.published_source = doc.published_source or ""
     if doc.published_source in ("url", "text"):
         event.add_evidence("published", doc.published_evidence)
         event.reasons["published"] = f"{doc.published} ({doc.published_reason})"
-        if "publication date used" in event.reasons.get("event_date", ""):
+        if event.reasons.get("event_date") == DATE_FROM_PUBLICATION:
             event.reasons["event_date"] += f", found in the page's {doc.published_source}"
     elif not doc.published and doc.published_reason:
         event.reasons["published"] = doc.published_reason

@@ -64,6 +64,8 @@ class ActorMention:
     person: Evidence | None = None  # the group's member the text names ("القيادي أبو X التابع لـ")
 
 
+#: ``date_reason`` of a frame dated by its document's publication date.
+DATE_FROM_PUBLICATION = "no date in the text near the event; publication date used"
 #: A figure this large is a toll only when its sentence names the event's own day or place.
 LARGE_TOLL = 250
 #: A four-digit figure in this range is a year, not a count ("2017 قتل").
@@ -524,7 +526,7 @@ class FrameBuilder:
             return
         if self.published is not None:
             frame.date, frame.time_precision = self.published, 1
-            frame.date_reason = "no date in the text near the event; publication date used"
+            frame.date_reason = DATE_FROM_PUBLICATION
         else:
             frame.date_reason = "no date in the text and no publication date given"
 

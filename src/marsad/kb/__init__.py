@@ -96,7 +96,8 @@ class KnowledgeBase:
             return name_en, ""
         if on_date:
             for a in family:
-                if _period_of(a)[0] <= on_date < _period_of(a)[1]:
+                start, end = _period_of(a)
+                if start <= on_date < end:
                     return a.name_en, "" if a.name_en == name_en else f"the name of the period of {on_date}"
             return period_free(name_en), f"no period of this actor covers {on_date}: the name without its period"
         return period_free(name_en), "no date for the event or its document: the name without its period"

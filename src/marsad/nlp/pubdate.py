@@ -91,9 +91,15 @@ def _month_names() -> dict[str, int]:
 
 
 @cache
+def _weekday_names() -> str:
+    """The weekday names as a regex alternation (folded, longest first)."""
+    return "|".join(sorted((fold(w) for w in WEEKDAYS), key=len, reverse=True))
+
+
+@cache
 def _weekday_pattern() -> re.Pattern:
     """A weekday, a day and a month with no year after it: "الخميس 18 مايو"."""
-    names = "|".join(sorted((fold(w) for w in WEEKDAYS), key=len, reverse=True))
+    names = _weekday_names()
     month = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(_month_names(), key=len, reverse=True))
     return re.compile(rf"(?P<w>{names})\s*[,،]?\s*(?P<d>\d{{1,2}})\s*(?P<mn>{month})\b(?!\s*[,،/(-]?\s*\(?\s*(?:19|20)\d\d)")
 
@@ -196,16 +202,15 @@ def url_date(url: str | None, today: dt.date | None = None) -> dt.date | None:
     return None
 
 
-_WEEKDAY_NAMES = {v: k for k, v in WEEKDAYS.items()}
+@cache
+def _today_pattern() -> re.Pattern:
+    return re.compile(rf"اليوم\s*[,،]?\s*(?:يوم\s+)?({_weekday_names()})")
 
 
 def _today_weekday(folded: str) -> int | None:
     """The weekday the text says "today" is ("اليوم الأربعاء", "اليوم، الأربعاء")."""
-    names = "|".join(sorted(fold(w) for w in WEEKDAYS))
-    m = re.search(rf"اليوم\s*[,،]?\s*(?:يوم\s+)?({names})", folded.replace("ة", "ه"))
-    if not m:
-        return None
-    return WEEKDAYS.get(m.group(1))
+    m = _today_pattern().search(folded)
+    return WEEKDAYS.get(m.group(1)) if m else None
 
 
 def find_publication_date(text: str, url: str | None = None, today: dt.date | None = None
@@ -224,8 +229,8 @@ def find_publication_date(text: str, url: str | None = None, today: dt.date | No
             set_aside.append(f"{f.date.isoformat()} ({f.cue})")
             return False
         if weekday is not None and f.date.weekday() != weekday:
-            set_aside.append(f"{f.date.isoformat()} (a {f.date.strftime('%A')}; the text says today is a "
-                             f"{dt.date(2024, 1, 1 + weekday).strftime('%A')})")
+            set_aside.append(f"{f.date.isoformat()} (a {calendar.day_name[f.date.weekday()]}; the text says "
+                             f"today is a {calendar.day_name[weekday]})")
             return False
         return True
 
