@@ -7,7 +7,10 @@ on each (median of --runs), one core. Time should grow about linearly with lengt
 document limit (``marsad.extract.MAX_CHARS``); a growth factor per size step far above the size
 factor would mean a quadratic search has come back.
 
-Usage: python benchmarks/bench_long.py [--sizes 100000,500000,1000000,1990000] [--runs 1] [--json]
+With --repeat, the document is instead one incident sentence repeated (the worst case found
+in issue 14: every repetition is a frame of the same event, at the same place and day).
+
+Usage: python benchmarks/bench_long.py [--sizes 100000,500000,1000000,1990000] [--runs 1] [--repeat] [--json]
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="100000,500000,1000000,1990000")
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--repeat", action="store_true", help="repeat one incident sentence instead of joining articles")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -43,6 +47,9 @@ def main() -> None:
             if total > max(sizes):
                 break
     joined = "\n".join(texts)
+    if args.repeat:
+        sentence = "قتل ثلاثة مدنيين بقصف مدفعي لقوات النظام على بلدة كفرنبل في ريف إدلب الجنوبي يوم الخميس. "
+        joined = sentence * (max(sizes) // len(sentence) + 1)
     extract(Document(text="قصفت قوات النظام بلدة طفس يوم الخميس."))  # load the pipeline and models
     rows = []
     for size in sizes:

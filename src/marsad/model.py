@@ -254,8 +254,16 @@ class Event:
         if ev is None:
             return
         spans = self.evidence.setdefault(field_name, [])
-        if ev not in spans:
+        # a set beside each list (outside the dataclass fields) keeps the membership test constant
+        # time: an event of a long report can gather thousands of spans
+        index = self.__dict__.setdefault("_evidence_index", {})
+        entry = index.get(field_name)
+        if entry is None or entry[0] is not spans or entry[1] != len(spans):
+            entry = index[field_name] = [spans, len(spans), set(spans)]
+        if ev not in entry[2]:
             spans.append(ev)
+            entry[1] += 1
+            entry[2].add(ev)
 
     def acled_row(self) -> dict[str, Any]:
         data = asdict(self)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..kb import KnowledgeBase
 from ..model import Event, Evidence
@@ -50,9 +50,23 @@ VERBS = {
 
 @dataclass
 class Group:
-    """Frames that report one event (same actors, place and day)."""
+    """Frames that report one event (same actors, place and day). ``families`` and ``actors``
+    (the event types and actor ids of its frames) are kept as frames are added, so that grouping
+    a long document costs time in proportion to its frames."""
 
     frames: list[Frame]
+    families: set[str] = field(default_factory=set)
+    actors: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        frames, self.frames = self.frames, []
+        for f in frames:
+            self.add(f)
+
+    def add(self, f: Frame) -> None:
+        self.frames.append(f)
+        self.families.add(f.event_type)
+        self.actors |= _pair(f)
 
     @property
     def head(self) -> Frame:
@@ -83,7 +97,7 @@ def _compatible(group: Group, f: Frame) -> bool:
     if f.date != first.date or _place_key(f) != _place_key(first):
         return False
     kinetic = {"Battles", "Explosions/Remote violence"}
-    families = {g.event_type for g in group.frames}
+    families = group.families
     # the CODEBOOK hierarchy: shelling, strikes and the moves around a battle (a withdrawal, a
     # handover, reinforcements) at its place and day fold into the battle
     folds = f.event_type in kinetic and families <= kinetic | {"Strategic developments"}
@@ -91,7 +105,7 @@ def _compatible(group: Group, f: Frame) -> bool:
     if f.event_type not in families and not folds:
         return False
     pair = _pair(f)
-    union = set().union(*(_pair(g) for g in group.frames))
+    union = group.actors
     if f.event_type not in families:
         # an air strike or shelling folds into a ground battle only when the sides are shared; a
         # strategic move also when it names no side
@@ -110,7 +124,7 @@ STRONG_BATTLE_PRIORITY = 5
 def codable(group: Group) -> tuple[bool, str]:
     """Whether a group is an event ACLED would code, with the reason when it is not."""
     head = group.head
-    actors = set().union(*(_pair(f) for f in group.frames))
+    actors = group.actors
     if head.event_type == "Battles" and len(actors) < 2:
         if not actors or max(f.trigger.priority for f in group.frames) < STRONG_BATTLE_PRIORITY:
             return False, "one-sided generic attack word without a second party"
@@ -120,14 +134,20 @@ def codable(group: Group) -> tuple[bool, str]:
 
 
 def group_frames(frames: list[Frame]) -> list[Group]:
+    """Frames in groups, each joining the first earlier group it is compatible with. Only groups
+    of the same day and place can be (``_compatible``), so each frame is tried against those."""
     groups: list[Group] = []
+    by_key: dict[tuple, list[Group]] = {}
     for f in frames:
-        for g in groups:
+        same = by_key.setdefault((f.date, _place_key(f)), [])
+        for g in same:
             if _compatible(g, f):
-                g.frames.append(f)
+                g.add(f)
                 break
         else:
-            groups.append(Group([f]))
+            g = Group([f])
+            groups.append(g)
+            same.append(g)
     return groups
 
 

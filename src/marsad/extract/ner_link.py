@@ -42,7 +42,7 @@ from ..geo.geocoder import (
 from ..kb import Actor, load_json
 from ..model import Evidence
 from ..nlp.normalize import normalize
-from ..nlp.pipeline import LEXICON_IDS, doc_text, sentence_bounds
+from ..nlp.pipeline import add_span_ids, doc_text, sentence_bounds
 
 ENV = "MARSAD_NER"
 #: Longest token run given to the tagger at once (its training sentences are shorter).
@@ -359,7 +359,7 @@ def apply(doc: Doc, triggers: list[Span] | None = None) -> list[NerMention]:
                     unplaced.append(m)
                 continue
             label = f"places\x1fner:{how}:{normalize(m.text)}"
-            LEXICON_IDS.setdefault(label, ids)
+            add_span_ids(doc, label, ids)
             new_places.append(Span(doc, m.start, m.end, label=label))
     # armed groups: the model's organisations, and names its tagger missed that open with a
     # group word ("لواء أسود الجبل", "تجمع أحرار حوران": ANERcorp has few Syrian factions)

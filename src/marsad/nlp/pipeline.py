@@ -13,9 +13,9 @@ Stages (in order):
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from bisect import bisect_right
 from collections import defaultdict
-from functools import cache
 
 import numpy
 import spacy
@@ -35,7 +35,13 @@ if not Doc.has_extension("published"):
 # Span values live in doc.user_data keyed by label and token range, because spaCy keys span
 # extension values by character offsets only, and spans of different groups may coincide
 # ("قتل" is a trigger and a cue; "الاثنين" a number and a weekday).
-LEXICON_IDS: dict[str, list] = {}
+# The knowledge-base ids a span label stands for live with the document too: the lexicon stage
+# puts its own (read-only) table in ``doc.user_data[LEXICON_IDS_KEY]``, and a later stage that
+# adds spans of new labels (the NER linker) puts their ids in ``doc.user_data[EXTRA_IDS_KEY]``.
+# Nothing module-global is written after import, so pipelines built at the same time in several
+# threads, or one after another, are the same.
+LEXICON_IDS_KEY = "marsad_lexicon_ids"
+EXTRA_IDS_KEY = "marsad_extra_ids"
 
 
 def _span_value(span: Span) -> object:
@@ -46,8 +52,22 @@ def set_span_value(span: Span, value: object) -> None:
     span.doc.user_data[("marsad", span.label_, span.start, span.end)] = value
 
 
+def _kb_ids(span: Span) -> list:
+    data = span.doc.user_data
+    label = span.label_
+    extra = data.get(EXTRA_IDS_KEY)
+    if extra and label in extra:
+        return extra[label]
+    return data.get(LEXICON_IDS_KEY, {}).get(label, [])
+
+
+def add_span_ids(doc: Doc, label: str, ids: list) -> None:
+    """Give spans labelled ``label`` in ``doc`` the knowledge-base ids ``ids`` (``span._.kb_ids``)."""
+    doc.user_data.setdefault(EXTRA_IDS_KEY, {}).setdefault(label, ids)
+
+
 if not Span.has_extension("kb_ids"):
-    Span.set_extension("kb_ids", getter=lambda span: LEXICON_IDS.get(span.label_, []))
+    Span.set_extension("kb_ids", getter=_kb_ids)
 if not Span.has_extension("value"):
     Span.set_extension("value", getter=_span_value)
 
@@ -91,7 +111,7 @@ class LexiconMatcher:
 
     def __init__(self, nlp: Language, kb: KnowledgeBase) -> None:
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        self.ids: dict[str, list] = LEXICON_IDS
+        self.ids: dict[str, list] = {}  # this matcher's own table: the stage writes nothing global
         entries: dict[str, list[str]] = defaultdict(list)
         for p in kb.places:
             for name in p["names_norm"]:
@@ -123,6 +143,7 @@ class LexiconMatcher:
     def __call__(self, doc: Doc) -> Doc:
         found: dict[str, list[Span]] = {g: [] for g in LEXICON_GROUPS}
         strings = self.vocab.strings
+        doc.user_data[LEXICON_IDS_KEY] = self.ids
         for match_id, start, end in self.matcher(doc):
             label = strings[match_id]
             group = label.split("\x1f", 1)[0]
@@ -189,10 +210,19 @@ def build_pipeline(kb: KnowledgeBase | None = None) -> Language:
     return nlp
 
 
-@cache
+_PIPELINE: Language | None = None
+_PIPELINE_LOCK = threading.Lock()
+
+
 def get_pipeline() -> Language:
-    """The shared pipeline over the packaged knowledge base (built once per process)."""
-    return build_pipeline()
+    """The shared pipeline over the packaged knowledge base, built once per process: threads
+    that ask for it at the same time (the first requests of a server) wait for one build."""
+    global _PIPELINE
+    if _PIPELINE is None:
+        with _PIPELINE_LOCK:
+            if _PIPELINE is None:
+                _PIPELINE = build_pipeline()
+    return _PIPELINE
 
 
 def doc_text(doc: Doc) -> str:
