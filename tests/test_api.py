@@ -281,3 +281,44 @@ def test_web_page_and_static_files(client):
     assert fc["type"] == "FeatureCollection" and len(fc["features"]) == 14
     assert {"Dara", "Idleb", "Rural Damascus"} <= {f["properties"]["admin1"] for f in fc["features"]}
     assert client.get("/static/../app.py").status_code == 404
+
+
+@pytest.mark.parametrize("body", [
+    b'{"text": "\xff\xfe \xd9\x82\xd8\xaa\xd9\x84"}',  # invalid UTF-8
+    b'{"text": NaN}',
+    b'{"text": 1e999}',
+    b'{"text": "\xd9\x82\xd8\xaa\xd9\x84", "published": Infinity}',
+    b'\xff',
+])
+def test_bad_bodies_get_a_4xx_not_a_500(client, body):
+    resp = client.post("/api/documents", content=body, headers={**AUTH, "Content-Type": "application/json"})
+    assert 400 <= resp.status_code < 500, resp.text
+    assert resp.json()["detail"]
+
+
+@pytest.mark.parametrize("path", ["/api/events", "/api/events.csv", "/api/events.geojson", "/api/events.parquet"])
+@pytest.mark.parametrize("name", ["limit", "offset"])
+def test_huge_limit_or_offset_gets_a_4xx_not_a_500(client, path, name):
+    if path == "/api/events" and name == "limit":
+        value = str(2 ** 63)
+    else:
+        value = str(2 ** 64)
+    resp = client.get(path, params={name: value})
+    assert resp.status_code == 422, resp.text
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised(store):
+    text = "مظاهرة في ساحة المدينة"
+    doc = Document(text=text, published="2023-02-01", source="=HYPERLINK(\"http://evil\",\"x\")", url="https://e.org/f")
+    ev = Event(event_id_cnty="SYR-F1", event_date="2023-02-01", year=2023, event_type="Protests",
+               sub_event_type="Peaceful protest", actor1="@Protesters", source=doc.source, notes="-2+3", doc_id=doc.doc_id,
+               admin1="Dara", latitude=32.6, longitude=36.1)
+    store.add(doc, [ev])
+    client = TestClient(create_app(store, token=TOKEN))
+    resp = client.get("/api/events.csv", params={"q": "HYPERLINK"})
+    rows = list(csv.DictReader(io.StringIO(resp.text)))
+    assert rows, resp.text
+    row = next(r for r in rows if r["event_id_cnty"] == "SYR-F1")
+    assert row["source"].startswith("'=HYPERLINK")
+    assert row["actor1"] == "'@Protesters" and row["notes"] == "'-2+3"
+    assert row["latitude"] == "32.6"  # numbers are left alone

@@ -35,8 +35,24 @@ def write_json(events: Iterable[Event], out: TextIO) -> None:
     out.write("\n")
 
 
+#: A text cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """A cell a spreadsheet will not run: text that starts like a formula gets a leading ``'``
+    (OWASP's advice; the quote shows in the cell and tells a reader the text was altered).
+    Numbers are left alone."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 class CsvWriter:
-    """CSV with the 31 ACLED columns in ACLED order, then marsad's own columns."""
+    """CSV with the 31 ACLED columns in ACLED order, then marsad's own columns. Text cells that a
+    spreadsheet would read as a formula are neutralised (``safe_cell``)."""
 
     def __init__(self, out: TextIO, header: bool = True) -> None:
         self.writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), extrasaction="ignore")
@@ -46,7 +62,7 @@ class CsvWriter:
     def write(self, events: Iterable[Event]) -> None:
         for e in events:
             row = e.to_dict()
-            self.writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in CSV_COLUMNS})
+            self.writer.writerow({k: safe_cell(row.get(k)) for k in CSV_COLUMNS})
 
 
 def write_csv(events: Iterable[Event], out: TextIO) -> None:

@@ -34,6 +34,9 @@ from ..store import EXACT_FIELDS, EventFilter, Store
 #: Largest accepted request body of ``POST /api/documents`` (the JSON, text included).
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 MAX_PAGE = 1000
+#: Largest limit/offset accepted: beyond a 64-bit SQL integer a database cannot take them (and no
+#: store holds this many events).
+MAX_ROWS = 2 ** 53
 EXTRA_FIELDS = ("doc_ref", "gazetteer_id", "confidence", "n_reports", "n_sources")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 #: The web page's policy: its own script and styles only (no inline script), data from its own API;
@@ -152,7 +155,7 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
     def list_events(
         flt: Filters,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_ROWS)] = 0,
     ) -> JSONResponse:
         total, rows = store.query_events(flt, limit, offset)
         return JSONResponse({"total": total, "limit": limit, "offset": offset,
@@ -162,8 +165,8 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
         return store.query_events(flt, limit, offset, with_total=False)[1]
 
     @app.get("/api/events.csv", tags=["exports"], response_class=Response)
-    def events_csv(flt: Filters, limit: Annotated[int | None, Query(ge=1)] = None,
-                   offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    def events_csv(flt: Filters, limit: Annotated[int | None, Query(ge=1, le=MAX_ROWS)] = None,
+                   offset: Annotated[int, Query(ge=0, le=MAX_ROWS)] = 0) -> Response:
         """CSV: the 31 ACLED columns first, in ACLED order, then marsad's own columns."""
         buf = io.StringIO()
         writer = CsvWriter(buf)
@@ -172,8 +175,8 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
                         headers={"Content-Disposition": 'attachment; filename="marsad_events.csv"'})
 
     @app.get("/api/events.geojson", tags=["exports"])
-    def events_geojson(flt: Filters, limit: Annotated[int | None, Query(ge=1)] = None,
-                       offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    def events_geojson(flt: Filters, limit: Annotated[int | None, Query(ge=1, le=MAX_ROWS)] = None,
+                       offset: Annotated[int, Query(ge=0, le=MAX_ROWS)] = 0) -> Response:
         """A GeoJSON FeatureCollection (RFC 7946): one Point per event (null geometry if not geocoded)."""
         features = []
         for r in _export_rows(flt, limit, offset):
@@ -185,8 +188,8 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
         return Response(body, media_type="application/geo+json")
 
     @app.get("/api/events.parquet", tags=["exports"], response_class=Response)
-    def events_parquet(flt: Filters, limit: Annotated[int | None, Query(ge=1)] = None,
-                       offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    def events_parquet(flt: Filters, limit: Annotated[int | None, Query(ge=1, le=MAX_ROWS)] = None,
+                       offset: Annotated[int, Query(ge=0, le=MAX_ROWS)] = 0) -> Response:
         """Apache Parquet with the ACLED columns (typed) and marsad's own columns."""
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -236,15 +239,16 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > max_document_bytes:
             raise HTTPException(413, f"document larger than {max_document_bytes} bytes")
-        body = b""
+        body = bytearray()
         async for chunk in request.stream():
             body += chunk
             if len(body) > max_document_bytes:
                 raise HTTPException(413, f"document larger than {max_document_bytes} bytes")
         try:
-            payload = NewDocument.model_validate_json(body)
+            payload = NewDocument.model_validate_json(bytes(body))
         except ValidationError as exc:
-            raise HTTPException(422, json.loads(exc.json(include_url=False))) from None
+            # without the input: it may hold NaN or an infinity, which a JSON answer cannot carry
+            raise HTTPException(422, json.loads(exc.json(include_url=False, include_input=False))) from None
         if payload.published and not _is_date(payload.published):
             raise HTTPException(422, "published must be a date YYYY-MM-DD")
         from starlette.concurrency import run_in_threadpool
