@@ -146,3 +146,32 @@ def test_evaluate_places_reports_accuracy(runner, tmp_path):
     assert out["mentions"] == 2 and out["accuracy"] == 1.0
     res = runner.invoke(main, ["evaluate"])
     assert res.exit_code == 1 and "--places" in res.output
+
+
+def test_a_database_error_costs_one_document_not_the_batch(runner, tmp_path, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from marsad.store import Store
+
+    texts = ["قصفت قوات النظام بلدة كفرنبل بريف إدلب يوم الخميس.", "اشتباكات بين فصائل المعارضة وقوات النظام في جاسم.",
+             "مظاهرة في ساحة الكرامة بمدينة السويداء للمطالبة بالإفراج عن المعتقلين."]
+    src = tmp_path / "docs.jsonl"
+    src.write_text("".join(json.dumps({"id": f"d{i}", "text": t, "published": "2023-03-0" + str(i + 1)},
+                                      ensure_ascii=False) + "\n" for i, t in enumerate(texts)), encoding="utf-8")
+    real_add = Store.add
+
+    def failing_add(self, doc, events, dedup=True):
+        if doc.id == "d1":
+            raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+        return real_add(self, doc, events, dedup)
+
+    monkeypatch.setattr(Store, "add", failing_add)
+    db = tmp_path / "m.sqlite"
+    res = runner.invoke(main, ["ingest", str(src), "--db", str(db), "--format", "none"])
+    assert res.exit_code == 1, res.output
+    assert "d1" in res.stderr and "not stored" in res.stderr and "disk I/O error" in res.stderr
+    assert Store(str(db)).counts()["documents"] == 2
+    monkeypatch.setattr(Store, "add", real_add)
+    again = runner.invoke(main, ["ingest", str(src), "--db", str(db), "--format", "none"])
+    assert again.exit_code == 0, again.output
+    assert Store(str(db)).counts()["documents"] == 3

@@ -246,20 +246,29 @@ def ingest(paths: tuple[str, ...], db: str | None, published: str | None, source
 
         yield from iter_documents(paths, published, source)
 
-    new = skipped = 0
+    new = skipped = unstored = 0
     printed = []
+    from .sources import is_batch
+
+    batch = is_batch(paths)
 
     def save(doc: Document, events: list) -> None:
-        nonlocal new, skipped
-        if store.add(doc, events):
+        nonlocal new, skipped, unstored
+        try:
+            added = store.add(doc, events)
+        except Exception as exc:  # a database error costs this document, never the batch
+            if not batch:
+                raise
+            unstored += 1
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            click.echo(f"marsad: skipped {_name(doc)}: not stored: {type(exc).__name__}: {reason[:300]}", err=True)
+            return
+        if added:
             new += 1
             printed.extend(events)
         else:
             skipped += 1
 
-    from .sources import is_batch
-
-    batch = is_batch(paths)
     if dask is not None and batch:  # extract on Dask into Parquet, then bulk-load and dedup in input order
         from .engine import ingest_batch
 
@@ -274,11 +283,16 @@ def ingest(paths: tuple[str, ...], db: str | None, published: str | None, source
         write_jsonl(printed, sys.stdout)
     counts = store.counts()
     click.echo(
-        f"marsad: {new} new document(s), {skipped} already stored, {failed} skipped as bad input; "
+        f"marsad: {new} new document(s), {skipped} already stored, {failed} skipped as bad input"
+        + (f", {unstored} not stored (database error)" if unstored else "") + "; "
         f"database {store.display_url} holds {counts['documents']} documents, {counts['canonical_events']} events "
         f"({counts['events']} reports of events)",
         err=True,
     )
+    if unstored:  # good documents were lost to the database: say so in the exit status (a rerun stores them)
+        click.echo(f"marsad: {unstored} document(s) could not be stored; run the same ingest again to store them",
+                   err=True)
+        sys.exit(1)
 
 
 @main.command()

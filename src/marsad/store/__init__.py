@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from platformdirs import user_data_dir
 from sqlalchemy import and_, bindparam, delete, event, func, insert, inspect, or_, select, text, update
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
 from ..model import ACLED_COLUMNS, Document, Event, Evidence
 from .schema import (
@@ -79,24 +81,76 @@ def create_engine(url: str) -> Engine:
     return sa_create_engine(url, pool_pre_ping=True)
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the current Alembic head (creating it in an empty database)."""
+#: Key of the PostgreSQL advisory lock held while the schema is migrated.
+MIGRATION_LOCK_KEY = 0x6D617273  # "mars"
+#: Key of the PostgreSQL advisory lock a transaction that writes events holds to its end: merging
+#: new reports into canonical events reads them, then writes, so writers take turns (SQLite's
+#: single writer lock does the same there, taken by the transaction's first insert).
+WRITE_LOCK_KEY = 0x6D617274
+
+
+def _writer_turn(conn: Connection) -> None:
+    """Wait for this transaction's turn to write events (PostgreSQL; SQLite needs nothing)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
+
+
+def _schema_state(engine: Engine) -> tuple[set[str], str | None]:
     with engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
-        if "alembic_version" in tables:
-            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            if current == ALEMBIC_HEAD:
-                return
-    from alembic import command
-    from alembic.config import Config
+        current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar() \
+            if "alembic_version" in tables else None
+    return tables, current
 
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        if "alembic_version" not in tables and "documents" in tables:
-            command.stamp(cfg, "0001")  # a database made before migrations: the first schema
-        command.upgrade(cfg, "head")
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """Held by one process at a time while the schema is migrated: a lock file beside a SQLite
+    database, an advisory lock on PostgreSQL. Processes that open a new database together (a
+    batch of ``marsad ingest``) would otherwise each create its tables."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        path = url.database
+        if not path or path == ":memory:" or path.startswith("file:"):
+            yield
+            return
+        from filelock import FileLock
+
+        with FileLock(f"{path}.migrate.lock", timeout=600):
+            yield
+        return
+    if url.get_backend_name() == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
+                conn.commit()
+        return
+    yield
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the current Alembic head (creating it in an empty database); one
+    process at a time, the others find the work done."""
+    if _schema_state(engine)[1] == ALEMBIC_HEAD:
+        return
+    with _migration_lock(engine):
+        tables, current = _schema_state(engine)  # another process may have migrated meanwhile
+        if current == ALEMBIC_HEAD:
+            return
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            if "alembic_version" not in tables and "documents" in tables:
+                command.stamp(cfg, "0001")  # a database made before migrations: the first schema
+            command.upgrade(cfg, "head")
 
 
 @dataclass
@@ -184,7 +238,17 @@ class Store:
     def add(self, doc: Document, doc_events: list[Event], dedup: bool = True) -> bool:
         """Store a document with its events and merge them into canonical events, in one
         transaction; False (and nothing written) if the document was already there."""
+        try:
+            return self._add(doc, doc_events, dedup)
+        except IntegrityError:
+            # another process stored the same document between our check and our insert
+            if self.has_document(doc.doc_id):
+                return False
+            raise
+
+    def _add(self, doc: Document, doc_events: list[Event], dedup: bool) -> bool:
         with self.engine.begin() as conn:
+            _writer_turn(conn)
             exists = conn.execute(select(documents.c.doc_id).where(documents.c.doc_id == doc.doc_id)).first()
             if exists:
                 return False
@@ -220,6 +284,7 @@ class Store:
             if not chunk:
                 return
             with self.engine.begin() as conn:
+                _writer_turn(conn)
                 ids = [d["doc_id"] for d, _ in chunk]
                 existing: set[str] = set()
                 for part in _chunks(ids, 500):
@@ -263,6 +328,7 @@ class Store:
         from ..dedup import Cluster, Clusterer, no_gc
 
         with self.engine.begin() as conn, no_gc():
+            _writer_turn(conn)
             pending = self._reports(conn, events.c.canonical_id.is_(None))
             if not pending:
                 return {"events": 0, "canonical_events": 0, "merged": 0}
@@ -366,6 +432,7 @@ class Store:
         from ..dedup import cluster_reports, no_gc
 
         with self.engine.begin() as conn, no_gc():
+            _writer_turn(conn)
             reports = self._reports(conn, events.c.event_id_cnty.is_not(None))
             clusterer = cluster_reports(reports)
             conn.execute(delete(merges))
