@@ -84,3 +84,33 @@ def test_processes_opening_a_new_database_together_all_succeed(db):
     failures = [err for p in procs for err in [p.communicate(timeout=240)[1]] if p.returncode != 0]
     assert not failures, failures[0][-2000:]
     assert Store(db).counts()["documents"] == 0
+
+
+def test_events_a_killed_bulk_load_left_unmerged_are_merged_by_the_next_run(db):
+    items = reports()
+    store = Store(db)
+    store.bulk_add(items, dedup=False)  # a Dask ingest killed after its bulk load, before its dedup step
+    assert store.counts()["canonical_events"] == 0
+    new_ids, skipped = store.bulk_add(items)  # the rerun: "0 new, 8 already stored"
+    assert new_ids == [] and skipped == len(items)
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(events).where(events.c.canonical_id.is_(None))).scalar() == 0
+    assert store.counts()["canonical_events"] == 5
+
+
+def test_a_local_ingest_merges_what_a_killed_bulk_load_left(db, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from marsad.cli import main
+
+    store = Store(db)
+    store.bulk_add(reports(), dedup=False)
+    src = tmp_path / "one.jsonl"
+    src.write_text(json.dumps({"text": "قصفت قوات النظام بلدة كفرنبل بريف إدلب يوم الخميس.",
+                               "published": "2023-03-09"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["ingest", str(src), "--db", db, "--format", "none"])
+    assert res.exit_code == 0, res.output
+    assert "interrupted ingest" in res.stderr
+    assert store.counts()["canonical_events"] >= 5

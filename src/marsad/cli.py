@@ -277,6 +277,10 @@ def ingest(paths: tuple[str, ...], db: str | None, published: str | None, source
             keep_events=fmt != "none", info=lambda message: click.echo(f"marsad: {message}", err=True))
     else:
         _, failed = _run_extraction(_progress(docs(), "ingest"), batch, save)
+        # events a killed bulk load (--engine dask) stored but never merged: merge them now
+        left = store.dedup_pending()
+        if left["events"]:
+            click.echo(f"marsad: merged {left['events']} event(s) an interrupted ingest had left unmerged", err=True)
     if fmt == "table":
         write_table(printed, sys.stdout)
     elif fmt == "jsonl":

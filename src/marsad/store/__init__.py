@@ -316,7 +316,7 @@ class Store:
             if len(chunk) >= batch:
                 flush()
         flush()
-        if dedup and new_ids:
+        if dedup:  # also the events an interrupted earlier run stored and never merged
             self.dedup_pending()
         return new_ids, skipped
 
