@@ -24,6 +24,14 @@ from marsad.sources.telegram import message_text, parse_export
 from marsad.store import Store
 from tests.test_watch import FeedServer, rss
 
+
+@pytest.fixture(autouse=True)
+def _local_servers_allowed(monkeypatch):
+    """These tests serve pages and feeds from 127.0.0.1, which marsad refuses unless allowed
+    (tests/test_fetch_guard.py checks the refusal)."""
+    monkeypatch.setenv("MARSAD_ALLOW_PRIVATE_ADDRESSES", "1")
+
+
 DATA = Path(__file__).parent / "data" / "sources"
 ARABIC = "قتل ثلاثة مدنيين اليوم الأحد جراء قصف مدفعي لقوات النظام على مدينة جاسم في ريف درعا الشمالي."
 PAGE = (DATA / "page.html").read_bytes()

@@ -17,6 +17,14 @@ from marsad.cli import main
 from marsad.store import Store
 from marsad.watch import FeedConfig, WatchConfigError, Watcher, load_config, parse_interval
 
+
+@pytest.fixture(autouse=True)
+def _local_servers_allowed(monkeypatch):
+    """These tests serve pages and feeds from 127.0.0.1, which marsad refuses unless allowed
+    (tests/test_fetch_guard.py checks the refusal)."""
+    monkeypatch.setenv("MARSAD_ALLOW_PRIVATE_ADDRESSES", "1")
+
+
 LAST_MODIFIED = "Sun, 06 Nov 2022 20:00:00 GMT"
 
 

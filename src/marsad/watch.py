@@ -11,6 +11,8 @@ watcher (or ``--once`` from cron) carries on where the last one stopped.
 FEEDS.yaml::
 
     interval: 15m            # default time between polls (seconds, or 30s / 15m / 2h / 1d)
+    allow_private_addresses: false   # true lets feeds (and their redirects) reach loopback or
+                                     # private addresses (a feed on this machine or the LAN)
     feeds:
       - url: https://www.enabbaladi.net/feed
         source: Enab Baladi    # source name for its items (default: the feed's title)
@@ -53,6 +55,7 @@ class FeedConfig:
     url: str
     source: str | None = None
     interval: float = DEFAULT_INTERVAL_S
+    allow_private: bool = False  # may reach loopback/private addresses (sources.fetch.check_address)
 
 
 @dataclass
@@ -92,9 +95,13 @@ def load_config(path: str | Path) -> list[FeedConfig]:
     except yaml.YAMLError as exc:
         raise WatchConfigError(f"{path}: not valid YAML ({' '.join(str(exc).split())})") from None
     default = DEFAULT_INTERVAL_S
+    allow_private = False
     if isinstance(data, dict):
         if "interval" in data:
             default = parse_interval(data["interval"], f"{path}: interval")
+        allow_private = data.get("allow_private_addresses", False)
+        if not isinstance(allow_private, bool):
+            raise WatchConfigError(f"{path}: allow_private_addresses must be true or false")
         entries = data.get("feeds")
     else:
         entries = data
@@ -123,7 +130,7 @@ def load_config(path: str | Path) -> list[FeedConfig]:
             raise WatchConfigError(f"{where}: source must be a name")
         interval = parse_interval(entry["interval"], f"{where}: interval") if "interval" in entry else default
         name = str(source).strip() if source is not None else ""
-        out.append(FeedConfig(url, name or None, interval))
+        out.append(FeedConfig(url, name or None, interval, allow_private))
     return out
 
 
@@ -214,7 +221,7 @@ class Watcher:
         if state.get("last_modified"):
             headers["If-Modified-Since"] = state["last_modified"]
         try:
-            got = fetch(feed.url, self.client, headers=headers)
+            got = fetch(feed.url, self.client, headers=headers, allow_private=True if feed.allow_private else None)
         except FetchError as exc:
             return self._failed(feed, state, now, str(exc))
         if got.status == 304:
