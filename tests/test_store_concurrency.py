@@ -114,3 +114,14 @@ def test_a_local_ingest_merges_what_a_killed_bulk_load_left(db, tmp_path):
     assert res.exit_code == 0, res.output
     assert "interrupted ingest" in res.stderr
     assert store.counts()["canonical_events"] >= 5
+
+
+def test_a_nul_in_a_url_title_or_source_does_not_cost_the_document(db):
+    doc, evs = reports()[0]
+    doc.url, doc.title, doc.source = "https://example.org/a\x00b", "عنوان\x00", "Outlet\x00"
+    for e in evs:
+        e.source = doc.source
+    store = Store(db)
+    assert store.add(doc, evs)
+    stored = store.get_document(doc.doc_id)
+    assert stored["url"] == "https://example.org/a\ufffdb" and "\x00" not in stored["title"]

@@ -252,7 +252,7 @@ class Store:
             exists = conn.execute(select(documents.c.doc_id).where(documents.c.doc_id == doc.doc_id)).first()
             if exists:
                 return False
-            row = doc.to_dict()
+            row = _storable(doc.to_dict())
             row["ingested_at"] = _now()
             conn.execute(insert(documents).values(**row))
             event_rows, ev_rows = _event_rows(doc.doc_id, doc_events, int(dt.datetime.now(dt.UTC).timestamp()))
@@ -297,7 +297,7 @@ class Store:
                         continue
                     existing.add(d["doc_id"])
                     last = _after(last)
-                    doc_rows.append({c: d.get(c) for c in _DOC_COLUMNS} | {"ingested_at": last})
+                    doc_rows.append(_storable({c: d.get(c) for c in _DOC_COLUMNS}) | {"ingested_at": last})
                     stored.append(d["doc_id"])
                     rows, spans = _event_rows(d["doc_id"], doc_events, stamp)
                     event_rows.extend(rows)
@@ -588,6 +588,16 @@ _DOC_COLUMNS = ("doc_id", "id", "url", "title", "source", "published", "publishe
                 "language", "text")
 
 
+def _storable(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with each NUL character of its text values made U+FFFD: PostgreSQL text cannot hold
+    NUL, and a NUL in a URL, title or source name must not cost the document (a document's own text
+    with NUL characters is refused earlier, as binary)."""
+    for k, v in row.items():
+        if isinstance(v, str) and "\x00" in v:
+            row[k] = v.replace("\x00", "\ufffd")
+    return row
+
+
 def _event_rows(doc_id: str, doc_events: list[Event], stamp: int) -> tuple[list[dict], list[dict]]:
     """Rows of the events and evidence tables for one document's events (as ``Store.add`` writes them)."""
     event_rows, ev_rows = [], []
@@ -598,7 +608,7 @@ def _event_rows(doc_id: str, doc_events: list[Event], stamp: int) -> tuple[list[
         values.update(doc_id=doc_id, doc_ref=e.doc_ref or None, published_source=e.published_source or None,
                       gazetteer_id=e.gazetteer_id, confidence=e.confidence,
                       reasons=json.dumps(e.reasons, ensure_ascii=False), canonical_id=None)
-        event_rows.append(values)
+        event_rows.append(_storable(values))
         ev_rows.extend(
             {"event_id": e.event_id_cnty, "doc_id": doc_id, "field": f, "start": x.start, "end": x.end, "text": x.text}
             for f, spans in e.evidence.items()
