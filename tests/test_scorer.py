@@ -130,3 +130,20 @@ def test_store_and_api_filter_on_confidence(example_text, tmp_path):
     high = client.get("/api/events", params={"min_confidence": cut}).json()
     assert high["total"] <= every["total"] and all(e["confidence"] >= cut for e in high["events"])
     assert client.get("/api/events", params={"min_confidence": 2}).status_code == 422
+
+
+def test_short_texts_have_their_own_threshold_and_lone_sentences_are_not_punished_for_no_date():
+    scorer = get_scorer()
+    assert 0 < scorer.threshold_short_text < 1
+    meta = json.loads((ROOT / "src" / "marsad" / "data" / "scorer" / "scorer.json").read_text(encoding="utf-8"))
+    assert meta["event_model"]["lone_sentence_candidates"] > 0
+    sentence = "قتل ثلاثة مدنيين وأصيب آخرون جراء قصف مدفعي لقوات النظام على بلدة كفرنبل بريف إدلب الجنوبي"
+    cands = candidates(Document(text=sentence))
+    assert cands and all(c.short_text for c in cands)
+    assert all(c.features.get("date_none_short") == 1.0 and not c.features.get("date_none") for c in cands
+               if not c.event.event_date)
+    events = extract(Document(text=sentence), explain=True)
+    assert any(not e.reasons.get("dropped") for e in events), "an undated lone report of shelling is an event"
+    for e in events:
+        if e.reasons.get("dropped", "").startswith("confidence"):
+            assert "of short texts" in e.reasons["dropped"]

@@ -65,12 +65,19 @@ def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "on", "yes")
 
 
-def default_min_confidence() -> float:
-    """The threshold chosen on the development split (``scorer.json``), unless the
-    MARSAD_MIN_CONFIDENCE environment variable sets another."""
+def env_min_confidence() -> float | None:
+    """The threshold the MARSAD_MIN_CONFIDENCE environment variable sets, if any."""
     value = os.environ.get(MIN_CONFIDENCE_ENV, "").strip()
-    if value:
-        return float(value)
+    return float(value) if value else None
+
+
+def default_min_confidence() -> float:
+    """The threshold of articles chosen on the development split (``scorer.json``), unless the
+    MARSAD_MIN_CONFIDENCE environment variable sets another. (Short texts have their own,
+    ``EventScorer.threshold_short_text``, unless the variable or the caller sets one.)"""
+    value = env_min_confidence()
+    if value is not None:
+        return value
     from .scorer import get_scorer
 
     scorer = get_scorer()
@@ -148,7 +155,7 @@ def decide(cands: list[Candidate], min_confidence: float | None = None, all_coun
     scorer = get_scorer()
     if scorer is not None:
         scorer.score([c for c in cands if c.rule_ok])  # the rules' rejects need no score
-    threshold = default_min_confidence() if min_confidence is None else min_confidence
+    fixed = env_min_confidence() if min_confidence is None else min_confidence
     everywhere = _env_flag(ALL_COUNTRIES_ENV) if all_countries is None else all_countries
     for c in cands:
         e = c.event
@@ -158,8 +165,9 @@ def decide(cands: list[Candidate], min_confidence: float | None = None, all_coun
                 e.confidence = 0.0  # not scored: the rules already rejected it
         elif not everywhere and located_abroad(e):
             c.dropped = f"{DROPPED_ABROAD} ({e.country}); --all-countries keeps it"
-        elif scorer is not None and c.score < threshold:
-            c.dropped = f"confidence {c.score:.2f} below the threshold {threshold:.2f}"
+        elif scorer is not None and c.score < (threshold := scorer.threshold_for(c) if fixed is None else fixed):
+            kind = "" if fixed is not None else " of short texts" if c.short_text else " of articles"
+            c.dropped = f"confidence {c.score:.2f} below the threshold{kind} {threshold:.2f}"
         if c.dropped:
             e.reasons["dropped"] = c.dropped
 
@@ -173,7 +181,8 @@ def extract(doc: Document, ner: bool | None = None, min_confidence: float | None
     the scorer rates at least this (default: the threshold chosen on the development split, or
     MARSAD_MIN_CONFIDENCE). ``all_countries``: also emit events located outside Syria (default:
     off, or MARSAD_ALL_COUNTRIES). ``explain``: also return the dropped candidates, each with
-    ``reasons["dropped"]`` saying why."""
+    ``reasons["dropped"]`` saying why. Without ``min_confidence`` or MARSAD_MIN_CONFIDENCE, a
+    short text (a few sentences) has its own threshold, also chosen on the development split."""
     cands = candidates(doc, ner)
     decide(cands, min_confidence, all_countries)
     events = [c.event for c in cands if explain or not c.dropped]

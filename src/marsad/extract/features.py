@@ -23,6 +23,9 @@ CUE_FEATURES = (
     "former", "near", "region",
 )
 QUOTE_MARKS = ("«", "»", '"', "“", "”")
+#: A text of at most this many sentences is short (a lone sentence, a Telegram post): that it
+#: shows no date says nothing of whether it reports an event, unlike a page with no date at all.
+SHORT_TEXT_SENTENCES = 3
 
 
 @dataclass
@@ -37,6 +40,7 @@ class Candidate:
     sentences: list[str] = field(default_factory=list)  # normalised text of its sentences
     score: float = 0.0
     dropped: str = ""  # why it is not emitted ("" when emitted)
+    short_text: bool = False  # its document is short (SHORT_TEXT_SENTENCES): the scorer's other operating point
 
 
 def located_abroad(ev: Event) -> bool:
@@ -48,6 +52,11 @@ def sentence_text(text: str) -> str:
     """The form the sentence model reads: normalised letters, digits collapsed."""
     norm = normalize(text)
     return "".join("0" if c.isdigit() else c for c in norm)
+
+
+def is_short_text(builder) -> bool:
+    """A document of at most SHORT_TEXT_SENTENCES sentences (a lone sentence, a short post)."""
+    return len(builder.doc.user_data.get("marsad_sent_starts", ())) <= SHORT_TEXT_SENTENCES
 
 
 def candidate_features(cand: Candidate, builder, per_sentence: dict | None = None) -> None:
@@ -87,7 +96,9 @@ def candidate_features(cand: Candidate, builder, per_sentence: dict | None = Non
     f["date_sentence"] = float(any(r.startswith("date expression in the sentence") for r in date_reasons))
     f["date_paragraph"] = float(not f["date_sentence"] and any(r.startswith("date expression earlier") for r in date_reasons))
     f["date_published"] = float(not f["date_sentence"] and not f["date_paragraph"] and bool(ev.event_date))
-    f["date_none"] = float(not ev.event_date)
+    short = is_short_text(builder)
+    f["date_none"] = float(not ev.event_date and not short)
+    f["date_none_short"] = float(not ev.event_date and short)
     f["date_relative"] = float(any("relative" in r for r in date_reasons))
     f["multi_day"] = float(any("multi-day" in r for r in date_reasons))
     # size, position, quotation
@@ -119,3 +130,4 @@ def candidate_features(cand: Candidate, builder, per_sentence: dict | None = Non
     f["quoted"] = float(quoted)
     cand.features = f
     cand.sentences = texts
+    cand.short_text = short

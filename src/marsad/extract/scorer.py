@@ -8,8 +8,10 @@ plain arrays in ``marsad/data/scorer/`` (no pickles, nothing downloaded):
   development or none;
 - the event model: a logistic regression over the candidate's rule features
   (``features.candidate_features``) and what the sentence model says of its sentences. Its
-  probability is the event's ``confidence``; the default threshold was chosen on the
-  development split (see ``scorer.json``).
+  probability is the event's ``confidence``. The default thresholds were chosen on the
+  development split (see ``scorer.json``): one for articles (event F1 at a recall floor), one for
+  short texts of a few sentences (sentence-level F1 of sentences read alone), where a reader
+  weighs each sentence on its own.
 """
 
 from __future__ import annotations
@@ -87,13 +89,18 @@ def sentence_features(cand: Candidate, probs: dict[str, np.ndarray], classes: li
 
 
 class EventScorer:
-    """Scores candidates; ``threshold`` is the default minimum confidence of an emitted event."""
+    """Scores candidates; ``threshold`` is the default minimum confidence of an event of an
+    article, ``threshold_short_text`` of an event of a short text (``features.is_short_text``)."""
 
     def __init__(self, meta: dict[str, Any], sentence_model: SentenceModel | None) -> None:
         self.weights: dict[str, float] = meta["event_model"]["weights"]
         self.intercept: float = meta["event_model"]["intercept"]
         self.threshold: float = meta["threshold"]
+        self.threshold_short_text: float = meta.get("threshold_short_text", self.threshold)
         self.sentence_model = sentence_model
+
+    def threshold_for(self, cand: Candidate) -> float:
+        return self.threshold_short_text if cand.short_text else self.threshold
 
     def score(self, candidates: list[Candidate]) -> None:
         """Set ``score`` and ``event.confidence`` of every candidate, and its sentence features."""
