@@ -71,6 +71,7 @@ from marsad.extract.scorer import (  # noqa: E402
     logistic,
     make_vectorizers,
     sentence_features,
+    type_group,
     vectorize,
 )
 from marsad.model import Document  # noqa: E402
@@ -143,18 +144,19 @@ def lone_candidates(records: list[dict]) -> list[tuple[dict, list[Candidate], li
         d = {"doc_id": r["doc_id"], "text": r["text"], "events": []}
         gold = SENTENCE_GROUPS.get(r.get("label") or "none", "none")
         cands = article_candidates([d])[0][1]
-        out.append((d, cands, [int(SENTENCE_GROUPS.get(c.event.event_type, "none") == gold) for c in cands]))
+        out.append((d, cands, [int(type_group(c.event.event_type) == gold) for c in cands]))
     return out
 
 
-def sentence_level(records: list[dict], lone, weights: dict[str, float], intercept: float, threshold: float) -> float:
+def sentence_level(records: list[dict], lone, threshold: float) -> float:
     """Mean F1 of violent events and demonstrations over sentences read alone (as ``marsad
-    evaluate --sentences`` scores them, every country kept)."""
-    def predict(rec: dict) -> set[str]:
-        return {SENTENCE_GROUPS.get(c.event.event_type, "none") for c in by_start[(rec["doc_id"], rec["start"])]
-                if logistic(weights, intercept, c.features) >= threshold}
+    evaluate --sentences`` scores them, every country kept), at ``threshold`` of the candidates'
+    ``score``; ``lone``: the candidates of each record, in order."""
+    cands_of = {id(r): cands for r, (_, cands, _) in zip(records, lone, strict=True)}
 
-    by_start = {(d["doc_id"], r["start"]): cands for r, (d, cands, _) in zip(records, lone, strict=True)}
+    def predict(rec: dict) -> set[str]:
+        return {type_group(c.event.event_type) for c in cands_of[id(rec)] if c.score >= threshold}
+
     s = score_sentences(records, predict)
     return (s["violent"]["f1"] + s["demonstration"]["f1"]) / 2
 
@@ -183,7 +185,7 @@ def weak_candidates(s_train: list[dict]) -> list[tuple[dict, list[Candidate], li
             rows = [marks.get(st) or marks.get(st + 1) for st in starts]  # the labelled text starts after a space
             if not all(rows):
                 continue
-            own = SENTENCE_GROUPS.get(c.event.event_type, "none")
+            own = type_group(c.event.event_type)
             labels.append(int(any(SENTENCE_GROUPS.get(r["label"], "none") == own and r.get("in_syria") for r in rows)))
             kept.append(c)
         if kept:
@@ -208,13 +210,17 @@ def add_sentence_features(cands: list[Candidate], model: SentenceModel) -> None:
         c.features.update(sentence_features(c, probs, model.classes))
 
 
-def score_articles(docs_cands, weights: dict[str, float], intercept: float, threshold: float) -> Scores:
+def set_scores(cands: list[Candidate], weights: dict[str, float], intercept: float) -> None:
+    """Each candidate's ``score`` under an event model (once per model, whatever the thresholds tried)."""
+    for c in cands:
+        c.score = logistic(weights, intercept, c.features)
+
+
+def score_articles(docs_cands, threshold: float) -> Scores:
+    """Event scores of the articles keeping the candidates scored at least ``threshold``, in Syria."""
     scores = Scores()
     for d, cands in docs_cands:
-        kept = []
-        for c in cands:
-            if logistic(weights, intercept, c.features) >= threshold and not located_abroad(c.event):
-                kept.append(c.event)
+        kept = [c.event for c in cands if c.score >= threshold and not located_abroad(c.event)]
         score_document(d.get("events", []), kept, scores)
     return scores
 
@@ -299,6 +305,7 @@ def main() -> None:
         f"{len(rows) - n_gold} weak; {len(names)} features")
     best_ev = None
     w_arr = np.array(w)
+    dev_cands = [c for _, cands in dev_dc for c in cands] + [c for _, cands, _ in lone_dev for c in cands]
     for weak_w in WEAK_WEIGHTS:
         for lone_w in LONE_WEIGHTS:
             sw = np.where(w_arr > 0, 1.0, np.where(w_arr == -1.0, weak_w, lone_w))
@@ -308,13 +315,14 @@ def main() -> None:
                                                                                    sample_weight=sw[use])
                 weights = dict(zip(names, clf.coef_[0].tolist(), strict=True))
                 intercept = float(clf.intercept_[0])
+                set_scores(dev_cands, weights, intercept)
                 grid = np.arange(0.05, 0.95, 0.025)
                 art = None  # the articles' threshold: best F1 at the recall floor
                 for t in grid:
-                    sc = score_articles(dev_dc, weights, intercept, float(t))
+                    sc = score_articles(dev_dc, float(t))
                     if art is None or (sc.recall >= RECALL_FLOOR, sc.f1) > (art[1].recall >= RECALL_FLOOR, art[1].f1 + 1e-9):
                         art = (float(t), sc)
-                short = max((sentence_level(s_dev, lone_dev, weights, intercept, float(t)), -float(t)) for t in grid)
+                short = max((sentence_level(s_dev, lone_dev, float(t)), -float(t)) for t in grid)
                 key = (art[1].recall >= RECALL_FLOOR, art[1].f1 + short[0])
                 if best_ev is None or key > (best_ev[5].recall >= RECALL_FLOOR, best_ev[0] + best_ev[8] + 1e-9):
                     best_ev = (art[1].f1, c, art[0], weights, intercept, art[1], weak_w, lone_w, short[0], -short[1])
@@ -323,7 +331,8 @@ def main() -> None:
                     f"{best_ev[9]:.3f}, "
                     f"weak weight {best_ev[6]}, lone weight {best_ev[7]})")
     f1, event_c, threshold, weights, intercept, sc, weak_weight, lone_weight, sent_f1, threshold_short = best_ev
-    rules_only = score_articles(dev_dc, {}, 0.0, 0.0)
+    set_scores(dev_cands, {}, 0.0)
+    rules_only = score_articles(dev_dc, 0.0)
     OUT.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(OUT / "sentence_model.npz", coef=sentence_model.coef.astype(np.float16),
                         intercept=sentence_model.intercept)

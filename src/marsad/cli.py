@@ -260,7 +260,7 @@ def ingest(paths: tuple[str, ...], db: str | None, published: str | None, source
             if not batch:
                 raise
             unstored += 1
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            reason = next(iter(str(exc).strip().splitlines()), "")
             click.echo(f"marsad: skipped {_name(doc)}: not stored: {type(exc).__name__}: {reason[:300]}", err=True)
             return
         if added:

@@ -92,6 +92,13 @@ def _actor_names(actor: dict | None) -> set[str]:
     return {_norm(actor.get("name_en"))} | {_norm(a) for a in actor.get("aliases_en", [])}
 
 
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 of counts (0 where undefined)."""
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
 @dataclass
 class Tally:
     correct: int = 0
@@ -123,16 +130,15 @@ class Scores:
 
     @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        return prf(self.tp, self.fp, self.fn)[0]
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return prf(self.tp, self.fp, self.fn)[1]
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return prf(self.tp, self.fp, self.fn)[2]
 
     def to_dict(self) -> dict:
         return {
@@ -289,10 +295,8 @@ def score_sentences(records: Iterable[dict], predict: Callable[[dict], set[str]]
                 c["fn"] += 1
     out: dict = {"sentences": n}
     for g, c in counts.items():
-        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
-        r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
-        out[g] = {**c, "precision": round(p, 4), "recall": round(r, 4),
-                  "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0}
+        p, r, f1 = prf(c["tp"], c["fp"], c["fn"])
+        out[g] = {**c, "precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4)}
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from ..env import env_flag
 from ..errors import InputError
 from ..kb import get_kb
 from ..model import Document, Event
@@ -59,10 +60,6 @@ ALL_COUNTRIES_ENV = "MARSAD_ALL_COUNTRIES"
 #: How ``reasons["dropped"]`` begins for a candidate the coding rules rejected / one located abroad.
 DROPPED_BY_RULES = "coding rules"
 DROPPED_ABROAD = "located outside Syria"
-
-
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in ("1", "true", "on", "yes")
 
 
 def env_min_confidence() -> float | None:
@@ -156,7 +153,7 @@ def decide(cands: list[Candidate], min_confidence: float | None = None, all_coun
     if scorer is not None:
         scorer.score([c for c in cands if c.rule_ok])  # the rules' rejects need no score
     fixed = env_min_confidence() if min_confidence is None else min_confidence
-    everywhere = _env_flag(ALL_COUNTRIES_ENV) if all_countries is None else all_countries
+    everywhere = env_flag(ALL_COUNTRIES_ENV) if all_countries is None else all_countries
     for c in cands:
         e = c.event
         if not c.rule_ok:

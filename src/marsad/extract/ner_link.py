@@ -20,7 +20,6 @@ Switch it off with ``MARSAD_NER=0`` (or ``extract(doc, ner=False)``, ``--no-ner`
 
 from __future__ import annotations
 
-import os
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from functools import cache
 
 from spacy.tokens import Doc, Span
 
+from ..env import env_flag
 from ..geo.geocoder import (
     CUES,
     DIRECTIONS,
@@ -73,7 +73,7 @@ def ner_enabled(flag: bool | None = None) -> bool:
     """``flag`` when given, else the MARSAD_NER environment variable (on unless 0/false/off/no)."""
     if flag is not None:
         return flag
-    return os.environ.get(ENV, "1").strip().lower() not in ("0", "false", "off", "no")
+    return env_flag(ENV, default=True)
 
 
 @dataclass

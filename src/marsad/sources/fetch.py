@@ -12,13 +12,13 @@ the request; a name that resolves differently a moment later is not caught.)
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from .. import __version__
+from ..env import env_flag
 from ._common import MAX_PAGE_BYTES
 
 USER_AGENT = f"marsad/{__version__} (Arabic conflict-event extraction; feed reader)"
@@ -52,10 +52,6 @@ def make_client(timeout: float = TIMEOUT_S):
                         headers={"User-Agent": USER_AGENT})
 
 
-def private_allowed() -> bool:
-    return os.environ.get(ALLOW_PRIVATE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
-
-
 def check_address(url: str) -> None:
     """Raise FetchError unless every address ``url``'s host resolves to is public."""
     parts = urlsplit(url)
@@ -87,7 +83,7 @@ def fetch(url: str, client=None, headers: dict[str, str] | None = None, max_byte
     ``total_timeout`` seconds raise FetchError."""
     import httpx
 
-    allow = private_allowed() if allow_private is None else allow_private
+    allow = env_flag(ALLOW_PRIVATE_ENV) if allow_private is None else allow_private
     deadline = time.monotonic() + total_timeout
     own = client is None
     client = client or make_client()
