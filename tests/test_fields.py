@@ -200,3 +200,19 @@ def test_doc_ref_is_stored_and_served(tmp_path):
     _, rows = store.query_events()
     assert rows and rows[0]["doc_ref"] == "feed-guid-7"
     assert store.get_document(doc.doc_id)["published_source"] == "given"
+
+
+# -- places abroad ---------------------------------------------------------------------------
+
+def test_a_sentence_placed_abroad_does_not_take_the_syrian_place_before_it():
+    # a "related news" block of a corpus page (arabi21, January 2018): the Kabul headline follows
+    # an Afrin item in the same paragraph and must not become an event in Afrin
+    text = ("الجيش السوري الحر يبدأ عملية برية في عفرين بدعم تركي قالت وكالة الأناضول للأنباء إن \" قوات من "
+            "الجيش السوري الحر بدأت بدعم من القوات التركية , عملية عسكرية برية واسعة النطاق داخل مدينة عفرين \" . . "
+            "خمسة قتلى في هجوم على فندق واحتجاز رهائن وسط كابول أعلنت الداخلية الأفغانية الأحد , مقتل خمسة أشخاص "
+            "وإصابة آخرين , في هجوم شنه مسلحون على فندق \" انتركونتننتال \" في كابول .")
+    doc = Document(text=text, published="2018-01-21")
+    assert not [e for e in extract(doc, min_confidence=0) if e.fatalities == 5]
+    abroad = [e for e in extract(doc, min_confidence=0, all_countries=True) if e.fatalities == 5]
+    assert abroad and all(e.country == "Afghanistan" and not e.location for e in abroad)
+    assert "outside Syria" in abroad[0].reasons["location"]

@@ -24,15 +24,15 @@ from marsad.model import Document
 
 CASES = [json.loads(line) for line in (Path(__file__).parent / "data" / "sentences.jsonl").open(encoding="utf-8")]
 
-# measured on 2026-11-25: cases the coder does not get right yet (see the module docstring)
+# measured on 2026-12-07: cases the coder does not get right yet (see the module docstring)
 KNOWN_GAPS: set[str] = {
-    "agreement-1", "agreement-3", "agreement-4", "air-drone-strike-2", "air-drone-strike-3", "air-drone-strike-4",
+    "agreement-1", "agreement-3", "agreement-4", "air-drone-strike-2", "air-drone-strike-4",
     "armed-clash-1", "armed-clash-2", "arrests-3", "attack-1", "attack-2", "attack-3",
     "change-to-group-activity-1", "change-to-group-activity-2", "change-to-group-activity-3", "demand-1",
     "denial-3", "disrupted-weapons-use-2", "disrupted-weapons-use-3", "disrupted-weapons-use-4",
     "excessive-force-against-protesters-1", "excessive-force-against-protesters-2", "future-1",
     "government-regains-territory-1", "government-regains-territory-2", "government-regains-territory-3",
-    "grenade-3", "headquarters-or-base-established-1", "headquarters-or-base-established-2",
+    "headquarters-or-base-established-1", "headquarters-or-base-established-2",
     "headquarters-or-base-established-3", "looting-property-destruction-1", "looting-property-destruction-2",
     "looting-property-destruction-3", "mob-violence-1", "mob-violence-2",
     "non-state-actor-overtakes-territory-1", "non-state-actor-overtakes-territory-2",
@@ -40,9 +40,8 @@ KNOWN_GAPS: set[str] = {
     "peaceful-protest-2", "protest-with-intervention-1", "protest-with-intervention-2",
     "protest-with-intervention-4", "remote-explosive-landmine-ied-1", "remote-explosive-landmine-ied-4",
     "remote-explosive-landmine-ied-5", "roles-1", "roles-11", "roles-12", "roles-2", "roles-4", "roles-5",
-    "roles-6", "roles-7", "roles-8", "shelling-artillery-missile-attack-1",
-    "shelling-artillery-missile-attack-2", "shelling-artillery-missile-attack-3",
-    "shelling-artillery-missile-attack-4", "suicide-bomb-1", "suicide-bomb-2", "violent-demonstration-1",
+    "roles-6", "roles-8", "shelling-artillery-missile-attack-3",
+    "suicide-bomb-1", "violent-demonstration-1",
     "violent-demonstration-2", "violent-demonstration-3",
 }
 

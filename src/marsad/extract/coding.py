@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..kb import KnowledgeBase
 from ..model import Event, Evidence
-from .frames import ActorMention, Frame
+from .frames import STRONG_BATTLE_PRIORITY, ActorMention, Frame
 from .ner_link import NER_ACTOR_PREFIX
 
 INTER_ORDER = [
@@ -113,12 +113,6 @@ def _compatible(group: Group, f: Frame) -> bool:
             return not pair or not union or bool(pair & union)
         return bool(pair & union)
     return not pair or not union or pair <= union or union <= pair
-
-
-#: A battle needs two sides, or an exchange of fire: a fighting word (اشتباكات، معارك) or a capture
-#: (priority 6 and up in kb/triggers.csv). A one-sided attack or raid word (هجوم، تسلل، أغارت، تصدت)
-#: is not a clash.
-STRONG_BATTLE_PRIORITY = 5
 
 
 def codable(group: Group) -> tuple[bool, str]:

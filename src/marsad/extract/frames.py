@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span
 
-from ..geo.geocoder import PlaceMention, resolve_places
+from ..geo.geocoder import PlaceMention, country_names, resolve_places
 from ..kb import Actor, KnowledgeBase, Trigger
 from ..model import Evidence
 from ..nlp.dates import DateMention
@@ -107,7 +107,16 @@ COORDINATION = {"و", ",", "،", "في", "ب", "وفي", "وب", "بلده", "ب
                 "حي", "احياء", "وحي", "وقريه", "وبلده", "ومدينه", "بلدتي", "قريتي", "مخيم", "ومخيم", "و،"}
 
 
+#: A battle needs two sides, or an exchange of fire: a fighting word (اشتباكات، معارك) or a capture
+#: (priority 6 and up in kb/triggers.csv). A one-sided attack or raid word (هجوم، تسلل، أغارت، تصدت،
+#: استهدف) is not a clash; with a weapon named in its sentence it is that weapon's event.
+STRONG_BATTLE_PRIORITY = 5
 PLACE_WORDS = {"ريف", "الريف", "الغربي", "الشرقي", "الشمالي", "الجنوبي", "محافظه", "منطقه", "ناحيه", "باديه"}
+
+
+def _country_name(text: str) -> bool:
+    name = normalize(text)
+    return name in country_names() or name.removeprefix("ال") in country_names()
 
 
 def _gap_words(gap: str) -> list[str]:
@@ -298,10 +307,15 @@ class FrameBuilder:
         frames: list[Frame] = []
         for sentence, kept in self.kept:
             has_strong = any(t.needs != "passive" for _, t in kept)
+            weapons = [(s, t) for s, t in kept if t.event_type == "Explosions/Remote violence"]
             for span, trig in kept:
                 if trig.needs == "passive" and has_strong:
                     continue  # casualties of another event in the same sentence
-                frames.extend(self._frame(span, trig, sentence))
+                weapon = None
+                if weapons and trig.event_type == "Battles" and trig.priority < STRONG_BATTLE_PRIORITY:
+                    # "القصف المدفعي ... استهدفت عدة مدن": the targeting word is the shelling's
+                    weapon = min(weapons, key=lambda w: abs(w[0].start - span.start))
+                frames.extend(self._frame(span, trig, sentence, weapon))
         return frames
 
     def _blocked(self, span: Span, trig: Trigger, sentence: Span) -> bool:
@@ -348,8 +362,14 @@ class FrameBuilder:
             return True
         return False
 
-    def _frame(self, span: Span, trig: Trigger, sentence: Span) -> list[Frame]:
+    def _frame(self, span: Span, trig: Trigger, sentence: Span,
+               weapon: tuple[Span, Trigger] | None = None) -> list[Frame]:
         frame = Frame(trig, span, sentence, trig.event_type, trig.sub_event_type)
+        if weapon is not None:
+            frame.event_type, frame.sub_event_type = weapon[1].event_type, weapon[1].sub_event_type
+            frame.reasons["sub_event_type"] = (
+                f"the one-sided word {span.text!r} reports the attack its sentence names ({weapon[0].text!r})"
+            )
         lo, hi = bisect_left(self._actor_starts, sentence.start), bisect_left(self._actor_starts, sentence.end)
         actors = [a for a in self.actors[lo:hi] if not a.negated]
         civilians_cue = any(
@@ -541,6 +561,16 @@ class FrameBuilder:
                                        abs(m.start_char - trig_char)))
             frame.place = inside[0]
             frame.place_reason = "place named in the sentence"
+            return
+        abroad = [m for m in self._places_from(sent.start_char, sent.end_char)
+                  if m.foreign and m.country and not self._is_origin(m)
+                  and not _country_name(m.text)]
+        if abroad:
+            # the sentence has a town of its own abroad ("هجوم على فندق وسط كابول"): it does not
+            # continue the Syrian event told before it (a country's name is often an actor or a
+            # border: "حدود روسيا" is no place of the event)
+            frame.abroad_country = abroad[0].country
+            frame.place_reason = f"{abroad[0].text!r} is outside Syria ({abroad[0].country}) and the sentence names no Syrian place"
             return
         para = self._paragraph_start(sent.start_char)
         earlier = [m for m in self._places_from(para, sent.start_char) if m.place is not None]

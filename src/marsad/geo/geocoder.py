@@ -223,6 +223,7 @@ def common_words() -> frozenset[str]:
 
 
 @cache
+@cache
 def country_names() -> dict[str, str]:
     """Normalised Arabic country names -> English ("تركيا" -> "Turkey")."""
     from ..kb import load_json
