@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
@@ -216,3 +217,13 @@ def test_a_sentence_placed_abroad_does_not_take_the_syrian_place_before_it():
     abroad = [e for e in extract(doc, min_confidence=0, all_countries=True) if e.fatalities == 5]
     assert abroad and all(e.country == "Afghanistan" and not e.location for e in abroad)
     assert "outside Syria" in abroad[0].reasons["location"]
+
+
+def test_civilian_victims_do_not_split_one_shelling_into_two_events():
+    # almodon.com, 20 October 2021 (Ariha), the article's opening: the shelling is told with the
+    # regime as its author, then again ("وتبع القصف على أريحا") with only its civilian victims
+    text = (Path(__file__).parent / "data" / "almodon_ariha_2021-10-20.txt").read_text(encoding="utf-8")
+    events = extract(Document(text=text, published="2021-10-20"), min_confidence=0)
+    shelling = [e for e in events if e.sub_event_type == "Shelling/artillery/missile attack" and e.location == "Ariha"]
+    assert len(shelling) == 1
+    assert shelling[0].actor1.startswith("Military Forces of Syria") and shelling[0].actor2 == "Civilians (Syria)"

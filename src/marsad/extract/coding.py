@@ -87,7 +87,8 @@ def _place_key(f: Frame) -> str:
 
 
 def _pair(f: Frame) -> set[str]:
-    return {_actor_key(f.actor1), _actor_key(f.actor2)} - {""}
+    """The sides of a frame; civilian victims are no side (they do not tell two attacks apart)."""
+    return {_actor_key(a) for a in (f.actor1, f.actor2) if a is not None and a.actor.inter != "Civilians"}
 
 
 def _compatible(group: Group, f: Frame) -> bool:

@@ -570,7 +570,8 @@ class FrameBuilder:
             # continue the Syrian event told before it (a country's name is often an actor or a
             # border: "حدود روسيا" is no place of the event)
             frame.abroad_country = abroad[0].country
-            frame.place_reason = f"{abroad[0].text!r} is outside Syria ({abroad[0].country}) and the sentence names no Syrian place"
+            frame.place_reason = (f"{abroad[0].text!r} is outside Syria ({abroad[0].country}) and the sentence "
+                                  "names no Syrian place")
             return
         para = self._paragraph_start(sent.start_char)
         earlier = [m for m in self._places_from(para, sent.start_char) if m.place is not None]
