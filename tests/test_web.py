@@ -26,6 +26,7 @@ from marsad.api.app import CONTENT_SECURITY_POLICY
 from tests.test_store_support import DATA, REPO_EXAMPLE_TXT
 
 pytestmark = pytest.mark.slow
+WRITE_TOKEN = "web-review-token"
 
 HOSTILE_SCRIPT = "<script>window.__pwned=1</script>"
 HOSTILE_IMG = '<img src=x onerror="window.__pwned=1">'
@@ -78,7 +79,7 @@ def server(tmp_path_factory):
     seed(db)
     port = free_port()
     env = dict(os.environ)
-    env.pop("MARSAD_TOKEN", None)
+    env["MARSAD_TOKEN"] = WRITE_TOKEN  # reviews need it (the page asks for it once)
     env["MARSAD_CONFIG"] = str(Path(db).with_name("no-config.toml"))
     proc = subprocess.Popen([sys.executable, "-m", "marsad.cli", "serve", "--db", db, "--host", "127.0.0.1",
                              "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -259,3 +260,50 @@ def test_filters_timeline_and_tiles_toggle(page):
     page.check("#tiles-toggle")
     page.wait_for_timeout(500)
     assert page.outside and all(u.startswith("https://tile.openstreetmap.org/") for u in page.outside)
+
+
+
+def test_reviewer_corrects_then_rejects_an_event(page, server):
+    """Runs last: it changes the seeded store. The page asks for the token once (a prompt)."""
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept(WRITE_TOKEN)
+
+    page.on("dialog", answer)
+    open_event_of(page, "Hostile")
+    view = page.locator("#event-view")
+    event_id = view.get_attribute("data-event-id")
+    with urllib.request.urlopen(f"{server}/api/events/{event_id}") as r:
+        before = json.load(r)["fatalities"]
+    assert view.locator(".review .badge").inner_text() == "machine"
+    view.locator(".review button.edit").click()
+    view.locator(".review-form input[name='fatalities']").fill(str(before + 2))
+    view.locator(".review input[name='reason']").fill("hospital count <b>x</b>")
+    view.locator(".review-form button[type='submit']").click()
+    page.wait_for_selector("#event-view[data-loaded='1'] .review[data-status='corrected']", timeout=10000)
+    assert len(asked) == 1
+    history = view.locator(".history").inner_text()
+    assert f"fatalities: {before} → {before + 2}" in history and "hospital count <b>x</b>" in history
+    assert view.locator(".review b").count() == 0  # the reason stays text
+    with urllib.request.urlopen(f"{server}/api/events/{event_id}") as r:
+        detail = json.load(r)
+    assert detail["fatalities"] == before + 2 and detail["review_status"] == "corrected"
+    with urllib.request.urlopen(f"{server}/api/events.csv?status=corrected") as r:
+        assert event_id in r.read().decode()
+    # rejecting needs a reason; then the event leaves the default listing (and the token is not asked again)
+    view.locator(".review input[name='reason']").fill("")
+    view.locator(".review button.reject").click()
+    assert "reason" in view.locator(".review-msg").inner_text()
+    view.locator(".review input[name='reason']").fill("not in Syria")
+    view.locator(".review button.reject").click()
+    page.wait_for_selector("#event-view[data-loaded='1'] .review[data-status='rejected']", timeout=10000)
+    assert len(asked) == 1
+    with urllib.request.urlopen(f"{server}/api/events") as r:
+        assert event_id not in {e["event_id_cnty"] for e in json.load(r)["events"]}
+    with urllib.request.urlopen(f"{server}/api/events.csv") as r:
+        assert event_id not in r.read().decode()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.errors == [], page.errors
+    assert page.outside == []

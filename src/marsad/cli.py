@@ -395,12 +395,81 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "json", "table"]), default="csv", show_default=True)
 @click.option("--reports", is_flag=True, help="Every report's own events instead of the deduplicated events.")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), help="Only events the scorer rates at least this.")
-def export(db: str | None, fmt: str, reports: bool, min_confidence: float | None) -> None:
+@click.option("--status", help="Only events of these review statuses, comma-separated: machine, confirmed, corrected, "
+                               "rejected, or reviewed (confirmed and corrected). Default: every event not rejected.")
+def export(db: str | None, fmt: str, reports: bool, min_confidence: float | None, status: str | None) -> None:
     """Export every stored event, deduplicated across sources (CSV: the 31 ACLED columns first, in ACLED order)."""
     from .serialize import WRITERS
-    from .store import Store
+    from .store import ReviewError, Store
+    from .store.review import parse_statuses
 
-    WRITERS[fmt](Store(db).iter_events(canonical=not reports, min_confidence=min_confidence), sys.stdout)
+    try:
+        statuses = parse_statuses(status)
+    except ReviewError as exc:
+        _fail(str(exc))
+    if reports and statuses:
+        _fail("--status applies to the deduplicated events, not to --reports")
+    WRITERS[fmt](Store(db).iter_events(canonical=not reports, min_confidence=min_confidence, status=statuses),
+                 sys.stdout)
+
+
+@main.command()
+@click.argument("event_id", required=False)
+@click.option("--db", help="SQLite file path or database URL.")
+@click.option("--confirm", "action", flag_value="confirmed", help="The machine's coding is right.")
+@click.option("--reject", "action", flag_value="rejected", help="Not an event to code (give --reason).")
+@click.option("--set", "changes", multiple=True, metavar="FIELD=VALUE",
+              help="Correct a field (repeatable): event_type, sub_event_type, event_date, fatalities, actor1, actor2, "
+                   "assoc_actor_1, assoc_actor_2, gazetteer_id (the place, by gazetteer id), notes.")
+@click.option("--reason", help="Why (required to reject); kept in the audit log.")
+@click.option("--reviewer", default=lambda: __import__("getpass").getuser(), show_default="your login name",
+              help="Who reviews, for the audit log.")
+@click.option("--history", is_flag=True, help="Print the event's review history instead of changing it.")
+@click.option("--queue", is_flag=True, help="List the events nobody has reviewed, least confident first.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1), help="With --queue: how many.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+def review(event_id: str | None, db: str | None, action: str | None, changes: tuple[str, ...], reason: str | None,
+           reviewer: str, history: bool, queue: bool, limit: int, fmt: str) -> None:
+    """Review a stored event: confirm it, reject it or correct fields; every change goes to the audit log.
+    Reviewed values win over later machine codings (a disagreement is flagged as a conflict)."""
+    from .model import Event
+    from .serialize import WRITERS
+    from .store import EventFilter, ReviewError, Store
+
+    store = Store(db)
+    if queue:
+        _, rows = store.query_events(EventFilter(status=["machine"]), limit=limit, order="confidence")
+        WRITERS[fmt](iter(Event.from_dict(r) for r in rows), sys.stdout)
+        return
+    if not event_id:
+        _fail("give an EVENT_ID (or --queue)")
+    if history:
+        entries = store.history(event_id)
+        if not entries:
+            click.echo(f"{event_id}: never reviewed")
+        for h in entries:
+            change = f" {h['field']}: {h['old']!r} -> {h['new']!r}" if h["field"] else ""
+            why = f" ({h['reason']})" if h["reason"] else ""
+            click.echo(f"{h['at']}  {h['reviewer'] or '-'}  {h['action']}{change}{why}")
+        return
+    fields: dict[str, str] = {}
+    for item in changes:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            _fail(f"--set takes FIELD=VALUE, not {item!r}")
+        fields[name.strip()] = value.strip()
+    if fields and action:
+        _fail("--set corrects fields; it does not go with --confirm or --reject")
+    status = "corrected" if fields else action
+    if status is None:
+        _fail("say what to do: --confirm, --reject --reason ..., --set FIELD=VALUE, --history or --queue")
+    try:
+        detail = store.review(event_id, status, fields, reason=reason, reviewer=reviewer)
+    except ReviewError as exc:
+        _fail(str(exc))
+    click.echo(f"{detail['event_id_cnty']}: {detail['review_status']}"
+               + (f" (conflict with the machine: {', '.join(detail['review']['conflict'])})"
+                  if detail["review"] and detail["review"]["conflict"] else ""))
 
 
 @main.command()

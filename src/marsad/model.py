@@ -54,7 +54,8 @@ EVENT_TYPE_GROUP: dict[str, str] = {
 #: Columns marsad adds after the ACLED ones.
 #: ``doc_ref`` is the document's own id as the caller gave it (a JSONL ``id``, a feed item's guid, a
 #: Telegram message link, a file path); ``published_source`` where its publication date came from.
-EXTRA_COLUMNS: tuple[str, ...] = ("doc_id", "doc_ref", "published_source", "gazetteer_id", "confidence")
+EXTRA_COLUMNS: tuple[str, ...] = ("doc_id", "doc_ref", "published_source", "gazetteer_id", "confidence",
+                                   "review_status")
 
 
 def document_id(text: str, url: str | None = None) -> str:
@@ -247,6 +248,8 @@ class Event:
     published_source: str = ""
     gazetteer_id: str = ""
     confidence: float = 0.0
+    #: machine (as coded), confirmed, corrected or rejected by an analyst (store/review.py)
+    review_status: str = "machine"
     evidence: dict[str, list[Evidence]] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
 

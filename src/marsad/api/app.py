@@ -5,6 +5,10 @@
 - ``GET /api/events.csv|.geojson|.parquet``: the same filters, every matching event by default.
 - ``GET /api/events/{id}``: one event (by its id or the id of any report merged into it) with its
   reports, each field's evidence per source document, the documents and the merge explanations.
+- ``POST /api/events/{id}/review``: confirm, reject or correct an event (token); ``GET
+  /api/events/{id}/history``: its audit log. ``status=`` filters every list and export by review
+  status (default: every event not rejected); ``order=confidence`` lists the least confident first
+  (the review queue: ``/api/events?status=machine&order=confidence``).
 - ``GET /api/documents/{doc_id}``: a stored report, its text and metadata.
 - ``POST /api/documents``: ingest one report (``Authorization: Bearer <token>``).
 - ``GET /api/health``; OpenAPI at ``/docs`` and ``/openapi.json``.
@@ -29,7 +33,8 @@ from pydantic import BaseModel, Field, ValidationError
 from .. import __version__
 from ..model import ACLED_COLUMNS, Document, Event
 from ..serialize import CsvWriter
-from ..store import EXACT_FIELDS, EventFilter, Store
+from ..store import EXACT_FIELDS, EventFilter, ReviewError, Store
+from ..store.review import EDITABLE, REVIEW_ACTIONS, parse_statuses
 
 #: Largest accepted request body of ``POST /api/documents`` (the JSON, text included).
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
@@ -37,7 +42,7 @@ MAX_PAGE = 1000
 #: Largest limit/offset accepted: beyond a 64-bit SQL integer a database cannot take them (and no
 #: store holds this many events).
 MAX_ROWS = 2 ** 53
-EXTRA_FIELDS = ("doc_ref", "gazetteer_id", "confidence", "n_reports", "n_sources")
+EXTRA_FIELDS = ("doc_ref", "gazetteer_id", "confidence", "n_reports", "n_sources", "review_status")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 #: The web page's policy: its own script and styles only (no inline script), data from its own API;
 #: images from itself, plus OpenStreetMap's tile server for the optional online base map.
@@ -83,6 +88,14 @@ class NewDocument(BaseModel):
     title: str | None = None
 
 
+class ReviewRequest(BaseModel):
+    status: str = Field(description=f"One of {', '.join(REVIEW_ACTIONS)} (a correction: 'corrected' with changes).")
+    changes: dict[str, Any] = Field(default_factory=dict,
+                                    description=f"Corrected fields: {', '.join(EDITABLE)} (gazetteer_id sets the place).")
+    reason: str | None = Field(None, description="Why; required to reject.")
+    reviewer: str | None = Field(None, description="Who reviews, for the audit log.")
+
+
 def _event_json(row: dict[str, Any]) -> dict[str, Any]:
     out = {c: row.get(c) for c in ACLED_COLUMNS}
     for c in EXTRA_FIELDS:
@@ -123,6 +136,8 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
         q: Annotated[str | None, Query(description="Text search: note, location, actors, source, or source text.")] = None,
         min_confidence: Annotated[float | None, Query(ge=0, le=1, allow_inf_nan=False,
                                                       description="Only events the scorer rates at least this (0-1).")] = None,
+        status: Annotated[str | None, Query(description="Review statuses, comma-separated: machine, confirmed, corrected, "
+                                                        "rejected, reviewed. Default: every event not rejected.")] = None,
     ) -> EventFilter:
         box = None
         if bbox:
@@ -135,8 +150,12 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
         for name, value in (("date_from", date_from), ("date_to", date_to)):
             if value and not _is_date(value):
                 raise HTTPException(422, f"{name} must be a date YYYY-MM-DD")
+        try:
+            statuses = parse_statuses(status)
+        except ReviewError as exc:
+            raise HTTPException(422, str(exc)) from None
         flt = EventFilter(date_from, date_to, admin1, admin2, admin3, event_type, sub_event_type, actor, box, q,
-                          min_confidence)
+                          min_confidence, statuses)
         for name in EXACT_FIELDS:
             if getattr(flt, name):
                 setattr(flt, name, store.spelling(name, getattr(flt, name)))
@@ -156,8 +175,10 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
         flt: Filters,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
         offset: Annotated[int, Query(ge=0, le=MAX_ROWS)] = 0,
+        order: Annotated[str, Query(pattern="^(date|confidence)$",
+                                    description="date: newest first; confidence: least confident first.")] = "date",
     ) -> JSONResponse:
-        total, rows = store.query_events(flt, limit, offset)
+        total, rows = store.query_events(flt, limit, offset, order=order)
         return JSONResponse({"total": total, "limit": limit, "offset": offset,
                              "events": [_event_json(r) for r in rows]})
 
@@ -227,6 +248,23 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
         scheme, _, given = header.partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), write_token.encode()):
             raise HTTPException(401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
+
+    @app.post("/api/events/{event_id}/review", tags=["review"], dependencies=[Depends(require_token)])
+    def review_event(event_id: str, body: ReviewRequest) -> JSONResponse:
+        """Confirm, reject (with a reason) or correct an event; each change goes to its audit log.
+        Answers the event as it now is, with its review and history."""
+        try:
+            detail = store.review(event_id, body.status, body.changes, reason=body.reason, reviewer=body.reviewer)
+        except ReviewError as exc:
+            raise HTTPException(404 if str(exc).startswith("no event") else 422, str(exc)) from None
+        return JSONResponse(detail)
+
+    @app.get("/api/events/{event_id}/history", tags=["review"])
+    def event_history(event_id: str) -> JSONResponse:
+        """The event's review history (who, when, field, old, new, reason), oldest first."""
+        if store.event_detail(event_id) is None:
+            raise HTTPException(404, f"no event {event_id!r}")
+        return JSONResponse(store.history(event_id))
 
     @app.post("/api/documents", tags=["documents"], status_code=201, dependencies=[Depends(require_token)],
               openapi_extra={"requestBody": {"required": True, "content": {

@@ -24,9 +24,12 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from ..model import ACLED_COLUMNS, Document, Event, Evidence
+from . import review as rv
+from .review import ReviewError
 from .schema import (
     ALEMBIC_HEAD,
     SCHEMA_VERSION,
+    audit,
     canonical_events,
     documents,
     events,
@@ -34,12 +37,13 @@ from .schema import (
     feeds,
     merges,
     metadata,
+    reviews,
     schema_info,
 )
 
 __all__ = [
-    "ALEMBIC_HEAD", "EXACT_FIELDS", "SCHEMA_VERSION", "EventFilter", "Store", "canonical_events", "db_url", "documents",
-    "events", "evidence", "merges", "metadata", "schema_info",
+    "ALEMBIC_HEAD", "EXACT_FIELDS", "SCHEMA_VERSION", "EventFilter", "ReviewError", "Store", "audit", "canonical_events",
+    "db_url", "documents", "events", "evidence", "merges", "metadata", "reviews", "schema_info",
 ]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -168,10 +172,12 @@ class EventFilter:
     bbox: tuple[float, float, float, float] | None = None  # min lon, min lat, max lon, max lat
     q: str | None = None  # substring of the note, location, actors or source, or of a source text
     min_confidence: float | None = None  # the event scorer's confidence, at least
+    #: review statuses to keep (``review.parse_statuses``); None: every event not rejected
+    status: list[str] | None = None
 
     def clauses(self) -> list:
         c = canonical_events.c
-        out = []
+        out = [c.review_status.in_(self.status) if self.status else c.review_status != "rejected"]
         if self.min_confidence is not None:
             out.append(c.confidence >= self.min_confidence)
         if self.date_from:
@@ -411,6 +417,7 @@ class Store:
         for chunk in _chunks(ids, 500) if replace else ():  # (not needed after deleting every row)
             conn.execute(delete(canonical_events).where(canonical_events.c.event_id_cnty.in_(chunk)))
         rows = [canonical_row(c.canonical_id, c.members) for c in clusters]
+        self._keep_reviews(conn, rows)
         for chunk in _chunks(rows, 2000):
             conn.execute(insert(canonical_events), chunk)
         changes = [(m.event_id, c.canonical_id) for c in clusters for m in c.members
@@ -426,6 +433,115 @@ class Store:
                  "score": m.score, "reasons": json.dumps(m.reasons, ensure_ascii=False), "created_at": now}
                 for m in merge_records
             ])
+
+    def _keep_reviews(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        """Reviewed values win over a new machine coding of the same canonical events; a machine
+        value that now differs from the one the reviewer saw is flagged as a conflict (in the
+        review and the audit log), never resolved silently."""
+        by_id = {r["event_id_cnty"]: r for r in rows}
+        for r in rows:
+            r["review_status"] = "machine"
+        found = []
+        for part in _chunks(list(by_id), 500):
+            found.extend(conn.execute(select(reviews).where(reviews.c.event_id.in_(part))).all())
+        now = _now()
+        for rev in found:
+            row = by_id[rev.event_id]
+            values = json.loads(rev.fields)
+            seen = json.loads(rev.seen)
+            clash = rv.conflicts(seen, row)
+            old = json.loads(rev.conflict) if rev.conflict else {}
+            if clash != old:
+                conn.execute(update(reviews).where(reviews.c.event_id == rev.event_id)
+                             .values(conflict=json.dumps(clash, ensure_ascii=False) if clash else None))
+                fresh = {f: v for f, v in clash.items() if old.get(f) != v}
+                if fresh:
+                    conn.execute(insert(audit), [
+                        {"event_id": rev.event_id, "at": now, "reviewer": "marsad", "action": "conflict", "field": f,
+                         "old": _text(v["seen"]), "new": _text(v["now"]),
+                         "reason": "a new machine coding disagrees with what the reviewer saw; the review is kept"}
+                        for f, v in fresh.items()])
+            rv.apply(row, rev.status, values)
+
+    # ---- review ----------------------------------------------------------------------------
+
+    def review(self, event_id: str, status: str, changes: dict[str, Any] | None = None, reason: str | None = None,
+               reviewer: str | None = None) -> dict[str, Any]:
+        """Confirm, reject or correct a canonical event (by its id or a report's id) and log each
+        change in ``audit``; returns the event as it now is. A correction keeps earlier reviewed
+        values of other fields. Raises ReviewError (nothing written) for an unknown event,
+        status, field or value, or a rejection without a reason."""
+        changes = dict(changes or {})
+        if status not in rv.REVIEW_ACTIONS:
+            raise ReviewError(f"status must be one of {', '.join(rv.REVIEW_ACTIONS)}, not {status!r}")
+        if status == "corrected" and not changes:
+            raise ReviewError("a correction needs at least one field to change")
+        if status != "corrected" and changes:
+            raise ReviewError(f"fields are corrected with status 'corrected', not {status!r}")
+        if status == "rejected" and not (reason or "").strip():
+            raise ReviewError("a rejection needs a reason")
+        values = rv.check_changes(changes) if changes else {}
+        with self.engine.begin() as conn:
+            _writer_turn(conn)
+            cid = self._canonical_id(conn, event_id)
+            if cid is None:
+                raise ReviewError(f"no event {event_id!r}")
+            row = dict(conn.execute(select(canonical_events).where(canonical_events.c.event_id_cnty == cid)).one()._mapping)
+            previous = conn.execute(select(reviews).where(reviews.c.event_id == cid)).first()
+            kept = json.loads(previous.fields) if previous is not None else {}
+            seen = json.loads(previous.seen) if previous is not None else rv.snapshot(row)
+            now = _now()
+            log = []
+            if status == "corrected":
+                for f, v in values.items():
+                    if row.get(f) != v:
+                        log.append({"field": f, "old": _text(row.get(f)), "new": _text(v)})
+                if not log:
+                    raise ReviewError("the correction changes nothing")
+                kept.update(values)
+            elif status == "confirmed" and previous is not None and previous.status == "rejected":
+                kept = {}  # confirming a rejected event confirms the machine coding
+            if row.get("review_status") != status or not log:
+                log.insert(0, {"field": "review_status", "old": row.get("review_status"), "new": status})
+            conn.execute(insert(audit), [
+                dict(entry, event_id=cid, at=now, reviewer=reviewer, action=status, reason=reason) for entry in log])
+            record = {"status": "corrected" if kept and status == "confirmed" else status,
+                      "fields": json.dumps(kept, ensure_ascii=False), "seen": json.dumps(seen, ensure_ascii=False),
+                      "reason": reason, "reviewer": reviewer, "reviewed_at": now}
+            if previous is None:
+                conn.execute(insert(reviews).values(event_id=cid, conflict=None, **record))
+            else:
+                conn.execute(update(reviews).where(reviews.c.event_id == cid).values(**record))
+            new = rv.apply(dict(row), record["status"], kept)
+            conn.execute(update(canonical_events).where(canonical_events.c.event_id_cnty == cid)
+                         .values(**{k: new[k] for k in new if k != "event_id_cnty"}))
+        return self.event_detail(cid) or {}
+
+    def history(self, event_id: str) -> list[dict[str, Any]]:
+        """The audit log of a canonical event (by its id or a report's id), oldest first."""
+        with self.engine.connect() as conn:
+            cid = self._canonical_id(conn, event_id) or event_id
+            return [dict(r._mapping) for r in conn.execute(select(audit).where(audit.c.event_id == cid)
+                                                            .order_by(audit.c.id))]
+
+    def review_of(self, event_id: str) -> dict[str, Any] | None:
+        """The review of a canonical event (status, reviewed values, conflict), or None."""
+        with self.engine.connect() as conn:
+            cid = self._canonical_id(conn, event_id) or event_id
+            row = conn.execute(select(reviews).where(reviews.c.event_id == cid)).first()
+        if row is None:
+            return None
+        out = dict(row._mapping)
+        for k in ("fields", "seen", "conflict"):
+            out[k] = json.loads(out[k]) if out[k] else ({} if k != "conflict" else None)
+        return out
+
+    @staticmethod
+    def _canonical_id(conn: Connection, event_id: str) -> str | None:
+        c = canonical_events.c
+        if conn.execute(select(c.event_id_cnty).where(c.event_id_cnty == event_id)).first() is not None:
+            return event_id
+        return conn.execute(select(events.c.canonical_id).where(events.c.event_id_cnty == event_id)).scalar()
 
     def dedup(self) -> dict[str, int]:
         """Deduplicate every stored event from scratch (one transaction); returns counts."""
@@ -450,9 +566,12 @@ class Store:
                 for t in (documents, events, evidence, canonical_events, merges)
             }
 
-    def iter_events(self, canonical: bool = True, min_confidence: float | None = None) -> Iterator[Event]:
+    def iter_events(self, canonical: bool = True, min_confidence: float | None = None,
+                    status: list[str] | None = None) -> Iterator[Event]:
         """Canonical (deduplicated) events, or with ``canonical=False`` every report's events,
-        by date; each with its evidence; with ``min_confidence``, only those scored at least that."""
+        by date; each with its evidence; with ``min_confidence``, only those scored at least that.
+        Canonical events carry their review status: those of ``status`` (``review.parse_statuses``),
+        by default every one not rejected."""
         table = canonical_events if canonical else events
         with self.engine.connect() as conn:
             ev_by_event: dict[str, dict[str, list[Evidence]]] = {}
@@ -465,6 +584,8 @@ class Store:
             q = select(table)
             if min_confidence is not None:
                 q = q.where(table.c.confidence >= min_confidence)
+            if canonical:
+                q = q.where(*EventFilter(status=status).clauses())
             for r in conn.execute(q.order_by(table.c.event_date, table.c.event_id_cnty)):
                 data = dict(r._mapping)
                 data["reasons"] = json.loads(data.get("reasons") or "{}") if not canonical else {}
@@ -475,11 +596,14 @@ class Store:
                 yield e
 
     def query_events(self, flt: EventFilter | None = None, limit: int | None = 100, offset: int = 0,
-                     with_total: bool = True) -> tuple[int | None, list[dict[str, Any]]]:
-        """(total matching, one page of canonical event rows) newest first."""
+                     with_total: bool = True, order: str = "date") -> tuple[int | None, list[dict[str, Any]]]:
+        """(total matching, one page of canonical event rows) newest first, or with
+        ``order="confidence"`` least confident first (the review queue)."""
         where = (flt or EventFilter()).clauses()
         c = canonical_events.c
-        q = select(canonical_events).where(*where).order_by(c.event_date.desc(), c.event_id_cnty)
+        ordering = (c.confidence, c.event_date.desc(), c.event_id_cnty) if order == "confidence" \
+            else (c.event_date.desc(), c.event_id_cnty)
+        q = select(canonical_events).where(*where).order_by(*ordering)
         if limit is not None:
             q = q.limit(limit)
         if offset:
@@ -538,6 +662,8 @@ class Store:
         out["reports"] = reports
         out["documents"] = docs
         out["merges"] = merge_rows
+        out["review"] = self.review_of(cid)
+        out["history"] = self.history(cid)
         return out
 
     def get_document(self, doc_id: str) -> dict[str, Any] | None:
@@ -624,6 +750,10 @@ def _after(previous: str) -> str:
         floor = dt.datetime.fromisoformat(previous) + dt.timedelta(microseconds=1)
         now = max(now, floor)
     return now.isoformat(timespec="microseconds")
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _chunks(items: list, n: int) -> Iterable[list]:

@@ -10,6 +10,9 @@ needs a new migration there (``tests/test_store.py`` checks that a migrated data
 - ``canonical_events``: the deduplicated events, the 31 ACLED columns (``source`` lists every
   outlet) plus counts; this is what the API and ``marsad export`` serve.
 - ``merges``: one row per report event joined to a canonical event: which event it matched and why.
+- ``reviews``: one row per reviewed canonical event: status, the reviewed values, the machine's
+  values the reviewer saw, and any conflict a later coding raised (``store/review.py``).
+- ``audit``: one row per review change (who, when, field, old, new, reason), never rewritten.
 - ``feeds``: the state of each feed ``marsad watch`` polls (conditional-request validators, the
   item keys already seen, consecutive failures and the next poll time), so that it survives restarts.
 """
@@ -20,9 +23,9 @@ from sqlalchemy import Column, Float, ForeignKey, Index, Integer, MetaData, Stri
 
 from ..model import ACLED_COLUMNS
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: The Alembic revision a current database is at (checked against the scripts by the tests).
-ALEMBIC_HEAD = "0004"
+ALEMBIC_HEAD = "0005"
 
 metadata = MetaData()
 
@@ -98,6 +101,7 @@ canonical_events = Table(
     Column("n_reports", Integer, nullable=False),
     Column("n_sources", Integer, nullable=False),
     Column("representative_id", String(64), nullable=False),
+    Column("review_status", String(16), nullable=False, server_default="machine"),
     Index("ix_canonical_date", "event_date"),
     Index("ix_canonical_admin1_date", "admin1", "event_date"),
     Index("ix_canonical_type_date", "event_type", "event_date"),
@@ -114,6 +118,33 @@ merges = Table(
     Column("score", Float, nullable=False),
     Column("reasons", Text, nullable=False),
     Column("created_at", String(32), nullable=False),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("event_id", String(64), primary_key=True),  # the canonical event
+    Column("status", String(16), nullable=False),  # confirmed | corrected | rejected
+    Column("fields", Text, nullable=False),  # JSON {field: reviewed value}
+    Column("seen", Text, nullable=False),  # JSON {field: the machine's value the reviewer saw}
+    Column("reason", Text),
+    Column("reviewer", Text),
+    Column("reviewed_at", String(32), nullable=False),
+    Column("conflict", Text),  # JSON {field: {"seen", "now"}} when a later coding disagrees
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(64), index=True, nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("reviewer", Text),
+    Column("action", String(16), nullable=False),  # confirmed | corrected | rejected | conflict
+    Column("field", String(32)),
+    Column("old", Text),
+    Column("new", Text),
+    Column("reason", Text),
 )
 
 feeds = Table(

@@ -12,7 +12,8 @@
   var PAGE = 50; // table rows per page
   var BOUNDARIES_URL = "/static/boundaries/syr_admin1.geojson";
   var TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
-  var FILTERS = ["date_from", "date_to", "admin1", "event_type", "sub_event_type", "actor", "q"];
+  var FILTERS = ["date_from", "date_to", "admin1", "event_type", "sub_event_type", "actor", "q", "status"];
+  var TOKEN_KEY = "marsad-token"; // the write token, asked once and kept for this tab
 
   // ACLED's event types and sub-event types (ACLED codebook).
   var TAXONOMY = {
@@ -43,7 +44,11 @@
   var FIELD_ORDER = ["event_id_cnty", "event_date", "time_precision", "disorder_type", "event_type", "sub_event_type",
     "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
     "location", "admin1", "admin2", "admin3", "latitude", "longitude", "geo_precision", "fatalities", "source",
-    "source_scale", "notes", "confidence", "n_reports", "n_sources"];
+    "source_scale", "notes", "confidence", "n_reports", "n_sources", "review_status"];
+  // fields a reviewer corrects, with the input each takes (store/review.py EDITABLE)
+  var EDIT_FIELDS = [["sub_event_type", "select"], ["event_date", "date"], ["fatalities", "number"],
+    ["actor1", "text"], ["actor2", "text"], ["assoc_actor_1", "text"], ["assoc_actor_2", "text"],
+    ["gazetteer_id", "text"], ["notes", "text"]];
   // one colour class per evidenced field (the rest share the last)
   var EVIDENCE_FIELDS = ["event_date", "event_type", "sub_event_type", "actor1", "actor2", "assoc_actor_1",
     "assoc_actor_2", "location", "fatalities", "civilian_targeting"];
@@ -321,7 +326,7 @@
     var rows = state.events.slice(start, start + PAGE);
     rows.forEach(function (e) {
       var tr = el("tr", { tabindex: "0", dataset: { eventId: e.event_id_cnty } }, [
-        el("td", { text: e.event_date || "" }),
+        el("td", { className: "date", text: e.event_date || "undated" }),
         el("td", { text: e.event_type || "" }),
         el("td", { text: e.sub_event_type || "" }),
         el("td", { text: actorsText(e) }),
@@ -414,7 +419,8 @@
     clear(view);
     var evidence = detail.evidence || {};
     var evidenced = Object.keys(evidence);
-    view.appendChild(el("h2", { text: (detail.event_date || "") + " · " + (detail.sub_event_type || detail.event_type || "") }));
+    view.appendChild(el("h2", { text: (detail.event_date || "undated") + " · " + (detail.sub_event_type || detail.event_type || "") }));
+    view.appendChild(reviewBox(detail));
     var dl = el("dl", { className: "fields" });
     FIELD_ORDER.forEach(function (f) {
       var v = detail[f];
@@ -480,6 +486,109 @@
       });
       view.appendChild(el("details", { className: "merges-box" }, [el("summary", { text: "Why these reports are one event (" + merges.length + ")" }), ul]));
     }
+  }
+
+  // ---------- review ----------
+  function token() {
+    var t = window.sessionStorage.getItem(TOKEN_KEY);
+    if (!t) {
+      t = window.prompt("Write token (MARSAD_TOKEN) to record reviews:") || "";
+      if (t) window.sessionStorage.setItem(TOKEN_KEY, t);
+    }
+    return t;
+  }
+  function postReview(id, body, box) {
+    var t = token();
+    if (!t) return;
+    var msg = box.querySelector(".review-msg");
+    msg.textContent = "Saving…";
+    fetch("/api/events/" + encodeURIComponent(id) + "/review", {
+      method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json", Authorization: "Bearer " + t },
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (r.status === 401) window.sessionStorage.removeItem(TOKEN_KEY);
+        if (!r.ok) throw new Error(r.status + ": " + (typeof data.detail === "string" ? data.detail : JSON.stringify(data.detail || data)));
+        return data;
+      });
+    }).then(function (detail) {
+      var row = state.byId[id];
+      if (row) Object.keys(row).forEach(function (k) { if (k in detail) row[k] = detail[k]; });
+      drawTable();
+      showEvent(id);
+    }).catch(function (err) {
+      msg.textContent = "Not saved: " + err.message;
+      msg.classList.add("error");
+    });
+  }
+  function reviewBox(detail) {
+    var id = detail.event_id_cnty;
+    var status = detail.review_status || "machine";
+    var review = detail.review || {};
+    var box = el("section", { className: "review", "aria-label": "Review", dataset: { status: status } });
+    box.appendChild(el("p", {}, [el("span", { className: "badge status-" + status, text: status }),
+      review.reviewer ? " by " + review.reviewer : "", review.reviewed_at ? " · " + review.reviewed_at.slice(0, 16) : ""]));
+    if (review.conflict) {
+      box.appendChild(el("p", { className: "conflict", text: "Conflict: the machine now says " + Object.keys(review.conflict).map(function (f) {
+        return fieldLabel(f) + " = " + String(review.conflict[f].now) + " (the reviewer saw " + String(review.conflict[f].seen) + ")";
+      }).join("; ") + ". The reviewed values are kept." }));
+    }
+    var reason = el("input", { type: "text", name: "reason", placeholder: "reason (needed to reject)", "aria-label": "reason" });
+    var confirmB = el("button", { type: "button", className: "confirm", accesskey: "c", text: "Confirm" });
+    var rejectB = el("button", { type: "button", className: "reject", accesskey: "r", text: "Reject" });
+    var editB = el("button", { type: "button", className: "edit", accesskey: "e", text: "Correct…", "aria-expanded": "false" });
+    confirmB.addEventListener("click", function () { postReview(id, { status: "confirmed", reason: reason.value || null }, box); });
+    rejectB.addEventListener("click", function () {
+      if (!reason.value.trim()) { reason.focus(); box.querySelector(".review-msg").textContent = "Give a reason to reject."; return; }
+      postReview(id, { status: "rejected", reason: reason.value }, box);
+    });
+    box.appendChild(el("div", { className: "review-actions" }, [confirmB, rejectB, editB, reason]));
+    var form = el("form", { className: "review-form", hidden: "hidden" });
+    EDIT_FIELDS.forEach(function (pair) {
+      var f = pair[0], input;
+      if (pair[1] === "select") {
+        input = el("select", { name: f });
+        Object.keys(TAXONOMY).forEach(function (t) {
+          var group = el("optgroup", { label: t });
+          TAXONOMY[t].forEach(function (sub) { group.appendChild(el("option", { value: sub, text: sub })); });
+          input.appendChild(group);
+        });
+      } else {
+        input = el("input", { type: pair[1], name: f, min: pair[1] === "number" ? "0" : null,
+          placeholder: f === "gazetteer_id" ? "gazetteer id, e.g. C1001" : null });
+      }
+      input.value = detail[f] === null || detail[f] === undefined ? "" : String(detail[f]);
+      input.dataset.was = input.value;
+      form.appendChild(el("label", {}, [fieldLabel(f).replace("gazetteer id", "place (gazetteer id)"), input]));
+    });
+    form.appendChild(el("button", { type: "submit", text: "Save correction" }));
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var changes = {};
+      Array.prototype.forEach.call(form.elements, function (input) {
+        if (input.name && input.value !== input.dataset.was) changes[input.name] = input.value;
+      });
+      if (!Object.keys(changes).length) { box.querySelector(".review-msg").textContent = "Nothing changed."; return; }
+      postReview(id, { status: "corrected", changes: changes, reason: reason.value || null }, box);
+    });
+    editB.addEventListener("click", function () {
+      var open = form.hasAttribute("hidden");
+      if (open) form.removeAttribute("hidden"); else form.setAttribute("hidden", "hidden");
+      editB.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) form.elements[0].focus();
+    });
+    box.appendChild(form);
+    box.appendChild(el("p", { className: "review-msg", role: "status" }));
+    var history = detail.history || [];
+    if (history.length) {
+      var ul = el("ul", { className: "history" });
+      history.forEach(function (h) {
+        ul.appendChild(el("li", { text: (h.at || "").slice(0, 16) + " · " + (h.reviewer || "-") + " · " + h.action +
+          (h.field ? " " + fieldLabel(h.field) + ": " + String(h.old) + " → " + String(h.new) : "") + (h.reason ? " (" + h.reason + ")" : "") }));
+      });
+      box.appendChild(el("details", { className: "history-box", open: "open" }, [el("summary", { text: "History (" + history.length + ")" }), ul]));
+    }
+    return box;
   }
 
   function focusField(view, field) {
