@@ -397,11 +397,20 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
 @click.option("--min-confidence", type=click.FloatRange(0, 1), help="Only events the scorer rates at least this.")
 @click.option("--status", help="Only events of these review statuses, comma-separated: machine, confirmed, corrected, "
                                "rejected, or reviewed (confirmed and corrected). Default: every event not rejected.")
-def export(db: str | None, fmt: str, reports: bool, min_confidence: float | None, status: str | None) -> None:
+@click.option("--deletions", is_flag=True, help="The events re-extraction deleted (id, date, when, why) instead.")
+def export(db: str | None, fmt: str, reports: bool, min_confidence: float | None, status: str | None,
+           deletions: bool) -> None:
     """Export every stored event, deduplicated across sources (CSV: the 31 ACLED columns first, in ACLED order)."""
     from .serialize import WRITERS
     from .store import ReviewError, Store
     from .store.review import parse_statuses
+
+    if deletions:
+        from .reextract import deletion_rows
+        from .serialize import write_records
+
+        write_records(deletion_rows(Store(db)), fmt, sys.stdout)
+        return
 
     try:
         statuses = parse_statuses(status)
@@ -411,6 +420,28 @@ def export(db: str | None, fmt: str, reports: bool, min_confidence: float | None
         _fail("--status applies to the deduplicated events, not to --reports")
     WRITERS[fmt](Store(db).iter_events(canonical=not reports, min_confidence=min_confidence, status=statuses),
                  sys.stdout)
+
+
+@main.command()
+@click.option("--db", help="SQLite file path or database URL.")
+@click.option("--ner/--no-ner", "use_ner", default=None,
+              help="Use the NER model for names the knowledge base misses (default: on; MARSAD_NER=0 turns it off).")
+@_scope_options
+def reextract(db: str | None, use_ner: bool | None) -> None:
+    """Re-code every stored document with the current coder. Events that are still the same keep
+    their ids; events that disappear are recorded as deletions (marsad export --deletions);
+    reviewed values are kept. Prints what changed."""
+    from .extract import extract as extract_doc
+    from .reextract import reextract as run
+    from .reextract import summary_text
+    from .store import Store
+
+    store = Store(db)
+    summary = run(store, lambda doc: extract_doc(doc, ner=use_ner),
+                  progress=lambda items, n: _progress(items, "reextract", n))
+    click.echo(summary_text(summary))
+    if summary.failed:
+        sys.exit(1)
 
 
 @main.command()

@@ -106,6 +106,23 @@ def write_table(events: Iterable[Event], out: TextIO) -> None:
     out.write(f"{emitted} event(s)" + (f", {dropped} candidate(s) not emitted\n" if dropped else "\n"))
 
 
+def write_records(rows: list[dict], fmt: str, out: TextIO) -> None:
+    """Plain records (deletions, review history) as CSV (their own columns), JSON lines, JSON, or
+    a tab-separated table."""
+    columns = list(rows[0]) if rows else []
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=columns)
+        if columns:
+            writer.writeheader()
+        writer.writerows({k: safe_cell(v) for k, v in r.items()} for r in rows)
+    elif fmt == "jsonl":
+        out.writelines(json_text(r) + "\n" for r in rows)
+    elif fmt == "json":
+        out.write(json_text(rows, indent=2) + "\n")
+    else:
+        out.writelines("\t".join("" if v is None else str(v) for v in r.values()) + "\n" for r in rows)
+
+
 WRITERS = {"jsonl": write_jsonl, "json": write_json, "csv": write_csv, "table": write_table}
 
 

@@ -9,6 +9,7 @@
   /api/events/{id}/history``: its audit log. ``status=`` filters every list and export by review
   status (default: every event not rejected); ``order=confidence`` lists the least confident first
   (the review queue: ``/api/events?status=machine&order=confidence``).
+- ``GET /api/deletions``: the events re-extraction deleted (ACLED's deletions list).
 - ``GET /api/documents/{doc_id}``: a stored report, its text and metadata.
 - ``POST /api/documents``: ingest one report (``Authorization: Bearer <token>``).
 - ``GET /api/health``; OpenAPI at ``/docs`` and ``/openapi.json``.
@@ -232,6 +233,13 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
         if detail is None:
             raise HTTPException(404, f"no event {event_id!r}")
         return JSONResponse(detail)
+
+    @app.get("/api/deletions", tags=["events"])
+    def list_deletions() -> JSONResponse:
+        """Events a re-extraction (``marsad reextract``) deleted: id, event date, when, why."""
+        from ..reextract import deletion_rows
+
+        return JSONResponse(deletion_rows(store))
 
     @app.get("/api/documents/{doc_id}", tags=["documents"])
     def get_document(doc_id: str) -> JSONResponse:

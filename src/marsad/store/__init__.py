@@ -31,6 +31,7 @@ from .schema import (
     SCHEMA_VERSION,
     audit,
     canonical_events,
+    deletions,
     documents,
     events,
     evidence,
@@ -43,7 +44,7 @@ from .schema import (
 
 __all__ = [
     "ALEMBIC_HEAD", "EXACT_FIELDS", "SCHEMA_VERSION", "EventFilter", "ReviewError", "Store", "audit", "canonical_events",
-    "db_url", "documents", "events", "evidence", "merges", "metadata", "reviews", "schema_info",
+    "db_url", "deletions", "documents", "events", "evidence", "merges", "metadata", "reviews", "schema_info",
 ]
 
 MIGRATIONS = Path(__file__).parent / "migrations"

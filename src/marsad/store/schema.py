@@ -13,6 +13,7 @@ needs a new migration there (``tests/test_store.py`` checks that a migrated data
 - ``reviews``: one row per reviewed canonical event: status, the reviewed values, the machine's
   values the reviewer saw, and any conflict a later coding raised (``store/review.py``).
 - ``audit``: one row per review change (who, when, field, old, new, reason), never rewritten.
+- ``deletions``: canonical events a re-extraction removed (ACLED's practice: id, date, why).
 - ``feeds``: the state of each feed ``marsad watch`` polls (conditional-request validators, the
   item keys already seen, consecutive failures and the next poll time), so that it survives restarts.
 """
@@ -145,6 +146,17 @@ audit = Table(
     Column("old", Text),
     Column("new", Text),
     Column("reason", Text),
+)
+
+deletions = Table(
+    "deletions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id_cnty", String(64), index=True, nullable=False),
+    Column("event_date", String(10)),
+    Column("deleted_at", String(32), nullable=False),
+    Column("review_status", String(16)),
+    Column("reason", Text, nullable=False),
 )
 
 feeds = Table(

@@ -1,4 +1,5 @@
-"""Analysts' review: a review status on canonical events, the reviews and the audit log.
+"""Analysts' review: a review status on canonical events, the reviews and the audit log; the
+deletions a re-extraction records.
 
 Revision ID: 0005
 Revises: 0004
@@ -42,12 +43,24 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text),
     )
     op.create_index("ix_audit_event_id", "audit", ["event_id"])
+    op.create_table(
+        "deletions",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("event_id_cnty", sa.String(64), nullable=False),
+        sa.Column("event_date", sa.String(10)),
+        sa.Column("deleted_at", sa.String(32), nullable=False),
+        sa.Column("review_status", sa.String(16)),
+        sa.Column("reason", sa.Text, nullable=False),
+    )
+    op.create_index("ix_deletions_event_id_cnty", "deletions", ["event_id_cnty"])
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     schema_info = sa.table("schema_info", sa.column("version", sa.Integer), sa.column("applied_at", sa.String))
     op.execute(schema_info.insert().values(version=5, applied_at=now))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_deletions_event_id_cnty", "deletions")
+    op.drop_table("deletions")
     op.drop_index("ix_audit_event_id", "audit")
     op.drop_table("audit")
     op.drop_table("reviews")
