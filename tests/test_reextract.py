@@ -12,7 +12,7 @@ from marsad.api import create_app
 from marsad.cli import main
 from marsad.extract import extract
 from marsad.model import Document
-from marsad.reextract import deletion_rows, reextract
+from marsad.reextract import reextract
 from marsad.store import Store
 from tests.test_store_support import DATA, REPO_EXAMPLE_TXT
 
@@ -39,7 +39,7 @@ def test_same_coder_changes_nothing(tmp_path):
     assert (summary.added, summary.deleted, summary.kept) == (0, 0, len(before))
     assert not summary.modified and summary.reports_new == 0 and summary.reports_removed == 0
     assert _canonical(store).keys() == before.keys()
-    assert deletion_rows(store) == []
+    assert store.list_deletions() == []
 
 
 def test_a_changed_coder_keeps_ids_records_deletions_and_keeps_reviews(tmp_path):
@@ -66,13 +66,13 @@ def test_a_changed_coder_keeps_ids_records_deletions_and_keeps_reviews(tmp_path)
     assert clash in after and summary.kept >= 1  # the same clash keeps its id
     assert after[clash]["fatalities"] == 9 and after[clash]["review_status"] == "corrected"  # reviewed value wins
     assert store.review_of(clash)["conflict"]["fatalities"]["now"] == before[clash]["fatalities"] + 1
-    gone = deletion_rows(store)
+    gone = store.list_deletions()
     assert {d["event_id_cnty"] for d in gone} == set(before) - set(after) and gone
     assert summary.deleted == len(gone) and all("re-extraction" in d["reason"] for d in gone)
     assert summary.reports_removed >= 1
     # re-extracting again with the same coder deletes nothing more and reuses no deleted id
     again = reextract(store, better)
-    assert again.deleted == 0 and len(deletion_rows(store)) == len(gone)
+    assert again.deleted == 0 and len(store.list_deletions()) == len(gone)
 
 
 def test_cli_reextract_and_deletions(tmp_path, monkeypatch):

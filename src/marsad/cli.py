@@ -8,6 +8,7 @@ reported on stderr and skipped, and every other document is processed.
 from __future__ import annotations
 
 import functools
+import getpass
 import json
 import sys
 from collections.abc import Iterator
@@ -406,10 +407,9 @@ def export(db: str | None, fmt: str, reports: bool, min_confidence: float | None
     from .store.review import parse_statuses
 
     if deletions:
-        from .reextract import deletion_rows
         from .serialize import write_records
 
-        write_records(deletion_rows(Store(db)), fmt, sys.stdout)
+        write_records(Store(db).list_deletions(), fmt, sys.stdout)
         return
 
     try:
@@ -453,7 +453,7 @@ def reextract(db: str | None, use_ner: bool | None) -> None:
               help="Correct a field (repeatable): event_type, sub_event_type, event_date, fatalities, actor1, actor2, "
                    "assoc_actor_1, assoc_actor_2, gazetteer_id (the place, by gazetteer id), notes.")
 @click.option("--reason", help="Why (required to reject); kept in the audit log.")
-@click.option("--reviewer", default=lambda: __import__("getpass").getuser(), show_default="your login name",
+@click.option("--reviewer", default=lambda: getpass.getuser(), show_default="your login name",
               help="Who reviews, for the audit log.")
 @click.option("--history", is_flag=True, help="Print the event's review history instead of changing it.")
 @click.option("--queue", is_flag=True, help="List the events nobody has reviewed, least confident first.")

@@ -13,18 +13,17 @@ The summary counts canonical events added, deleted, kept, and modified per field
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
 
 from .evaluate import match_events
 from .model import ACLED_COLUMNS, Document, Event
-from .store import Store, _event_rows, _now, _writer_turn, canonical_events, deletions, documents, events, evidence
+from .store import Store, canonical_events, documents, events
 
 #: Columns whose change is a modification of an event (not the bookkeeping of its sources).
 COMPARED = tuple(c for c in ACLED_COLUMNS if c not in ("event_id_cnty", "timestamp", "source", "source_scale"))
@@ -41,12 +40,6 @@ class Summary:
     deleted: int = 0
     kept: int = 0
     modified: Counter = field(default_factory=Counter)  # field -> canonical events whose value changed
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"documents": self.documents, "failed": self.failed, "reports": {
-                    "kept": self.reports_kept, "new": self.reports_new, "removed": self.reports_removed},
-                "events": {"added": self.added, "deleted": self.deleted, "kept": self.kept,
-                           "modified": dict(self.modified.most_common())}}
 
 
 def _as_reference(row: dict[str, Any]) -> dict[str, Any]:
@@ -96,7 +89,7 @@ def reextract(store: Store, extract_fn: Callable[[Document], list[Event]],
         before = {r.event_id_cnty: dict(r._mapping) for r in conn.execute(select(canonical_events))}
         doc_ids = list(conn.execute(select(documents.c.doc_id).order_by(documents.c.ingested_at, documents.c.doc_id))
                        .scalars())
-    ever = {r for r in before} | _deleted_ids(store)
+    ever = set(before) | {d["event_id_cnty"] for d in store.list_deletions()}
     items: Iterator = iter(doc_ids)
     if progress is not None:
         items = progress(items, len(doc_ids))
@@ -117,28 +110,14 @@ def reextract(store: Store, extract_fn: Callable[[Document], list[Event]],
         summary.reports_kept += kept
         summary.reports_new += fresh
         summary.reports_removed += len(old) - kept
-        stamp = int(dt.datetime.now(dt.UTC).timestamp())
-        event_rows, ev_rows = _event_rows(doc_id, new, stamp)
-        with store.engine.begin() as conn:
-            _writer_turn(conn)
-            ids = [r["event_id_cnty"] for r in old]
-            if ids:
-                conn.execute(delete(evidence).where(evidence.c.event_id.in_(ids)))
-                conn.execute(delete(events).where(events.c.event_id_cnty.in_(ids)))
-            if event_rows:
-                conn.execute(insert(events), event_rows)
-            if ev_rows:
-                conn.execute(insert(evidence), ev_rows)
+        store.replace_events(doc_id, [r["event_id_cnty"] for r in old], new)
     store.dedup()
-    with store.engine.begin() as conn:
+    with store.engine.connect() as conn:
         after = {r.event_id_cnty: dict(r._mapping) for r in conn.execute(select(canonical_events))}
-        now = _now()
-        gone = [cid for cid in before if cid not in after]
-        if gone:
-            conn.execute(insert(deletions), [
-                {"event_id_cnty": cid, "event_date": before[cid].get("event_date") or None, "deleted_at": now,
-                 "review_status": before[cid].get("review_status"), "reason": _why_gone(before[cid])}
-                for cid in gone])
+    gone = [cid for cid in before if cid not in after]
+    store.record_deletions([{"event_id_cnty": cid, "event_date": before[cid].get("event_date") or None,
+                             "review_status": before[cid].get("review_status"), "reason": _why_gone(before[cid])}
+                            for cid in gone])
     summary.deleted = len(gone)
     summary.added = sum(1 for cid in after if cid not in before)
     for cid, new_row in after.items():
@@ -154,17 +133,6 @@ def _why_gone(row: dict[str, Any]) -> str:
     status = row.get("review_status") or "machine"
     reviewed = f" (it had been {status} by an analyst)" if status != "machine" else ""
     return f"re-extraction: the current coder no longer codes this event from its reports{reviewed}"
-
-
-def _deleted_ids(store: Store) -> set[str]:
-    with store.engine.connect() as conn:
-        return set(conn.execute(select(deletions.c.event_id_cnty)).scalars())
-
-
-def deletion_rows(store: Store) -> list[dict[str, Any]]:
-    """Every recorded deletion, oldest first."""
-    with store.engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(select(deletions).order_by(deletions.c.id))]
 
 
 def summary_text(s: Summary) -> str:

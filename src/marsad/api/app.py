@@ -34,7 +34,7 @@ from pydantic import BaseModel, Field, ValidationError
 from .. import __version__
 from ..model import ACLED_COLUMNS, Document, Event
 from ..serialize import CsvWriter
-from ..store import EXACT_FIELDS, EventFilter, ReviewError, Store
+from ..store import EXACT_FIELDS, EventFilter, ReviewError, Store, UnknownEvent
 from ..store.review import EDITABLE, REVIEW_ACTIONS, parse_statuses
 
 #: Largest accepted request body of ``POST /api/documents`` (the JSON, text included).
@@ -237,9 +237,7 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
     @app.get("/api/deletions", tags=["events"])
     def list_deletions() -> JSONResponse:
         """Events a re-extraction (``marsad reextract``) deleted: id, event date, when, why."""
-        from ..reextract import deletion_rows
-
-        return JSONResponse(deletion_rows(store))
+        return JSONResponse(store.list_deletions())
 
     @app.get("/api/documents/{doc_id}", tags=["documents"])
     def get_document(doc_id: str) -> JSONResponse:
@@ -264,13 +262,13 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
         try:
             detail = store.review(event_id, body.status, body.changes, reason=body.reason, reviewer=body.reviewer)
         except ReviewError as exc:
-            raise HTTPException(404 if str(exc).startswith("no event") else 422, str(exc)) from None
+            raise HTTPException(404 if isinstance(exc, UnknownEvent) else 422, str(exc)) from None
         return JSONResponse(detail)
 
     @app.get("/api/events/{event_id}/history", tags=["review"])
     def event_history(event_id: str) -> JSONResponse:
         """The event's review history (who, when, field, old, new, reason), oldest first."""
-        if store.event_detail(event_id) is None:
+        if store.canonical_id(event_id) is None:
             raise HTTPException(404, f"no event {event_id!r}")
         return JSONResponse(store.history(event_id))
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span
 
-from ..geo.geocoder import PlaceMention, country_names, resolve_places
+from ..geo.geocoder import PlaceMention, resolve_places
 from ..kb import Actor, KnowledgeBase, Trigger
 from ..model import Evidence
 from ..nlp.dates import DateMention
@@ -112,11 +112,6 @@ COORDINATION = {"و", ",", "،", "في", "ب", "وفي", "وب", "بلده", "ب
 #: استهدف) is not a clash; with a weapon named in its sentence it is that weapon's event.
 STRONG_BATTLE_PRIORITY = 5
 PLACE_WORDS = {"ريف", "الريف", "الغربي", "الشرقي", "الشمالي", "الجنوبي", "محافظه", "منطقه", "ناحيه", "باديه"}
-
-
-def _country_name(text: str) -> bool:
-    name = normalize(text)
-    return name in country_names() or name.removeprefix("ال") in country_names()
 
 
 def _gap_words(gap: str) -> list[str]:
@@ -564,7 +559,7 @@ class FrameBuilder:
             return
         abroad = [m for m in self._places_from(sent.start_char, sent.end_char)
                   if m.foreign and m.country and not self._is_origin(m)
-                  and not _country_name(m.text)]
+                  and not m.names_country]
         if abroad:
             # the sentence has a town of its own abroad ("هجوم على فندق وسط كابول"): it does not
             # continue the Syrian event told before it (a country's name is often an actor or a

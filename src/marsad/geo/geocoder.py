@@ -95,6 +95,12 @@ class PlaceMention:
     anchor_id: str = ""  # the community a directional region is coded to
 
     @property
+    def names_country(self) -> bool:
+        """The mention is a country's name ("تركيا", "العراق"), not a town or a region."""
+        name = normalize_phrase(self.text)
+        return name in country_names() or name.removeprefix("ال") in country_names()
+
+    @property
     def point(self) -> dict | None:
         """The entry whose point and location label the event takes (capital for a region)."""
         if self.place is None:

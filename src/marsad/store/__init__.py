@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..model import ACLED_COLUMNS, Document, Event, Evidence
 from . import review as rv
-from .review import ReviewError
+from .review import ReviewError, UnknownEvent
 from .schema import (
     ALEMBIC_HEAD,
     SCHEMA_VERSION,
@@ -43,8 +43,8 @@ from .schema import (
 )
 
 __all__ = [
-    "ALEMBIC_HEAD", "EXACT_FIELDS", "SCHEMA_VERSION", "EventFilter", "ReviewError", "Store", "audit", "canonical_events",
-    "db_url", "deletions", "documents", "events", "evidence", "merges", "metadata", "reviews", "schema_info",
+    "ALEMBIC_HEAD", "EXACT_FIELDS", "SCHEMA_VERSION", "EventFilter", "ReviewError", "Store", "UnknownEvent", "audit",
+    "canonical_events", "db_url", "deletions", "documents", "events", "evidence", "merges", "metadata", "reviews", "schema_info",
 ]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -486,7 +486,7 @@ class Store:
             _writer_turn(conn)
             cid = self._canonical_id(conn, event_id)
             if cid is None:
-                raise ReviewError(f"no event {event_id!r}")
+                raise UnknownEvent(f"no event {event_id!r}")
             row = dict(conn.execute(select(canonical_events).where(canonical_events.c.event_id_cnty == cid)).one()._mapping)
             previous = conn.execute(select(reviews).where(reviews.c.event_id == cid)).first()
             kept = json.loads(previous.fields) if previous is not None else {}
@@ -521,15 +521,25 @@ class Store:
     def history(self, event_id: str) -> list[dict[str, Any]]:
         """The audit log of a canonical event (by its id or a report's id), oldest first."""
         with self.engine.connect() as conn:
-            cid = self._canonical_id(conn, event_id) or event_id
-            return [dict(r._mapping) for r in conn.execute(select(audit).where(audit.c.event_id == cid)
-                                                            .order_by(audit.c.id))]
+            return self._history(conn, self._canonical_id(conn, event_id) or event_id)
 
     def review_of(self, event_id: str) -> dict[str, Any] | None:
         """The review of a canonical event (status, reviewed values, conflict), or None."""
         with self.engine.connect() as conn:
-            cid = self._canonical_id(conn, event_id) or event_id
-            row = conn.execute(select(reviews).where(reviews.c.event_id == cid)).first()
+            return self._review(conn, self._canonical_id(conn, event_id) or event_id)
+
+    def canonical_id(self, event_id: str) -> str | None:
+        """The canonical event ``event_id`` is (or, for a report's id, is merged into), or None."""
+        with self.engine.connect() as conn:
+            return self._canonical_id(conn, event_id)
+
+    @staticmethod
+    def _history(conn: Connection, cid: str) -> list[dict[str, Any]]:
+        return [dict(r._mapping) for r in conn.execute(select(audit).where(audit.c.event_id == cid).order_by(audit.c.id))]
+
+    @staticmethod
+    def _review(conn: Connection, cid: str) -> dict[str, Any] | None:
+        row = conn.execute(select(reviews).where(reviews.c.event_id == cid)).first()
         if row is None:
             return None
         out = dict(row._mapping)
@@ -543,6 +553,34 @@ class Store:
         if conn.execute(select(c.event_id_cnty).where(c.event_id_cnty == event_id)).first() is not None:
             return event_id
         return conn.execute(select(events.c.canonical_id).where(events.c.event_id_cnty == event_id)).scalar()
+
+    # ---- re-extraction (marsad/reextract.py) -----------------------------------------------
+
+    def replace_events(self, doc_id: str, old_ids: list[str], doc_events: list[Event]) -> None:
+        """Replace a stored document's events (``old_ids``) by ``doc_events`` in one transaction,
+        left unmerged (``dedup`` or ``dedup_pending`` merges them)."""
+        event_rows, ev_rows = _event_rows(doc_id, doc_events, int(dt.datetime.now(dt.UTC).timestamp()))
+        with self.engine.begin() as conn:
+            _writer_turn(conn)
+            for part in _chunks(old_ids, 500):
+                conn.execute(delete(evidence).where(evidence.c.event_id.in_(part)))
+                conn.execute(delete(events).where(events.c.event_id_cnty.in_(part)))
+            if event_rows:
+                conn.execute(insert(events), event_rows)
+            if ev_rows:
+                conn.execute(insert(evidence), ev_rows)
+
+    def record_deletions(self, rows: list[dict[str, Any]]) -> None:
+        """Record canonical events that no longer exist (``deletions`` columns, ``deleted_at`` now)."""
+        if rows:
+            now = _now()
+            with self.engine.begin() as conn:
+                conn.execute(insert(deletions), [dict(r, deleted_at=now) for r in rows])
+
+    def list_deletions(self) -> list[dict[str, Any]]:
+        """Every recorded deletion, oldest first."""
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(deletions).order_by(deletions.c.id))]
 
     def dedup(self) -> dict[str, int]:
         """Deduplicate every stored event from scratch (one transaction); returns counts."""
@@ -619,16 +657,12 @@ class Store:
         """A canonical event (by its id or the id of any of its reports) with its reports, their
         evidence, the source documents and the merge explanations."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(canonical_events).where(canonical_events.c.event_id_cnty == event_id)).first()
+            cid = self._canonical_id(conn, event_id)
+            row = conn.execute(select(canonical_events).where(canonical_events.c.event_id_cnty == cid)).first() \
+                if cid is not None else None
             if row is None:
-                cid = conn.execute(select(events.c.canonical_id).where(events.c.event_id_cnty == event_id)).scalar()
-                if cid is None:
-                    return None
-                row = conn.execute(select(canonical_events).where(canonical_events.c.event_id_cnty == cid)).first()
-                if row is None:
-                    return None
+                return None
             out = dict(row._mapping)
-            cid = out["event_id_cnty"]
             report_rows = conn.execute(
                 select(events).where(events.c.canonical_id == cid).order_by(events.c.event_id_cnty)
             ).all()
@@ -654,6 +688,7 @@ class Store:
                 dict(m._mapping, reasons=json.loads(m.reasons))
                 for m in conn.execute(select(merges).where(merges.c.canonical_id == cid).order_by(merges.c.id))
             ]
+            review, history = self._review(conn, cid), self._history(conn, cid)
         merged_evidence: dict[str, list[dict]] = defaultdict(list)
         for rep in reports:
             for f, lst in rep["evidence"].items():
@@ -663,8 +698,8 @@ class Store:
         out["reports"] = reports
         out["documents"] = docs
         out["merges"] = merge_rows
-        out["review"] = self.review_of(cid)
-        out["history"] = self.history(cid)
+        out["review"] = review
+        out["history"] = history
         return out
 
     def get_document(self, doc_id: str) -> dict[str, Any] | None:

@@ -40,6 +40,10 @@ class ReviewError(ValueError):
     """A review that cannot be recorded (unknown event, field or value); nothing was written."""
 
 
+class UnknownEvent(ReviewError):
+    """The event to review is not stored."""
+
+
 def parse_statuses(value: str | list[str] | None) -> list[str] | None:
     """Statuses of a filter ("confirmed,corrected", "reviewed"), checked; None for no filter."""
     if not value:
@@ -83,7 +87,9 @@ def check_changes(changes: dict[str, Any]) -> dict[str, Any]:
                 raise ReviewError(f"fatalities must be a whole number 0 or more, not {value!r}")
             out["fatalities"] = int(str(value).strip())
         elif name == "gazetteer_id":
-            place = _place(kb, str(value))
+            from ..geo.geocoder import gazetteer_index
+
+            place = gazetteer_index().get(str(value))
             if place is None:
                 raise ReviewError(f"no place {value!r} in the gazetteer (give its id, e.g. C1001 for Damascus)")
             out.update(location=place["location"], admin1=place["admin1"], admin2=place["admin2"],
@@ -112,14 +118,6 @@ def check_changes(changes: dict[str, Any]) -> dict[str, Any]:
 
         out.update(event_type=category["event_type"], sub_event_type=sub, disorder_type=disorder_type(kb, sub))
     return out
-
-
-def _place(kb, place_id: str) -> dict | None:
-    by_id = getattr(kb, "_places_by_id", None)
-    if by_id is None:
-        by_id = {p["id"]: p for p in kb.places}
-        kb._places_by_id = by_id
-    return by_id.get(place_id)
 
 
 def snapshot(row: dict[str, Any]) -> dict[str, Any]:
