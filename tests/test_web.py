@@ -190,6 +190,29 @@ def test_markers_for_seeded_events(page, server):
     assert page.errors == [], page.errors
 
 
+def test_legend_names_the_marker_colours(page):
+    """One legend row per event type, its swatch the colour of that type's markers; a row filters its type."""
+    from playwright.sync_api import expect
+
+    items = page.locator(".map-legend .map-legend-item")
+    assert items.count() == 6
+    legend = dict(zip(items.evaluate_all("bs => bs.map(b => b.dataset.eventType)"),
+                      items.locator(".map-legend-swatch").evaluate_all("ss => ss.map(s => getComputedStyle(s).backgroundColor)"),
+                      strict=True))
+    assert {"Battles", "Protests", "Violence against civilians"} <= set(legend)
+    page.locator("path.marsad-marker").first.wait_for(timeout=10000)
+    fills = page.locator("path.marsad-marker").evaluate_all("ps => ps.map(p => getComputedStyle(p).fill)")
+    assert set(fills) <= set(legend.values())
+    rows = page.locator("#events-table tbody tr")
+    total = rows.count()
+    page.locator(".map-legend-item[data-event-type='Battles']").click()
+    expect(page.locator(".map-legend-item[data-event-type='Battles']")).to_have_attribute("aria-pressed", "true")
+    assert page.locator("#filters select[name=event_type]").input_value() == "Battles"
+    expect(rows).not_to_have_count(total)
+    assert all("Battles" in t for t in rows.all_inner_texts())
+    assert page.errors == [], page.errors
+
+
 def test_click_marker_shows_highlighted_evidence(page, server):
     marker = page.locator("path.marsad-marker:not([data-count='1'])")
     event_id = marker.get_attribute("data-event-id")

@@ -192,9 +192,41 @@
     }).catch(function (err) {
       setStatus("Could not load the governorate boundaries: " + err.message, true);
     });
+    addLegend(map);
     var toggle = $("#tiles-toggle");
     toggle.checked = false; // offline by default: tiles only when asked for
     toggle.addEventListener("change", function () { setTiles(toggle.checked); });
+  }
+  /* The legend of the marker colours: one row per event type (a button: it filters that type). */
+  function addLegend(map) {
+    var legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () {
+      var box = el("div", { className: "map-legend", role: "group", "aria-label": "Marker colours by event type" });
+      box.appendChild(el("div", { className: "map-legend-title", text: "Event type" }));
+      Object.keys(TYPE_COLOURS).forEach(function (type) {
+        var swatch = el("span", { className: "map-legend-swatch", "aria-hidden": "true" });
+        swatch.style.backgroundColor = TYPE_COLOURS[type]; // CSSOM, which the CSP allows (no style attribute)
+        var b = el("button", { type: "button", className: "map-legend-item", title: "Show only " + type,
+          "aria-pressed": "false", dataset: { eventType: type } }, [swatch, type]);
+        b.addEventListener("click", function () {
+          var current = $("#filters").elements.event_type.value;
+          writeFilters({ event_type: current === type ? "" : type, sub_event_type: "" });
+          load();
+        });
+        box.appendChild(b);
+      });
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    };
+    legend.addTo(map);
+    state.legend = legend;
+  }
+  function markLegend() {
+    var current = $("#filters").elements.event_type.value;
+    Array.prototype.forEach.call(document.querySelectorAll(".map-legend-item"), function (b) {
+      b.setAttribute("aria-pressed", b.dataset.eventType === current ? "true" : "false");
+    });
   }
   function setTiles(on) {
     if (on && !state.tiles) {
@@ -371,6 +403,7 @@
       state.byId = {};
       state.events.forEach(function (e) { state.byId[e.event_id_cnty] = e; });
       drawMarkers();
+      markLegend();
       drawTimeline();
       drawTable();
       var located = state.events.filter(function (e) { return e.latitude !== null && e.latitude !== undefined; }).length;
@@ -680,7 +713,9 @@
       load();
     });
     initMap();
+    var linked = /^#event=(.+)$/.exec(window.location.hash); // /#event=<id> opens that event (compare page links)
     load();
+    if (linked) { try { showEvent(decodeURIComponent(linked[1])); } catch (e) { /* malformed address */ } }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
