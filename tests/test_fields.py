@@ -227,3 +227,28 @@ def test_civilian_victims_do_not_split_one_shelling_into_two_events():
     shelling = [e for e in events if e.sub_event_type == "Shelling/artillery/missile attack" and e.location == "Ariha"]
     assert len(shelling) == 1
     assert shelling[0].actor1.startswith("Military Forces of Syria") and shelling[0].actor2 == "Civilians (Syria)"
+
+
+# -- the day of the news a later paragraph follows up ----------------------------------------
+
+# a real report (vetogate.com, 26 August 2025), shortened: a headline, a lead dated "مساء الإثنين"
+# and a paragraph that names no day
+FOLLOW_UP = ("\"قسد\" تستهدف الجيش السوري بـ\"مسيرة\" بدير الزور واشتباك عنيف بمدينة العشارة\n\n"
+             "هاجمت قوات سوريا الديمقراطية \"قسد\"، الجيش السوري  بطائرة مسيرة على أطراف مدينة دير الزور {when}.\n\n"
+             "كما أفادت وسائل إعلام سورية باندلاع اشتباكات بالأسلحة النارية بين عناصر الجيش السوري المتمركزين"
+             " في مدينة العشارة وعناصر قسد المتمركزين قرب ضفة نهر الفرات في بلدة درنج.")
+
+
+def test_a_paragraph_with_no_day_takes_the_day_of_the_news_it_follows():
+    events = extract(Document(text=FOLLOW_UP.format(when="مساء الإثنين"), published="2025-08-26"))
+    clash = next(e for e in events if e.sub_event_type == "Armed clash")
+    assert clash.event_date == "2025-08-25"  # Monday, not the publication day
+    assert [x.text for x in clash.evidence["event_date"]] == ["مساء الإثنين"]
+    assert "earlier paragraph" in clash.reasons["event_date"]
+
+
+def test_an_old_date_earlier_in_the_report_is_not_the_day_of_the_news():
+    events = extract(Document(text=FOLLOW_UP.format(when="في 3 آب 2025"), published="2025-08-26"))
+    clash = next(e for e in events if e.sub_event_type == "Armed clash")
+    assert clash.event_date == "2025-08-26"
+    assert "publication date used" in clash.reasons["event_date"]

@@ -123,7 +123,7 @@ def codable(group: Group) -> tuple[bool, str]:
     if head.event_type == "Battles" and len(actors) < 2:
         if not actors or max(f.trigger.priority for f in group.frames) < STRONG_BATTLE_PRIORITY:
             return False, "one-sided generic attack word without a second party"
-    if head.event_type == "Strategic developments" and all(f.date_evidence is None for f in group.frames):
+    if head.event_type == "Strategic developments" and not any(f.own_date for f in group.frames):
         return False, "strategic development with no date of its own (background or analysis)"
     return True, ""
 
@@ -291,13 +291,14 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
     if ev.inter2 == "Civilians" and ev.event_type in ("Violence against civilians", "Explosions/Remote violence"):
         ev.civilian_targeting = "Civilians targeted"
     # time
-    dated = next((f for f in group.frames if f.date_evidence is not None), None) or head
+    dated = (next((f for f in group.frames if f.own_date), None)
+             or next((f for f in group.frames if f.date_evidence is not None), None) or head)
     if dated.date is not None:
         ev.event_date = dated.date.isoformat()
         ev.year = dated.date.year
         ev.time_precision = dated.time_precision
         ev.add_evidence("event_date", dated.date_evidence)
-        if dated.date_evidence is None or "multi-day" in dated.date_reason:
+        if not dated.own_date or "multi-day" in dated.date_reason:
             ev.reasons["event_date"] = dated.date_reason
     else:
         ev.reasons["event_date"] = dated.date_reason

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ..model import Event
 from ..nlp.normalize import normalize
 from .coding import Group
+from .frames import DATE_FROM_STORY
 from .ner_link import NER_ACTOR_PREFIX
 
 #: Cue families of kb/cues.csv whose presence in the event's sentences the scorer weighs.
@@ -99,7 +100,8 @@ def candidate_features(cand: Candidate, builder, per_sentence: dict | None = Non
     short = is_short_text(builder)
     f["date_none"] = float(not ev.event_date and not short)
     f["date_none_short"] = float(not ev.event_date and short)
-    f["date_relative"] = float(any("relative" in r for r in date_reasons))
+    # a date taken from an earlier paragraph stands in for the publication date: same features
+    f["date_relative"] = float(any("relative" in r and not r.startswith(DATE_FROM_STORY) for r in date_reasons))
     f["multi_day"] = float(any("multi-day" in r for r in date_reasons))
     # size, position, quotation
     sentences = {(fr.sentence.start_char, fr.sentence.end_char): fr.sentence for fr in group.frames}

@@ -66,6 +66,11 @@ class ActorMention:
 
 #: ``date_reason`` of a frame dated by its document's publication date.
 DATE_FROM_PUBLICATION = "no date in the text near the event; publication date used"
+#: How far before publication an earlier paragraph's date can be the day of the news a later
+#: paragraph follows up (a report covers the last days; an older date is background).
+STORY_DAYS = 7
+STORY_AHEAD_CHARS = 400
+DATE_FROM_STORY = "no date near the event; the day of the report's latest recent date in an earlier paragraph"
 #: A figure this large is a toll only when its sentence names the event's own day or place.
 LARGE_TOLL = 250
 #: A four-digit figure in this range is a year, not a count ("2017 قتل").
@@ -101,6 +106,12 @@ class Frame:
     fatality_evidence: Evidence | None = None
     civilian_victims: bool = False
     reasons: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def own_date(self) -> bool:
+        """Whether the date was read near the event (its sentence or paragraph), not taken from an
+        earlier paragraph's news or the publication date."""
+        return self.date_evidence is not None and not self.date_reason.startswith(DATE_FROM_STORY)
 
 
 COORDINATION = {"و", ",", "،", "في", "ب", "وفي", "وب", "بلده", "بلدات", "قريه", "قري", "مدينه", "مدينتي",
@@ -531,6 +542,10 @@ class FrameBuilder:
             if earlier:
                 chosen = earlier[-1]
                 frame.date_reason = "date expression earlier in the paragraph"
+            else:
+                chosen = self._story_date(sent, valid)
+                if chosen is not None:
+                    frame.date_reason = DATE_FROM_STORY
         if chosen is not None:
             m: DateMention = chosen._.value
             frame.date, frame.time_precision = m.date, m.precision
@@ -544,6 +559,28 @@ class FrameBuilder:
             frame.date_reason = DATE_FROM_PUBLICATION
         else:
             frame.date_reason = "no date in the text and no publication date given"
+
+    def _story_date(self, sent: Span, valid) -> Span | None:
+        """The day of the news a sentence with no date of its own follows up: the last day-precise
+        date in an earlier paragraph within STORY_DAYS before publication, else (a headline or a
+        lead before the dated sentence) the first such date in the next STORY_AHEAD_CHARS. An
+        older date (background, an anniversary) or a vaguer one (a month, a year) is not it, nor a
+        stated date of the publication day itself (a page stamp: the publication date says as much)."""
+        if self.published is None:
+            return None
+        floor = self.published - dt.timedelta(days=STORY_DAYS)
+
+        def news(d: Span) -> bool:
+            m: DateMention = d._.value
+            stamp = m.kind == "absolute" and m.date == self.published
+            return valid(d) and m.precision == 1 and m.until is None and m.date >= floor and not stamp
+
+        for d in reversed(self.dates[: bisect_left(self._date_chars, sent.start_char)]):
+            if news(d):
+                return d
+        ahead = self.dates[bisect_left(self._date_chars, sent.end_char):
+                           bisect_left(self._date_chars, sent.end_char + STORY_AHEAD_CHARS)]
+        return next((d for d in ahead if news(d)), None)
 
     def _place(self, frame: Frame) -> None:
         sent = frame.sentence
