@@ -69,20 +69,71 @@ def seed(db: str) -> None:
     store.engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """``marsad serve`` on a free loopback port over a freshly seeded SQLite store; yields its base URL."""
-    pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package (pip install playwright)")
-    if chromium_path() is None:
-        pytest.skip("browser tests need a chromium binary (Debian: apt-get install chromium; or set MARSAD_CHROMIUM)")
-    db = str(tmp_path_factory.mktemp("web") / "marsad.sqlite")
-    seed(db)
+#: Governorates of the synthetic events and a point in each (test data, not the map's).
+GOVERNORATES = {
+    "Aleppo": (36.20, 37.15), "Idleb": (35.93, 36.63), "Dara": (32.62, 36.10), "Deir ez Zor": (35.33, 40.14),
+    "Hama": (35.13, 36.75), "Homs": (34.73, 36.71), "Rural Damascus": (33.51, 36.50), "Damascus": (33.51, 36.29),
+    "Ar Raqqa": (35.95, 39.01), "Al Hasakeh": (36.50, 40.75), "Lattakia": (35.52, 35.78), "Quneitra": (33.13, 35.82),
+    "As Sweida": (32.71, 36.57), "Tartous": (34.89, 35.89),
+}
+SYNTHETIC_TYPES = [
+    ("Political violence", "Battles", "Armed clash"),
+    ("Political violence", "Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    ("Political violence", "Explosions/Remote violence", "Air/drone strike"),
+    ("Political violence", "Violence against civilians", "Attack"),
+    ("Demonstrations", "Protests", "Peaceful protest"),
+    ("Strategic developments", "Strategic developments", "Looting/property destruction"),
+]
+HOSTILE_ACTOR = f"Militia {HOSTILE_IMG}"
+SYNTHETIC_ACTORS = ["Military Forces of Syria (2000-2024)", "HTS: Hayat Tahrir al Sham", "Islamic State (Syria)",
+                    "QSD: Syrian Democratic Forces", HOSTILE_ACTOR]
+SYNTHETIC_SOURCES = ["SOHR", "Enab Baladi", f"Outlet {HOSTILE_IMG}"]
+
+
+def seed_many(db: str, n: int = 360) -> None:
+    """``n`` synthetic events, one report each: every governorate, 60 days of 2023, several at
+    each place, a few undated, and actor names, notes, places and outlet names carrying
+    ``<img onerror>`` and ``<script>``."""
+    import random
+
+    from marsad.model import Document, Event, Evidence
+    from marsad.store import Store
+
+    rng = random.Random(15)
+    govs = list(GOVERNORATES)
+    items = []
+    for i in range(n):
+        admin1 = govs[i % len(govs)]
+        lat, lon = GOVERNORATES[admin1]
+        spot = rng.randrange(6)  # six places per governorate, so several events share a marker
+        lat, lon = round(lat + 0.08 * (spot - 3), 4), round(lon + 0.05 * (spot % 3), 4)
+        disorder, etype, sub = SYNTHETIC_TYPES[i % len(SYNTHETIC_TYPES)]
+        date = "" if i % 45 == 7 else f"2023-{1 + (i // 180) % 2:02d}-{1 + i % 28:02d}"
+        a1, a2 = SYNTHETIC_ACTORS[i % 5], SYNTHETIC_ACTORS[(i + 2) % 5]
+        source = SYNTHETIC_SOURCES[i % 3]
+        text = f"اشتباكات عنيفة في المنطقة رقم {i} {HOSTILE_IMG}"
+        doc = Document(text=text, published=date or "2023-03-01", source=source, url=f"https://example.org/many/{i}")
+        ev = Event(event_id_cnty=f"SYR-M{i:04d}", event_date=date, year=2023 if date else None, time_precision=1,
+                   disorder_type=disorder, event_type=etype, sub_event_type=sub, actor1=a1, actor2=a2, admin1=admin1,
+                   admin2=admin1, location=f"Place {spot} of {admin1}" + (f" {HOSTILE_IMG}" if spot == 0 else ""),
+                   latitude=lat, longitude=lon, geo_precision=1, source=source,
+                   notes=f"Synthetic event {i} {HOSTILE_SCRIPT}", fatalities=i % 7, doc_id=doc.doc_id, confidence=0.5)
+        ev.add_evidence("sub_event_type", Evidence(0, len("اشتباكات"), "اشتباكات"))
+        items.append((doc, [ev]))
+    store = Store(db)
+    store.bulk_add(items)
+    store.engine.dispose()
+
+
+def serve(db: str):
+    """Run ``marsad serve`` on a free loopback port over ``db``; yields its base URL."""
     port = free_port()
     env = dict(os.environ)
     env["MARSAD_TOKEN"] = WRITE_TOKEN  # reviews need it (the page asks for it once)
     env["MARSAD_CONFIG"] = str(Path(db).with_name("no-config.toml"))
+    log = Path(db).with_name("serve.log").open("wb")  # a file, not a pipe: the access log never fills a pipe
     proc = subprocess.Popen([sys.executable, "-m", "marsad.cli", "serve", "--db", db, "--host", "127.0.0.1",
-                             "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                             "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -94,7 +145,7 @@ def server(tmp_path_factory):
             except OSError:
                 pass
             if proc.poll() is not None:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                out = Path(db).with_name("serve.log").read_text(errors="replace")
                 pytest.fail(f"marsad serve exited with {proc.returncode}: {out}")
             if time.monotonic() > deadline:
                 pytest.fail("marsad serve did not answer /api/health within 60 s")
@@ -107,6 +158,31 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        log.close()
+
+
+def need_browser() -> None:
+    pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package (pip install playwright)")
+    if chromium_path() is None:
+        pytest.skip("browser tests need a chromium binary (Debian: apt-get install chromium; or set MARSAD_CHROMIUM)")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """``marsad serve`` over a store seeded with the three reports; yields its base URL."""
+    need_browser()
+    db = str(tmp_path_factory.mktemp("web") / "marsad.sqlite")
+    seed(db)
+    yield from serve(db)
+
+
+@pytest.fixture(scope="module")
+def many_server(tmp_path_factory):
+    """``marsad serve`` over a store of a few hundred synthetic events (``seed_many``)."""
+    need_browser()
+    db = str(tmp_path_factory.mktemp("web-many") / "marsad.sqlite")
+    seed_many(db)
+    yield from serve(db)
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +202,16 @@ def browser(server):
 def page(browser, server):
     """A fresh page on ``/`` with every console error, page error and failed request recorded;
     no request may leave loopback (the page must work offline)."""
+    yield from open_page(browser, server)
+
+
+@pytest.fixture()
+def many_page(browser, many_server):
+    """The page over the few hundred synthetic events."""
+    yield from open_page(browser, many_server)
+
+
+def open_page(browser, server: str, path: str = "/"):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
     pg.errors = []  # type: ignore[attr-defined]
@@ -142,7 +228,7 @@ def page(browser, server):
             r.abort()
 
     pg.route("**/*", route)
-    pg.goto(server + "/")
+    pg.goto(server + path)
     pg.wait_for_selector("body[data-ready='1']", timeout=15000)
     yield pg
     context.close()
@@ -286,6 +372,53 @@ def test_filters_timeline_and_tiles_toggle(page):
 
 
 
+def api(base: str, path: str):
+    with urllib.request.urlopen(base + path) as r:
+        return json.load(r)
+
+
+def assert_inert(page) -> None:
+    """No element made of the hostile strings, no script of theirs ran, nothing left the machine."""
+    assert page.locator("img[src='x'], script:not([src])").count() == 0
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.outside == [], page.outside
+    assert page.errors == [], page.errors
+
+
+def test_markers_cluster_on_a_few_hundred_events(many_page, many_server):
+    page = many_page
+    data = api(many_server, "/api/events?limit=1000")
+    located = [e for e in data["events"] if e["latitude"] is not None]
+    places = {(e["latitude"], e["longitude"]) for e in located}
+    assert data["total"] >= 300 and len(places) >= 50
+    clusters = page.locator(".marsad-cluster .marsad-cluster-count")
+    clusters.first.wait_for(timeout=10000)
+
+    def shown() -> tuple[list[int], list[int]]:
+        return (clusters.evaluate_all("ns => ns.map(n => +n.dataset.count)"),
+                page.locator("path.marsad-marker").evaluate_all("ps => ps.map(p => +p.dataset.count)"))
+
+    in_clusters, alone = shown()
+    # every located event is counted once, in a cluster or at its own place; far fewer symbols than places
+    assert sum(in_clusters) + sum(alone) == len(located)
+    assert len(in_clusters) + len(alone) < len(places) / 2
+    # a cluster opens on click: the map zooms in and shows more of the places
+    zoom = float(page.locator("#map").get_attribute("data-zoom"))
+    biggest = max(range(len(in_clusters)), key=in_clusters.__getitem__)
+    page.locator(".marsad-cluster").nth(biggest).click()
+    page.wait_for_function("z => +document.querySelector('#map').dataset.zoom > z", arg=zoom, timeout=10000)
+    page.wait_for_timeout(600)  # the cluster animation
+    # a place with several events lists them (actor names as text) and opens the one clicked
+    marker = page.locator("path.marsad-marker:not([data-count='1'])").first
+    marker.click()
+    popup = page.locator(".leaflet-popup .popup-list button")
+    popup.first.wait_for(timeout=5000)
+    assert popup.count() == int(marker.get_attribute("data-count"))
+    popup.nth(1).click()
+    page.wait_for_selector("#event-view[data-loaded='1']", timeout=10000)
+    assert_inert(page)
+
+
 def test_reviewer_corrects_then_rejects_an_event(page, server):
     """Runs last: it changes the seeded store. The page asks for the token once (a prompt)."""
     asked = []
@@ -330,3 +463,75 @@ def test_reviewer_corrects_then_rejects_an_event(page, server):
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.errors == [], page.errors
     assert page.outside == []
+
+
+# -- compare with ACLED (/compare) -----------------------------------------------------------------
+
+@pytest.fixture()
+def compare_page(browser, server):
+    """A fresh page on ``/compare``, errors and requests leaving loopback recorded as for ``page``."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.errors = []  # type: ignore[attr-defined]
+    pg.on("console", lambda m: pg.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(f"pageerror: {e}"))
+    pg.outside = []  # type: ignore[attr-defined]
+    pg.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server)
+             else (pg.outside.append(r.request.url), r.abort()))
+    pg.goto(server + "/compare")
+    pg.wait_for_selector("body[data-ready='1']", timeout=15000)
+    yield pg
+    context.close()
+
+
+def test_compare_page_counts_links_and_inert_acled_text(compare_page, server):
+    """An ACLED file made of the stored events but the last, plus a row only ACLED has whose actor,
+    location and notes carry markup: the page shows the counts, links marsad's events to the map's
+    event view, and shows ACLED's text as text."""
+    from urllib.parse import quote
+
+    from tests.test_compare import acled_csv, acled_row
+
+    page = compare_page
+    with urllib.request.urlopen(server + "/api/events?limit=1000") as r:
+        events = sorted(json.load(r)["events"], key=lambda e: (e["event_date"], e["event_id_cnty"]))
+    assert len(events) >= 2
+    rows = [acled_row(e, n) for n, e in enumerate(events[:-1])]
+    rows.append(acled_row({"event_date": events[0]["event_date"], "event_type": "Battles", "sub_event_type": "Armed clash",
+                           "actor1": f"Unidentified Armed Group (Syria) {HOSTILE_IMG}", "admin1": "Aleppo",
+                           "location": f"Aleppo {HOSTILE_SCRIPT}", "latitude": 36.2021, "longitude": 37.1343,
+                           "fatalities": 1, "notes": f"Only ACLED {HOSTILE_IMG}"}, 99))
+    page.set_input_files("#acled-file", files=[{"name": "acled.csv", "mimeType": "text/csv",
+                                                "buffer": acled_csv(rows).encode()}])
+    page.click("#compare-form button[type=submit]")
+    page.wait_for_selector("body[data-done='1']", timeout=20000)
+    counts = {s: page.locator(f"#counts td[data-status='{s}']").inner_text()
+              for s in ("matched", "marsad_only", "acled_only")}
+    assert counts == {"matched": str(len(events) - 1), "marsad_only": "1", "acled_only": "1"}
+    assert page.locator("#acled-only").get_attribute("data-count") == "1"
+    acled_only = page.locator("#acled-only tbody").inner_text()
+    assert HOSTILE_IMG in acled_only and HOSTILE_SCRIPT in acled_only  # literal text
+    assert page.locator("main img, main script").count() == 0 and page.locator("img[src='x']").count() == 0
+    assert page.locator("#by-admin1 tbody tr[data-group='Aleppo']").count() == 1
+    page.wait_for_timeout(300)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.errors == [] and page.outside == [], (page.errors, page.outside)
+    # the marsad-only event opens in the map's event view
+    link = page.locator("#marsad-only a.marsad-event")
+    assert link.count() == 1 and link.get_attribute("href") == "/#event=" + quote(events[-1]["event_id_cnty"], safe="")
+    page.goto(server + link.get_attribute("href"))
+    page.wait_for_selector("#event-view[data-loaded='1']", timeout=15000)
+    assert page.locator("#event-view").get_attribute("data-event-id") == events[-1]["event_id_cnty"]
+    assert page.locator("#compare-link").get_attribute("href") == "/compare"  # and back, from the map's header
+    assert page.errors == [], page.errors
+
+
+def test_compare_page_says_why_a_file_is_refused(compare_page):
+    page = compare_page
+    page.set_input_files("#acled-file", files=[{"name": "notes.csv", "mimeType": "text/csv",
+                                                "buffer": f"date,what\n2022-11-01,{HOSTILE_IMG}\n".encode()}])
+    page.click("#compare-form button[type=submit]")
+    page.wait_for_selector("body[data-done='error']", timeout=20000)
+    assert "not an ACLED export" in page.locator("#status").inner_text()
+    assert page.locator("#report").is_hidden()
+    assert [e for e in page.errors if "422" not in e] == []  # the browser logs the refused request itself

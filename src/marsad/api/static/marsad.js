@@ -162,11 +162,18 @@
 
   // ---------- map ----------
   function initMap() {
-    var map = L.map("map", { preferCanvas: false, zoomSnap: 0.5, attributionControl: true });
+    var map = L.map("map", { preferCanvas: false, zoomSnap: 0.5, minZoom: 5, maxZoom: 16, attributionControl: true });
     map.attributionControl.setPrefix("Leaflet");
     map.fitBounds([[32.3, 35.6], [37.4, 42.4]]);
+    map.on("zoomend", function () { map.getContainer().dataset.zoom = String(map.getZoom()); });
+    map.getContainer().dataset.zoom = String(map.getZoom());
     state.map = map;
-    state.markers = L.featureGroup().addTo(map);
+    // Places with events, clustered (Leaflet.markercluster): a cluster shows how many events its
+    // places hold and opens on click; at the closest zoom the places of a cluster spread out.
+    state.markers = L.markerClusterGroup({
+      maxClusterRadius: 45, showCoverageOnHover: false, spiderfyOnMaxZoom: true, chunkedLoading: true,
+      iconCreateFunction: clusterIcon
+    }).addTo(map);
     getJSON(BOUNDARIES_URL).then(function (fc) {
       var names = [];
       var layer = L.geoJSON(fc, {
@@ -215,6 +222,8 @@
         });
         box.appendChild(b);
       });
+      box.appendChild(el("div", { className: "map-legend-note" }, [el("span", { className: "map-legend-cluster", "aria-hidden": "true", text: "n" }),
+        "n events close together: click to zoom in"]));
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       return box;
@@ -243,6 +252,18 @@
       if (state.boundaries) state.boundaries.setStyle({ fillOpacity: 0.6 });
     }
   }
+  /* A cluster's icon: the number of events of its places (DOM nodes, no HTML string). */
+  function clusterIcon(cluster) {
+    var n = 0;
+    cluster.getAllChildMarkers().forEach(function (m) { n += m.options.count || 1; });
+    var size = n < 10 ? 30 : n < 100 ? 36 : n < 1000 ? 42 : 48;
+    var label = n + " events at " + cluster.getChildCount() + " places; click to zoom in";
+    var inner = el("div", { className: "marsad-cluster-count", title: label, "aria-label": label, dataset: { count: n } },
+      [el("span", { text: String(n) })]);
+    return L.divIcon({ html: inner, className: "marker-cluster marsad-cluster " + (n < 10 ? "marker-cluster-small" : n < 100 ?
+      "marker-cluster-medium" : "marker-cluster-large"), iconSize: L.point(size, size) });
+  }
+  function dateText(e) { return e.event_date || "undated"; }
   function drawMarkers() {
     state.markers.clearLayers();
     state.markerById = {};
@@ -252,22 +273,23 @@
       var key = Number(e.latitude).toFixed(4) + "," + Number(e.longitude).toFixed(4);
       (groups[key] = groups[key] || []).push(e);
     });
+    var markers = [];
     Object.keys(groups).forEach(function (key) {
       var evs = groups[key];
       var first = evs[0];
       var marker = L.circleMarker([first.latitude, first.longitude], {
         radius: Math.min(6 + 2 * Math.sqrt(evs.length - 1), 18),
         color: "#fff", weight: 1.5, fillColor: TYPE_COLOURS[first.event_type] || "#333", fillOpacity: 0.9,
-        className: "marsad-marker"
+        className: "marsad-marker", count: evs.length
       });
       var tip = el("div", {}, [el("strong", { text: first.location || "" }),
-        el("div", { text: evs.length === 1 ? (first.event_date + " · " + first.sub_event_type) : (evs.length + " events") })]);
+        el("div", { text: evs.length === 1 ? (dateText(first) + " · " + (first.sub_event_type || "")) : (evs.length + " events") })]);
       marker.bindTooltip(tip);
       marker.on("click", function () {
         if (evs.length > 1) {
           var list = el("ul", { className: "popup-list" });
           evs.forEach(function (e) {
-            var b = el("button", { type: "button", text: e.event_date + " · " + e.sub_event_type + " · " + actorsText(e) });
+            var b = el("button", { type: "button", text: dateText(e) + " · " + (e.sub_event_type || "") + " · " + actorsText(e) });
             b.addEventListener("click", function () { showEvent(e.event_id_cnty); });
             list.appendChild(el("li", {}, [b]));
           });
@@ -277,14 +299,17 @@
         }
         showEvent(first.event_id_cnty);
       });
-      marker.addTo(state.markers);
-      var node = marker.getElement && marker.getElement();
-      if (node) {
+      // a clustered marker has no element until its cluster opens: label it whenever it is drawn
+      marker.on("add", function () {
+        var node = marker.getElement();
+        if (!node) return;
         node.dataset.eventId = first.event_id_cnty;
         node.dataset.count = String(evs.length);
-      }
+      });
+      markers.push(marker);
       evs.forEach(function (e) { state.markerById[e.event_id_cnty] = marker; });
     });
+    state.markers.addLayers(markers);
   }
 
   // ---------- timeline ----------
