@@ -423,6 +423,67 @@ def export(db: str | None, fmt: str, reports: bool, min_confidence: float | None
 
 
 @main.command()
+@click.option("--acled", "acled_path", required=True, metavar="FILE",
+              help="An ACLED export (CSV with ACLED's column names; '-' reads stdin).")
+@click.option("--db", help="SQLite file path or database URL.")
+@click.option("--start", help="First day compared, YYYY-MM-DD (default: the first day of marsad's events).")
+@click.option("--end", help="Last day compared, YYYY-MM-DD (default: the last day of marsad's events).")
+@click.option("--admin1", help="Only this governorate (ACLED spelling, e.g. Dara), on both sides.")
+@click.option("--event-type", help="Only this event type, on both sides.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), help="Only marsad events the scorer rates at least this.")
+@click.option("--status", help="Only marsad events of these review statuses, comma-separated (default: every event "
+                               "not rejected).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--csv", "csv_path", metavar="PATH", help="Also write one row per aligned pair or unmatched event.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(0),
+              help="With --format table: events listed per section.")
+def compare(acled_path: str, db: str | None, start: str | None, end: str | None, admin1: str | None,
+            event_type: str | None, min_confidence: float | None, status: str | None, fmt: str,
+            csv_path: str | None, limit: int) -> None:
+    """Compare marsad's events with an ACLED export: matched pairs (by marsad evaluate's rules),
+    marsad-only and ACLED-only events, and per-field disagreements, by event type and governorate."""
+    from .compare import AcledError, compare_store, decode, format_report, read_acled, write_csv
+    from .nlp.dates import parse_iso
+    from .store import EventFilter, ReviewError, Store
+    from .store.review import parse_statuses
+
+    for name, value in (("--start", start), ("--end", end)):
+        if value and parse_iso(value) is None:
+            _fail(f"{name} {value!r} is not a date in YYYY-MM-DD form")
+    if start and end and start > end:
+        _fail(f"--start {start} is after --end {end}")
+    try:
+        statuses = parse_statuses(status)
+    except ReviewError as exc:
+        _fail(str(exc))
+    if acled_path != "-" and not Path(acled_path).is_file():
+        _fail(f"{acled_path}: no such file")
+    try:
+        data = sys.stdin.buffer.read() if acled_path == "-" else Path(acled_path).read_bytes()
+        acled = read_acled(decode(data, acled_path), acled_path)
+    except AcledError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{acled_path}: {exc.strerror}")
+    store = Store(db)
+    flt = EventFilter(date_from=start, date_to=end, min_confidence=min_confidence, status=statuses,
+                      admin1=store.spelling("admin1", admin1) if admin1 else None,
+                      event_type=store.spelling("event_type", event_type) if event_type else None)
+    report = compare_store(store, acled, flt)
+    if csv_path:
+        try:
+            with open(csv_path, "w", encoding="utf-8", newline="") as fh:
+                write_csv(report, fh)
+        except OSError as exc:
+            _fail(f"{csv_path}: {exc.strerror}")
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(format_report(report, name=Path(acled_path).name if acled_path != "-" else "ACLED (stdin)",
+                                 limit=limit))
+
+
+@main.command()
 @click.option("--db", help="SQLite file path or database URL.")
 @click.option("--ner/--no-ner", "use_ner", default=None,
               help="Use the NER model for names the knowledge base misses (default: on; MARSAD_NER=0 turns it off).")

@@ -65,13 +65,17 @@ def _pair_cost(ref: dict, pred: Event) -> tuple:
     )
 
 
-def match_events(refs: list[dict], preds: list[Event]) -> list[tuple[int, int]]:
-    """Greedy one-to-one matching, best pairs first."""
+def match_events(refs: list[dict], preds: list[Event],
+                 candidates: Iterable[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Greedy one-to-one matching, best pairs first. ``candidates``: the (ref, pred) index pairs
+    worth trying (e.g. those close in time, for large sets); by default every pair. Pairs left out
+    must be ones ``can_match`` refuses, or the matching differs from trying every pair."""
+    if candidates is None:
+        candidates = ((i, j) for i in range(len(refs)) for j in range(len(preds)))
     pairs = [
-        (_pair_cost(r, p), i, j)
-        for i, r in enumerate(refs)
-        for j, p in enumerate(preds)
-        if can_match(r, p)
+        (_pair_cost(refs[i], preds[j]), i, j)
+        for i, j in candidates
+        if can_match(refs[i], preds[j])
     ]
     pairs.sort()
     used_r: set[int] = set()

@@ -12,9 +12,14 @@
 - ``GET /api/deletions``: the events re-extraction deleted (ACLED's deletions list).
 - ``GET /api/documents/{doc_id}``: a stored report, its text and metadata.
 - ``POST /api/documents``: ingest one report (``Authorization: Bearer <token>``).
+- ``POST /api/compare``: an ACLED export (CSV) as the body (``Content-Type: text/csv``); answers how
+  the stored events align with it (``marsad compare --format json``): matched, marsad-only and
+  ACLED-only events and per-field disagreements. The filters of ``/api/events`` apply (the date
+  range is the compared window). No token: it writes nothing.
 - ``GET /api/health``; OpenAPI at ``/docs`` and ``/openapi.json``.
 - ``GET /``: the web map (``static/index.html``, served with a strict Content-Security-Policy);
   its script, styles, Leaflet and the offline governorate boundaries under ``/static``.
+- ``GET /compare``: the page that posts an ACLED file to ``/api/compare`` and shows the report.
 """
 
 
@@ -39,6 +44,8 @@ from ..store.review import EDITABLE, REVIEW_ACTIONS, parse_statuses
 
 #: Largest accepted request body of ``POST /api/documents`` (the JSON, text included).
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+#: Largest accepted ACLED file of ``POST /api/compare`` (a year of ACLED's Syria events is ~10 MB).
+MAX_ACLED_BYTES = 64 * 1024 * 1024
 MAX_PAGE = 1000
 #: Largest limit/offset accepted: beyond a 64-bit SQL integer a database cannot take them (and no
 #: store holds this many events).
@@ -105,7 +112,7 @@ def _event_json(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_app(db: str | Store | None = None, token: str | None = None, *, token_from_env: bool = True,
-               max_document_bytes: int = MAX_DOCUMENT_BYTES) -> FastAPI:
+               max_document_bytes: int = MAX_DOCUMENT_BYTES, max_acled_bytes: int = MAX_ACLED_BYTES) -> FastAPI:
     """The API over a store. ``token`` overrides ``MARSAD_TOKEN``/config (read once, at start)."""
     store = db if isinstance(db, Store) else Store(db)
     write_token = token if token is not None else (resolve_token() if token_from_env else None)
@@ -123,6 +130,11 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
     def web_page() -> FileResponse:
         """The web map: filters, timeline, events table and the event view with its evidence."""
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
+
+    @app.get("/compare", include_in_schema=False)
+    def compare_page() -> FileResponse:
+        """Compare with ACLED: pick an ACLED export, see what matches, what marsad adds and what it misses."""
+        return FileResponse(STATIC_DIR / "compare.html", media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
 
     def filters(
         date_from: Annotated[str | None, Query(description="Earliest event_date, YYYY-MM-DD.")] = None,
@@ -318,6 +330,41 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
         doc = store.get_document(doc_id) or {"events": []}
         return {"doc_id": doc_id, "created": created,
                 "events": [{"event_id": e["event_id_cnty"], "canonical_id": e["canonical_id"]} for e in doc["events"]]}
+
+    @app.post("/api/compare", tags=["compare"],
+              openapi_extra={"requestBody": {"required": True, "content": {
+                  "text/csv": {"schema": {"type": "string", "description": "An ACLED export (CSV)."}}}}})
+    async def compare_acled(request: Request, flt: Filters) -> JSONResponse:
+        """Align the stored events (those the filters keep; date_from/date_to: the compared window, by
+        default the dates of the stored events) with an ACLED export sent as the body, by the matching
+        rules of ``marsad evaluate``. Answers the report of ``marsad compare --format json``: window,
+        counts (matched, marsad_only, acled_only), per-field disagreements on matched pairs, counts by
+        event type and by admin1, and one record per aligned pair or unmatched event. 422 for a file
+        that is not an ACLED export; rows with a bad value are skipped and counted."""
+        if request.headers.get("content-type", "").lower().startswith("multipart/"):
+            raise HTTPException(415, "send the CSV file itself as the body (Content-Type: text/csv), not a form")
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > max_acled_bytes:
+            raise HTTPException(413, f"ACLED file larger than {max_acled_bytes} bytes")
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > max_acled_bytes:
+                raise HTTPException(413, f"ACLED file larger than {max_acled_bytes} bytes")
+        if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
+            raise HTTPException(422, "date_from is after date_to")
+        from starlette.concurrency import run_in_threadpool
+
+        return await run_in_threadpool(_compare, bytes(body), flt)
+
+    def _compare(data: bytes, flt: EventFilter) -> JSONResponse:
+        from ..compare import AcledError, compare_store, decode, read_acled
+
+        try:
+            acled = read_acled(decode(data, "ACLED file"), "ACLED file")
+        except AcledError as exc:
+            raise HTTPException(422, str(exc)) from None
+        return JSONResponse(compare_store(store, acled, flt).to_dict())
 
     return app
 
