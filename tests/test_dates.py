@@ -87,3 +87,13 @@ def test_date_ranges_since_a_day_and_between_two_days():
     assert ranges("من 3 إلى 5 آذار", pub) == [(dt.date(2021, 3, 3), dt.date(2021, 3, 5))]
     # a range longer than two weeks stays a single date
     assert ranges("منذ 1 كانون الثاني", pub) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("انفجرت في أوائل آذار الماضي", ("2022-03-01", 3, "month")),  # early in the month: its first day
+    ("في آذار الماضي", ("2022-03-15", 3, "month")),  # "last March", no شهر and no year
+    ("في أيار الفائت", ("2022-05-15", 3, "month")),
+    ("في كانون الأول المنصرم", ("2021-12-15", 3, "month")),  # a later month: the year before
+])
+def test_a_month_called_the_last_one(text, expected):
+    assert dates(text) == [expected]

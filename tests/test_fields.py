@@ -252,3 +252,38 @@ def test_an_old_date_earlier_in_the_report_is_not_the_day_of_the_news():
     clash = next(e for e in events if e.sub_event_type == "Armed clash")
     assert clash.event_date == "2025-08-26"
     assert "publication date used" in clash.reasons["event_date"]
+
+
+# -- tolls told after the event's sentence ---------------------------------------------------
+
+# real reports, shortened: alsahafi.net (14 July 2025) and syria-ex.com (28 April 2020)
+SWEIDA = ("شهدت محافظة السويداء جنوب سوريا يوم أمس الأحد 13 جويلية 2025 موجة عنف غير مسبوقة، بعد اندلاع مواجهات"
+          " عنيفة بين فصائل عسكرية محلية من أبناء الطائفة الدرزية ومسلحين من عشائر البدو. الاشتباكات التي توسّعت"
+          " رقعتها لتشمل عدة قرى وأحياء في المدينة وريفها، أسفرت عن مقتل ما لا يقل عن 37 شخصًا، وإصابة أكثر من 50 آخرين.")
+AFRIN = ("استهدف تفجير بصهريج مفخخ يوم الثلاثاء احد الاسواق في مدينة عفرين بريف حلب الشمالي اسفر عن سقوط ضحايا.\n"
+         "وقالت مصادر اعلامية على صفحاتها على مواقع التواصل الاجتماعي ان التفجير اوقع اكثر من34 قتيلا و30 مصابا"
+         " بحروق شديدة بينهم اطفال.\n"
+         "ولم تتبن أي جهة حتى الان مسؤوليتها عن التفجير.\n"
+         "وكانت عبوة ناسفة مزروعة داخل سيارة انفجرت في اوائل اذار الماضي في شارع السياسة بمدينة عفرين، ما ادى الى"
+         " مقتل مدني واصابة اخرين.")
+
+
+def test_a_toll_in_the_next_sentence_belongs_to_the_event_it_follows():
+    events = extract(Document(text=SWEIDA, published="2025-07-14"))
+    assert [(e.sub_event_type, e.fatalities) for e in events] == [("Armed clash", 37)]
+    assert events[0].evidence["fatalities"][0].text == "مقتل ما لا يقل عن 37"  # past the hedge
+    assert "following sentence" in events[0].reasons["fatalities"]
+
+
+def test_civilians_killed_by_a_bombing_make_one_explosion_event_not_an_attack():
+    events = extract(Document(text=AFRIN, published="2020-04-28"))
+    assert [(e.event_type, e.event_date, e.fatalities) for e in events] == [
+        ("Explosions/Remote violence", "2020-04-28", 34)]  # the March bombing is background
+    assert events[0].actor2 == "Civilians (Syria)"
+
+
+def test_a_toll_after_a_sentence_that_reports_another_event_stays_there():
+    text = SWEIDA.replace("الاشتباكات التي توسّعت", "واندلعت اشتباكات في درعا توسّعت")
+    events = extract(Document(text=text, published="2025-07-14"))
+    sweida = next(e for e in events if e.admin1 == "As Sweida")
+    assert sweida.fatalities == 0

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..kb import KnowledgeBase
 from ..model import Event, Evidence
-from .frames import STRONG_BATTLE_PRIORITY, ActorMention, Frame
+from .frames import FOLLOW_UP_TOLL, STRONG_BATTLE_PRIORITY, ActorMention, Frame
 from .ner_link import NER_ACTOR_PREFIX
 
 INTER_ORDER = [
@@ -323,11 +323,13 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
         ev.iso = 0
         ev.region = ""
     # fatalities: the lowest figure among the reports of this event
-    figures = [(f.fatalities, f.fatality_evidence) for f in group.frames if f.fatality_evidence is not None]
+    figures = [f for f in group.frames if f.fatality_evidence is not None]
     if figures:
-        value, evid = min(figures, key=lambda x: x[0])
-        ev.fatalities = value
-        ev.add_evidence("fatalities", evid)
+        lowest = min(figures, key=lambda f: f.fatalities)
+        ev.fatalities = lowest.fatalities
+        ev.add_evidence("fatalities", lowest.fatality_evidence)
+        if lowest.reasons.get("fatalities") == FOLLOW_UP_TOLL:
+            ev.reasons["fatalities"] = FOLLOW_UP_TOLL
     else:
         ev.reasons["fatalities"] = "no death toll reported: 0"
     if ev.event_date:

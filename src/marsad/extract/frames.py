@@ -43,7 +43,7 @@ SINGULAR_VICTIMS = {
     "شخص", "قيادي", "مسن", "فتاه", "مواطن", "مزارع", "راعي", "صحفي", "ناشط", "معلم", "طالب",
 }
 RELATIVE_PRONOUNS = {"التي", "الذي", "الذين", "اللتين", "اللذين", "اللواتي"}
-NOT_NEGATING = {"تزال", "يزال", "زالت", "زال", "سيما", "تزل", "يزل"}
+NOT_NEGATING = {"تزال", "يزال", "زالت", "زال", "سيما", "تزل", "يزل", "يقل"}  # "ما لا يقل عن": at least
 HABITUAL = {"كان", "كانت", "كانوا", "يكون", "تكون", "ظل", "ظلت", "مازال", "مازالت", "لايزال", "لاتزال"}
 SETTLEMENT_WORDS = {"قريه", "قري", "بلده", "بلدات", "مدينه", "مدن", "القريه", "البلده", "المدينه", "كامل", "بلدتي", "قريتي"}
 PARTIAL_OBJECTS = {"اجزاء", "الاجزاء", "نقاط", "مواقع", "مباني", "بناء", "اطراف"}
@@ -70,6 +70,9 @@ DATE_FROM_PUBLICATION = "no date in the text near the event; publication date us
 #: paragraph follows up (a report covers the last days; an older date is background).
 STORY_DAYS = 7
 STORY_AHEAD_CHARS = 400
+#: How many sentences after an event's may tell its toll (when they report nothing else).
+FOLLOW_UP_SENTENCES = 2
+FOLLOW_UP_TOLL = "toll told in a following sentence that reports no other event"
 DATE_FROM_STORY = "no date near the event; the day of the report's latest recent date in an earlier paragraph"
 #: A figure this large is a toll only when its sentence names the event's own day or place.
 LARGE_TOLL = 250
@@ -141,6 +144,11 @@ def _nearest_role(cues: dict[str, int]) -> str:
     return max(found)[2] if found else ""  # nearest first; on one token, the first of ROLE_CUES
 
 
+def _place_point(f: Frame) -> str:
+    point = f.place.point if f.place is not None else None
+    return point["id"] if point else ""
+
+
 def _ev(span: Span) -> Evidence:
     return Evidence(span.start_char, span.end_char, span.text)
 
@@ -158,6 +166,9 @@ class FrameBuilder:
         for span in doc.spans.get("cues", []):
             for cue in span._.kb_ids:
                 self.cue_at.setdefault(span.start, set()).add(cue)
+        # tokens of a hedge ("ما لا يقل عن", "أكثر من") that may stand between a killing word and its figure
+        self.hedged: set[int] = {j for span in doc.spans.get("cues", []) if "quantifier" in span._.kb_ids
+                                 for j in range(span.start, span.end)}
         self.dates: list[Span] = sorted(doc.spans.get("dates", []), key=lambda d: d.start)
         self._date_starts = [d.start for d in self.dates]
         self._date_chars = [d.start_char for d in self.dates]
@@ -315,14 +326,66 @@ class FrameBuilder:
             has_strong = any(t.needs != "passive" for _, t in kept)
             weapons = [(s, t) for s, t in kept if t.event_type == "Explosions/Remote violence"]
             for span, trig in kept:
-                if trig.needs == "passive" and has_strong:
-                    continue  # casualties of another event in the same sentence
+                if trig.needs == "passive" and (has_strong or (weapons and trig.event_type != "Explosions/Remote violence")):
+                    continue  # casualties of another event in the same sentence (an explosion's too)
                 weapon = None
                 if weapons and trig.event_type == "Battles" and trig.priority < STRONG_BATTLE_PRIORITY:
                     # "القصف المدفعي ... استهدفت عدة مدن": the targeting word is the shelling's
                     weapon = min(weapons, key=lambda w: abs(w[0].start - span.start))
                 frames.extend(self._frame(span, trig, sentence, weapon))
+        self._follow_up_tolls(frames)
         return frames
+
+    def _follow_up_tolls(self, frames: list[Frame]) -> None:
+        """"انفجرت سيارة مفخخة في عفرين ... وقالت مصادر إن التفجير أوقع 34 قتيلا": a toll told in
+        one of the next FOLLOW_UP_SENTENCES sentences that report no event of their own is the toll
+        of the violent event just before them. The next sentence is no follow-up when it reports an
+        event (a frame), names another day or another place, tells an earlier event (a blocked
+        trigger), or names an event word that is not a casualty word or a definite noun of the
+        event's own type ("الاشتباكات التي توسعت ... أسفرت عن مقتل 37 شخصا")."""
+        starts = self.doc.user_data["marsad_sent_starts"]
+        by_sentence: dict[int, list[Frame]] = {}
+        for f in frames:
+            by_sentence.setdefault(f.sentence.start, []).append(f)
+        triggers = sorted(self.doc.spans.get("triggers", []), key=lambda t: t.start)
+        trigger_starts = [t.start for t in triggers]
+        for s_start, group in by_sentence.items():
+            f = group[0]
+            if (any(g.fatalities or g.fatality_evidence is not None or g.event_type not in VIOLENT_TYPES for g in group)
+                    or len({(g.date, _place_point(g)) for g in group}) > 1):
+                continue
+            k = bisect_left(starts, s_start)
+            for j in range(k + 1, min(k + 1 + FOLLOW_UP_SENTENCES, len(starts))):
+                lo, hi = starts[j], starts[j + 1] if j + 1 < len(starts) else len(self.doc)
+                if lo in by_sentence:
+                    break
+                sentence = self.doc[lo:hi]
+                if not self._follows_up(f, sentence, triggers[bisect_left(trigger_starts, lo):bisect_left(trigger_starts, hi)]):
+                    break
+                probe = Frame(f.trigger, f.trigger_span, sentence, f.event_type, f.sub_event_type)
+                self._fatalities(probe)
+                if probe.fatality_evidence is not None:
+                    f.fatalities, f.fatality_evidence = probe.fatalities, probe.fatality_evidence
+                    f.reasons["fatalities"] = FOLLOW_UP_TOLL
+                    break
+
+    def _follows_up(self, f: Frame, sentence: Span, triggers: list[Span]) -> bool:
+        """Whether ``sentence`` (which yielded no frame) can only be telling more of ``f``."""
+        if self._dates_from(sentence.start, sentence.end):
+            return False
+        point = _place_point(f)
+        if any(m.place is not None and not m.region and (m.point or {}).get("id") != point
+               for m in self._places_from(sentence.start_char, sentence.end_char)):
+            return False
+        for span in triggers:
+            trig = max((self.kb.triggers[i] for i in span._.kb_ids), key=lambda t: t.priority)
+            if self._blocked(span, trig, sentence):
+                return False
+            casualty = trig.needs == "passive" and trig.event_type != "Explosions/Remote violence"
+            anaphora = self.norms[span.start].startswith("ال") and trig.event_type == f.trigger.event_type
+            if not (casualty or anaphora):
+                return False
+        return True
 
     def _blocked(self, span: Span, trig: Trigger, sentence: Span) -> bool:
         clause = self._clause_start(span.start, sentence.start)
@@ -390,7 +453,8 @@ class FrameBuilder:
             if not (civilians_cue or any(a.actor.inter == "Civilians" for a in actors)):
                 # deaths of fighters with no event word: part of some battle, not codable alone
                 return []
-            frame.event_type, frame.sub_event_type = "Violence against civilians", "Attack"
+            if trig.event_type != "Explosions/Remote violence":  # an explosion stays one (ACLED)
+                frame.event_type, frame.sub_event_type = "Violence against civilians", "Attack"
             frame.civilian_victims = True
         if trig.event_type == "Explosions/Remote violence":
             disrupt = self._cues_before(span.start, 6, self._clause_start(span.start, sentence.start))
@@ -648,7 +712,7 @@ class FrameBuilder:
         for i in range(sent.start, sent.end):
             if "killed" not in self.cue_at.get(i, ()):
                 continue
-            near = [n for n in numbers if (0 < n.start - i <= 4 or 0 < i - n.end + 1 <= 2) and not _is_year(n)]
+            near = [n for n in numbers if (0 < self._gap(i, n.start) <= 4 or 0 < i - n.end + 1 <= 2) and not _is_year(n)]
             if near:
                 n = min(near, key=lambda n: abs(n.start - i))
                 lo, hi = sorted((i, n.start))
@@ -668,6 +732,10 @@ class FrameBuilder:
                 frame.fatality_evidence = _ev(self.doc[i : nxt + 1])
                 return
         frame.reasons["fatalities"] = set_aside or "no death toll reported in the sentence"
+
+    def _gap(self, i: int, j: int) -> int:
+        """Token distance from i to a later j, not counting the words of a hedge in between."""
+        return j - i - sum(1 for k in range(i + 1, j) if k in self.hedged) if j > i else 0
 
     def _not_a_toll(self, frame: Frame, n: Span, value: int, cumulative: int | None) -> str:
         """Why the figure ``n`` next to a killing word is not the event's death toll ("" if it is)."""

@@ -34,7 +34,9 @@ ORDINALS = {
     "الثامن": 8, "التاسع": 9, "العاشر": 10,
 }
 DAY_PARTS = {"فجر", "صباح", "ظهر", "عصر", "مساء", "ليله", "ليل", "منتصف", "ظهيره", "فجرا", "صباحا", "مساءا"}
-EDGE_OF_MONTH = ("مطلع", "اواخر", "منتصف", "اوائل", "بدايه", "نهايه")
+EDGE_OF_MONTH = ("مطلع", "اواخر", "منتصف", "اوايل", "بدايه", "نهايه")  # normalised forms
+#: "آذار الماضي": a month named as the last one of that name, without "شهر" or a year
+PAST_MONTH = ("الماضي", "المنصرم", "الفايت")
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})$")
 
@@ -154,6 +156,9 @@ def find_dates(norms: list[str], published: dt.date | None, numbers: list | None
             prev = _skip(norms, i, -1)
             yr = _year(norms, _skip(norms, last))
             has_shahr = prev is not None and norms[prev] in ("شهر", "خلال", *EDGE_OF_MONTH)
+            after = _skip(norms, last)
+            past = not has_shahr and after is not None and norms[after] in PAST_MONTH
+            has_shahr = has_shahr or past
             if tok in AMBIGUOUS_MONTHS and not (yr or has_shahr):
                 continue
             if yr or has_shahr:
@@ -163,17 +168,17 @@ def find_dates(norms: list[str], published: dt.date | None, numbers: list | None
                 if not yr and published and month > published.month:
                     year -= 1
                 day = 15
-                start = prev if has_shahr else i
+                start = prev if has_shahr and not past else i
                 qualifier = prev
                 if prev is not None and norms[prev] == "شهر":
                     before = _skip(norms, prev, -1)
                     if before is not None and norms[before] in EDGE_OF_MONTH:
                         qualifier = start = before
-                if qualifier is not None and norms[qualifier] in ("مطلع", "اوائل", "بدايه"):
+                if qualifier is not None and norms[qualifier] in ("مطلع", "اوايل", "بدايه"):
                     day = 1
                 elif qualifier is not None and norms[qualifier] in ("اواخر", "نهايه"):
                     day = _last_day(year, month)
-                add(start, (yr[1] if yr else last) + 1, _safe(year, month, day), 3, "month")
+                add(start, (yr[1] if yr else after if past else last) + 1, _safe(year, month, day), 3, "month")
             continue
         if published is None:
             continue
