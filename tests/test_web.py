@@ -372,6 +372,45 @@ def test_filters_timeline_and_tiles_toggle(page):
 
 
 
+def test_place_labels_come_from_the_gazetteer():
+    """The base map's labels: the 14 governorates (ACLED spelling, a point inside each), and every
+    town label a gazetteer community at its own point: the governorate capitals and district seats."""
+    from marsad.api.app import STATIC_DIR
+    from marsad.geo.geocoder import gazetteer_index
+
+    labels = json.loads((STATIC_DIR / "boundaries" / "syr_places.geojson").read_text(encoding="utf-8"))["features"]
+    boundaries = json.loads((STATIC_DIR / "boundaries" / "syr_admin1.geojson").read_text(encoding="utf-8"))["features"]
+    govs = [f for f in labels if f["properties"]["kind"] == "governorate"]
+    assert sorted(f["properties"]["name"] for f in govs) == sorted(f["properties"]["admin1"] for f in boundaries)
+    index = gazetteer_index()
+    capital_ids = {p["capital_id"] for p in index.values() if p["feature_type"] == "admin1" and p.get("capital_id")}
+    seat_ids = {p["capital_id"] for p in index.values() if p["feature_type"] == "admin2" and p.get("capital_id")}
+    towns = [f for f in labels if f["properties"]["kind"] in ("capital", "town")]
+    assert {f["properties"]["gazetteer_id"] for f in towns} == capital_ids | seat_ids
+    for f in towns:
+        p, place = f["properties"], index[f["properties"]["gazetteer_id"]]
+        assert p["name"] == place["name_en"] and p["kind"] == ("capital" if place["id"] in capital_ids else "town")
+        assert f["geometry"]["coordinates"] == [round(place["lon"], 5), round(place["lat"], 5)]
+
+
+def test_place_labels_on_the_map(page):
+    """Governorate and capital labels on the first view, district seats once zoomed in; labels take no clicks."""
+    from playwright.sync_api import expect
+
+    page.locator(".place-capital").first.wait_for(state="attached", timeout=10000)
+    assert page.locator(".place-capital").count() == 13
+    assert 8 <= page.locator(".place-governorate").count() < 14
+    assert page.locator(".place-town").count() == 0
+    assert "Aleppo" in page.locator(".place-capital").all_inner_texts()
+    assert page.locator(".leaflet-labels-pane").evaluate("p => getComputedStyle(p).pointerEvents") == "none"
+    for _ in range(2):
+        zoom = page.locator("#map").get_attribute("data-zoom")
+        page.click(".leaflet-control-zoom-in")
+        expect(page.locator("#map")).not_to_have_attribute("data-zoom", zoom)
+    expect(page.locator(".place-town").first).to_be_attached()
+    assert page.errors == [], page.errors
+
+
 def api(base: str, path: str):
     with urllib.request.urlopen(base + path) as r:
         return json.load(r)

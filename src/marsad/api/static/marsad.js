@@ -11,6 +11,7 @@
   var MAX_EVENTS = 1000; // the API's largest page: the map and timeline show the newest matches
   var PAGE = 50; // table rows per page
   var BOUNDARIES_URL = "/static/boundaries/syr_admin1.geojson";
+  var PLACES_URL = "/static/boundaries/syr_places.geojson"; // governorate, capital and district-seat labels
   var TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
   var FILTERS = ["date_from", "date_to", "admin1", "event_type", "sub_event_type", "actor", "q", "status"];
   var TOKEN_KEY = "marsad-token"; // the write token, asked once and kept for this tab
@@ -166,6 +167,11 @@
     map.attributionControl.setPrefix("Leaflet");
     map.fitBounds([[32.3, 35.6], [37.4, 42.4]]);
     map.on("zoomend", function () { map.getContainer().dataset.zoom = String(map.getZoom()); });
+    // panes, bottom up: online tiles (200), governorates (250), place labels (350, no clicks), events (400+)
+    map.createPane("base").style.zIndex = "250";
+    var labelPane = map.createPane("labels");
+    labelPane.style.zIndex = "350";
+    labelPane.style.pointerEvents = "none";
     map.getContainer().dataset.zoom = String(map.getZoom());
     state.map = map;
     // Places with events, clustered (Leaflet.markercluster): a cluster shows how many events its
@@ -177,6 +183,7 @@
     getJSON(BOUNDARIES_URL).then(function (fc) {
       var names = [];
       var layer = L.geoJSON(fc, {
+        pane: "base",
         style: function () { return { color: "#555", weight: 1, fillColor: "#f3efe6", fillOpacity: 0.6, className: "governorate" }; },
         onEachFeature: function (feature, lyr) {
           var p = feature.properties || {};
@@ -192,6 +199,7 @@
       }).addTo(map);
       layer.bringToBack();
       state.boundaries = layer;
+      addPlaceLabels(map);
       map.attributionControl.addAttribution("Boundaries: OCHA (admin1)");
       fillSelect($("#filters").elements.admin1, names.sort());
       var wanted = filtersFromLocation().admin1;
@@ -204,6 +212,39 @@
     toggle.checked = false; // offline by default: tiles only when asked for
     toggle.addEventListener("change", function () { setTiles(toggle.checked); });
   }
+  /* Labels of the offline base map (scripts/build_place_labels.py: governorates from the shipped
+   * boundaries, capitals and district seats from the gazetteer), each shown from its min_zoom on.
+   * They sit in their own pane above the governorates and under the events, and take no clicks. */
+  function addPlaceLabels(map) {
+    var labels = [];
+    getJSON(PLACES_URL).then(function (fc) {
+      (fc.features || []).forEach(function (f) {
+        var p = f.properties || {}, c = (f.geometry || {}).coordinates;
+        if (!c) return;
+        var node = el("span", { className: "place-label-text", text: p.name || "" });
+        var icon = L.divIcon({ html: node, className: "place-label place-" + (p.kind || "town"), iconSize: null });
+        var marker = L.marker([c[1], c[0]], { icon: icon, pane: "labels", interactive: false, keyboard: false });
+        marker.on("add", function () {
+          var box = marker.getElement();
+          if (box) { box.dataset.kind = p.kind || ""; box.dataset.name = p.name || ""; box.setAttribute("aria-hidden", "true"); }
+        });
+        labels.push({ marker: marker, minZoom: Number(p.min_zoom) || 0 });
+      });
+      var show = function () {
+        var z = map.getZoom();
+        labels.forEach(function (l) {
+          var on = z >= l.minZoom;
+          if (on && !map.hasLayer(l.marker)) l.marker.addTo(map);
+          else if (!on && map.hasLayer(l.marker)) map.removeLayer(l.marker);
+        });
+      };
+      map.on("zoomend", show);
+      show();
+    }).catch(function (err) {
+      setStatus("Could not load the place labels: " + err.message, true);
+    });
+  }
+
   /* The legend of the marker colours: one row per event type (a button: it filters that type). */
   function addLegend(map) {
     var legend = L.control({ position: "bottomright" });
