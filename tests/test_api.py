@@ -322,3 +322,65 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(store):
     assert row["source"].startswith("'=HYPERLINK")
     assert row["actor1"] == "'@Protesters" and row["notes"] == "'-2+3"
     assert row["latitude"] == "32.6"  # numbers are left alone
+
+
+def facet_values(resp, name: str) -> list[tuple[str, int]]:
+    assert resp.status_code == 200, resp.text
+    return [(v["value"], v["count"]) for v in resp.json()["facets"][name]["values"]]
+
+
+def test_facets_count_the_matching_events(client, store):
+    """``GET /api/facets``: counts per value, most frequent first then by value, under the same
+    filters as ``/api/events``; each value, set as its filter, lists exactly that many events."""
+    # a second outlet's report of the Thiban clash merges into SYR-T3: one event, two outlets
+    text = "اشتباكات بين قسد وخلايا داعش في ذيبان"
+    doc = Document(text=text, published="2023-01-03", source="Outlet 9", url="https://example.org/9")
+    store.add(doc, [Event(event_id_cnty="SYR-T9", event_date="2023-01-03", year=2023, time_precision=1,
+                          event_type="Battles", sub_event_type="Armed clash", actor1="QSD: Syrian Democratic Forces",
+                          actor2="Islamic State (Syria)", admin1="Deir ez Zor", admin2="Deir ez Zor", location="Thiban",
+                          latitude=35.02, longitude=40.51, geo_precision=1, source="Outlet 9", fatalities=2,
+                          doc_id=doc.doc_id)])
+    assert client.get("/api/events").json()["total"] == 6
+    resp = client.get("/api/facets")
+    body = resp.json()
+    assert body["total"] == 6 and list(body["facets"]) == ["event_type", "sub_event_type", "admin1", "actor", "source",
+                                                           "status"]
+    assert facet_values(resp, "event_type") == [("Battles", 3), ("Explosions/Remote violence", 1), ("Protests", 1),
+                                                ("Violence against civilians", 1)]
+    assert facet_values(resp, "admin1") == [("Dara", 2), ("Idleb", 2), ("As Sweida", 1), ("Deir ez Zor", 1)]
+    assert facet_values(resp, "actor")[0] == ("Military Forces of Syria (2000-2024)", 2)
+    assert ("", 2) not in facet_values(resp, "actor")  # empty actor2 left out
+    sources = dict(facet_values(resp, "source"))
+    assert sources["Outlet 3"] == sources["Outlet 9"] == 1 and len(sources) == 7
+    assert facet_values(resp, "status") == [("machine", 6)]
+    assert body["facets"]["event_type"]["truncated"] is False
+    # filters apply; every value of an exact facet, set as its filter, gives its count (actor: a
+    # substring of any actor, so at least its count)
+    params = {"date_from": "2023-01-02"}
+    resp = client.get("/api/facets", params=params)
+    assert resp.json()["total"] == 5
+    for name, values in resp.json()["facets"].items():
+        for v in values["values"]:
+            total = client.get("/api/events", params={**params, name: v["value"]}).json()["total"]
+            assert total >= v["count"] if name == "actor" else total == v["count"], (name, v)
+    assert facet_values(client.get("/api/facets", params={"admin1": "dara"}), "event_type") == [
+        ("Battles", 1), ("Violence against civilians", 1)]
+    assert facet_values(client.get("/api/facets", params={"q": "ذيبان"}), "source") == [("Outlet 3", 1), ("Outlet 9", 1)]
+    assert ids(client.get("/api/events", params={"source": "outlet 9"})) == ["SYR-T3"]
+    assert client.get("/api/events.csv", params={"source": "Outlet 9"}).text.count("SYR-T3") == 1
+    # choose facets, cap their size; unknown facets are refused
+    resp = client.get("/api/facets", params={"facet": "event_type,actor", "size": 2})
+    assert list(resp.json()["facets"]) == ["event_type", "actor"]
+    assert len(facet_values(resp, "actor")) == 2 and resp.json()["facets"]["actor"]["truncated"] is True
+    assert list(client.get("/api/facets", params=[("facet", "status"), ("facet", "admin1")]).json()["facets"]) == [
+        "status", "admin1"]
+    assert client.get("/api/facets", params={"facet": "notes"}).status_code == 422
+    assert client.get("/api/facets", params={"size": 0}).status_code == 422
+    nothing = client.get("/api/facets", params={"admin1": "Nowhere"}).json()
+    assert nothing["total"] == 0 and all(f["values"] == [] for f in nothing["facets"].values())
+    # review statuses: a confirmed event, a rejected one (left out unless asked for)
+    store.review("SYR-T0", "confirmed")
+    store.review("SYR-T1", "rejected", reason="test")
+    assert facet_values(client.get("/api/facets"), "status") == [("machine", 4), ("confirmed", 1)]
+    assert facet_values(client.get("/api/facets", params={"status": "rejected,confirmed"}), "status") == [
+        ("confirmed", 1), ("rejected", 1)]

@@ -458,6 +458,54 @@ def test_markers_cluster_on_a_few_hundred_events(many_page, many_server):
     assert_inert(page)
 
 
+def facet_counts(page, name: str) -> dict[str, int]:
+    buttons = page.locator(f"#facets .facet[data-facet='{name}'] .facet-value")
+    return dict(zip(buttons.evaluate_all("bs => bs.map(b => b.dataset.value)"),
+                    [int(t) for t in buttons.locator(".facet-count").all_inner_texts()], strict=True))
+
+
+def matching(page) -> int:
+    """The number of matching events the status line reports."""
+    return int(page.locator("#status").inner_text().split()[0])
+
+
+def test_facets_count_and_filter_on_click(many_page, many_server):
+    from playwright.sync_api import expect
+
+    page = many_page
+    page.wait_for_selector("#facets[data-loaded='1']", timeout=10000)
+    facets = api(many_server, "/api/facets?size=15")
+    total = facets["total"]
+    assert [s.get_attribute("data-facet") for s in page.locator("#facets .facet").all()] == [
+        "event_type", "sub_event_type", "admin1", "actor", "source", "status"]
+    types = facet_counts(page, "event_type")
+    assert types == {v["value"]: v["count"] for v in facets["facets"]["event_type"]["values"]}
+    assert sum(types.values()) == total == matching(page)
+    # a value filters: the hostile actor's name, shown as text and set as the actor filter
+    actors = facet_counts(page, "actor")
+    assert actors[HOSTILE_ACTOR] >= 1
+    page.locator(f"#facets .facet-value[data-facet='actor'][data-value='{HOSTILE_ACTOR}']").click()
+    expect(page.locator("#filters input[name=actor]")).to_have_value(HOSTILE_ACTOR)
+    page.wait_for_selector("#facets[data-loaded='1'] .facet-value[data-facet='actor'][aria-pressed='true']", timeout=10000)
+    assert matching(page) >= actors[HOSTILE_ACTOR]
+    assert "actor=Militia" in page.url
+    assert sum(facet_counts(page, "event_type").values()) == matching(page)
+    # a second facet narrows further, to exactly its count
+    outlet, n = sorted(facet_counts(page, "source").items())[0]
+    page.locator(f"#facets .facet-value[data-facet='source'][data-value='{outlet}']").click()
+    expect(page.locator("#filters input[name=source]")).to_have_value(outlet)
+    page.wait_for_selector("#facets[data-loaded='1'] .facet-value[data-facet='source'][aria-pressed='true']", timeout=10000)
+    expect(page.locator("#status")).to_contain_text(f"{n} event")
+    rows = page.locator("#events-table tbody tr")
+    assert all(HOSTILE_ACTOR in t and outlet in t for t in rows.all_inner_texts()[:20])
+    # the chosen value again clears its filter
+    page.locator("#facets .facet-value[data-facet='actor'][aria-pressed='true']").click()
+    expect(page.locator("#filters input[name=actor]")).to_have_value("")
+    page.wait_for_selector("#facets[data-loaded='1']", timeout=10000)
+    assert page.locator("#facets").inner_text().count(HOSTILE_ACTOR) == 1  # the actor's name, as text
+    assert_inert(page)
+
+
 def test_reviewer_corrects_then_rejects_an_event(page, server):
     """Runs last: it changes the seeded store. The page asks for the token once (a prompt)."""
     asked = []

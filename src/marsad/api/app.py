@@ -3,6 +3,11 @@
 - ``GET /api/events``: filters (date range, admin1-3, event and sub-event type, actor substring,
   bbox, text search) and pagination; ``{"total", "limit", "offset", "events": [...]}``.
 - ``GET /api/events.csv|.geojson|.parquet``: the same filters, every matching event by default.
+- ``GET /api/facets``: the same filters; how many matching events each value of a facet has
+  (event type, sub-event type, governorate, actor, outlet, review status), most frequent first:
+  ``{"total", "facets": {name: {"values": [{"value", "count"}], "truncated"}}}``. ``facet=`` picks
+  facets (repeat it or separate by commas), ``size=`` caps the values per facet (default 20). Each
+  facet is named after the filter its values set (``source=`` keeps the events an outlet reported).
 - ``GET /api/events/{id}``: one event (by its id or the id of any report merged into it) with its
   reports, each field's evidence per source document, the documents and the merge explanations.
 - ``POST /api/events/{id}/review``: confirm, reject or correct an event (token); ``GET
@@ -39,7 +44,7 @@ from pydantic import BaseModel, Field, ValidationError
 from .. import __version__
 from ..model import ACLED_COLUMNS, Document, Event
 from ..serialize import CsvWriter
-from ..store import EXACT_FIELDS, EventFilter, ReviewError, Store, UnknownEvent
+from ..store import EXACT_FIELDS, FACETS, EventFilter, ReviewError, Store, UnknownEvent
 from ..store.review import EDITABLE, REVIEW_ACTIONS, parse_statuses
 
 #: Largest accepted request body of ``POST /api/documents`` (the JSON, text included).
@@ -47,6 +52,8 @@ MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 #: Largest accepted ACLED file of ``POST /api/compare`` (a year of ACLED's Syria events is ~10 MB).
 MAX_ACLED_BYTES = 64 * 1024 * 1024
 MAX_PAGE = 1000
+#: Most values per facet ``GET /api/facets`` answers.
+MAX_FACET_SIZE = 200
 #: Largest limit/offset accepted: beyond a 64-bit SQL integer a database cannot take them (and no
 #: store holds this many events).
 MAX_ROWS = 2 ** 53
@@ -151,6 +158,8 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
                                                       description="Only events the scorer rates at least this (0-1).")] = None,
         status: Annotated[str | None, Query(description="Review statuses, comma-separated: machine, confirmed, corrected, "
                                                         "rejected, reviewed. Default: every event not rejected.")] = None,
+        source: Annotated[str | None, Query(description="An outlet (any case): events one of whose reports it "
+                                                        "published.")] = None,
     ) -> EventFilter:
         box = None
         if bbox:
@@ -168,7 +177,7 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
         except ReviewError as exc:
             raise HTTPException(422, str(exc)) from None
         flt = EventFilter(date_from, date_to, admin1, admin2, admin3, event_type, sub_event_type, actor, box, q,
-                          min_confidence, statuses)
+                          min_confidence, statuses, source=source or None)
         for name in EXACT_FIELDS:
             if getattr(flt, name):
                 setattr(flt, name, store.spelling(name, getattr(flt, name)))
@@ -194,6 +203,22 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
         total, rows = store.query_events(flt, limit, offset, order=order)
         return JSONResponse({"total": total, "limit": limit, "offset": offset,
                              "events": [_event_json(r) for r in rows]})
+
+    @app.get("/api/facets", tags=["events"])
+    def facets(
+        flt: Filters,
+        facet: Annotated[list[str] | None, Query(description=f"Facets to count: {', '.join(FACETS)} (repeat, or "
+                                                             "comma-separated). Default: all.")] = None,
+        size: Annotated[int, Query(ge=1, le=MAX_FACET_SIZE, description="Most values per facet.")] = 20,
+    ) -> JSONResponse:
+        """How many of the matching events each value of a facet has, most frequent first (datasette's facets):
+        ``{"total", "facets": {name: {"values": [{"value", "count"}], "truncated"}}}``. A facet is named after
+        the filter its values set; ``actor`` counts actor1 and actor2, ``source`` the outlets of the reports."""
+        names = [n.strip() for f in (facet or FACETS) for n in f.split(",") if n.strip()]
+        unknown = [n for n in names if n not in FACETS]
+        if unknown:
+            raise HTTPException(422, f"unknown facet {unknown[0]!r}: one of {', '.join(FACETS)}")
+        return JSONResponse(store.facets(flt, list(dict.fromkeys(names)), size))
 
     def _export_rows(flt: EventFilter, limit: int | None, offset: int) -> list[dict[str, Any]]:
         return store.query_events(flt, limit, offset, with_total=False)[1]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import and_, bindparam, delete, event, func, insert, inspect, or_, select, text, update
+from sqlalchemy import and_, bindparam, delete, distinct, event, func, insert, inspect, or_, select, text, union_all, update
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
@@ -43,7 +43,8 @@ from .schema import (
 )
 
 __all__ = [
-    "ALEMBIC_HEAD", "EXACT_FIELDS", "SCHEMA_VERSION", "EventFilter", "ReviewError", "Store", "UnknownEvent", "audit",
+    "ALEMBIC_HEAD", "EXACT_FIELDS", "FACETS", "SCHEMA_VERSION", "EventFilter", "ReviewError", "Store", "UnknownEvent",
+    "audit",
     "canonical_events", "db_url", "deletions", "documents", "events", "evidence", "merges", "metadata", "reviews", "schema_info",
 ]
 
@@ -175,6 +176,8 @@ class EventFilter:
     min_confidence: float | None = None  # the event scorer's confidence, at least
     #: review statuses to keep (``review.parse_statuses``); None: every event not rejected
     status: list[str] | None = None
+    #: an outlet (any case): events one of whose reports it published
+    source: str | None = None
 
     def clauses(self) -> list:
         c = canonical_events.c
@@ -206,10 +209,19 @@ class EventFilter:
             out.append(or_(*[c[n].ilike(pat, escape="\\") for n in ("notes", "location", "actor1", "actor2",
                                                                       "assoc_actor_1", "assoc_actor_2", "source")],
                            in_text))
+        if self.source:
+            out.append(select(events.c.event_id_cnty)
+                       .where(events.c.canonical_id == c.event_id_cnty, func.lower(events.c.source) == self.source.lower())
+                       .exists())
         return out
 
 
 EXACT_FIELDS = ("admin1", "admin2", "admin3", "event_type", "sub_event_type")
+#: Facets of ``Store.facets``, each named after the filter its values set: a column's values, the
+#: actors (actor1 and actor2), the outlets of the events' reports, the review status.
+FACETS = ("event_type", "sub_event_type", "admin1", "actor", "source", "status")
+_FACET_COLUMNS = {"event_type": "event_type", "sub_event_type": "sub_event_type", "admin1": "admin1",
+                  "status": "review_status"}
 
 
 def _escape_like(s: str) -> str:
@@ -653,6 +665,22 @@ class Store:
             rows = [dict(r._mapping) for r in conn.execute(q)]
         return total, rows
 
+    def facets(self, flt: EventFilter | None = None, names: Iterable[str] = FACETS, size: int = 20) -> dict[str, Any]:
+        """Counts of the canonical events matching ``flt`` by each facet of ``names`` (``FACETS``):
+        ``{"total": n, "facets": {name: {"values": [{"value", "count"}, ...], "truncated": bool}}}``,
+        values most frequent first (then by value), at most ``size`` of them (``truncated``: there
+        are more); empty values left out. One grouped query per facet: ``actor`` counts the events
+        with that actor as actor1 or actor2, ``source`` the events one of whose reports that outlet
+        published (what ``EventFilter.source`` keeps), ``status`` the review statuses."""
+        where = (flt or EventFilter()).clauses()
+        out: dict[str, Any] = {}
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(canonical_events).where(*where)).scalar_one()
+            for name in names:
+                rows = conn.execute(_facet_query(name, where, size + 1)).all() if total else []
+                out[name] = {"values": [{"value": v, "count": n} for v, n in rows[:size]], "truncated": len(rows) > size}
+        return {"total": total, "facets": out}
+
     def event_detail(self, event_id: str) -> dict[str, Any] | None:
         """A canonical event (by its id or the id of any of its reports) with its reports, their
         evidence, the source documents and the merge explanations."""
@@ -744,6 +772,32 @@ class Store:
                 conn.execute(insert(feeds).values(**row))
             elif values:
                 conn.execute(update(feeds).where(feeds.c.url == url).values(**values))
+
+
+def _facet_query(name: str, where: list, limit: int):
+    """The grouped query of one facet (``Store.facets``): (value, count) rows, most frequent first."""
+    c = canonical_events.c
+    if name in _FACET_COLUMNS:
+        value = c[_FACET_COLUMNS[name]]
+        count = func.count().label("n")
+        q = select(value.label("value"), count).where(*where)
+    elif name == "actor":  # actor1 and actor2, an event counted once per actor
+        both = union_all(
+            select(c.actor1.label("value")).where(*where),
+            select(c.actor2.label("value")).where(*where, or_(c.actor1.is_(None), c.actor2 != c.actor1)),
+        ).subquery()
+        value = both.c.value
+        count = func.count().label("n")
+        q = select(value, count)
+    elif name == "source":  # the outlets of the reports (one outlet each), an event counted once per outlet
+        rep = events.alias("rep")  # not ``events``, which the q and source filters' subqueries name
+        value = rep.c.source
+        count = func.count(distinct(rep.c.canonical_id)).label("n")
+        q = (select(value.label("value"), count)
+             .join_from(rep, canonical_events, canonical_events.c.event_id_cnty == rep.c.canonical_id).where(*where))
+    else:
+        raise ValueError(f"unknown facet {name!r}: one of {', '.join(FACETS)}")
+    return q.where(value.is_not(None), value != "").group_by(value).order_by(count.desc(), value).limit(limit)
 
 
 _DOC_COLUMNS = ("doc_id", "id", "url", "title", "source", "published", "published_source", "published_reason",

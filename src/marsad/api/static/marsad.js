@@ -13,7 +13,11 @@
   var BOUNDARIES_URL = "/static/boundaries/syr_admin1.geojson";
   var PLACES_URL = "/static/boundaries/syr_places.geojson"; // governorate, capital and district-seat labels
   var TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
-  var FILTERS = ["date_from", "date_to", "admin1", "event_type", "sub_event_type", "actor", "q", "status"];
+  var FILTERS = ["date_from", "date_to", "admin1", "event_type", "sub_event_type", "actor", "source", "q", "status"];
+  // facets (GET /api/facets): each sets the filter of its name; [name, heading]
+  var FACETS = [["event_type", "Event type"], ["sub_event_type", "Sub-event type"], ["admin1", "Governorate"],
+    ["actor", "Actor"], ["source", "Outlet"], ["status", "Review status"]];
+  var FACET_SIZE = 15;
   var TOKEN_KEY = "marsad-token"; // the write token, asked once and kept for this tab
 
   // ACLED's event types and sub-event types (ACLED codebook).
@@ -453,6 +457,52 @@
     }
   }
 
+  // ---------- facets ----------
+  /* One box per facet: its values with the number of matching events, most frequent first; a
+   * click sets (or, on the value already chosen, clears) that filter. Values are text only. */
+  function loadFacets(filters, seq) {
+    var box = $("#facets");
+    box.dataset.loaded = "0";
+    return getJSON("/api/facets?" + queryString(filters, { size: FACET_SIZE })).then(function (data) {
+      if (seq !== state.requestSeq) return;
+      drawFacets(box, data, filters);
+      box.dataset.loaded = "1";
+    }).catch(function (err) {
+      if (seq !== state.requestSeq) return;
+      clear(box);
+      box.appendChild(el("p", { className: "error", text: "Could not count the events by facet: " + err.message }));
+    });
+  }
+  function drawFacets(box, data, filters) {
+    clear(box);
+    FACETS.forEach(function (pair) {
+      var name = pair[0], facet = (data.facets || {})[name];
+      if (!facet) return;
+      var list = el("ul", { className: "facet-values" });
+      facet.values.forEach(function (v) {
+        var value = String(v.value);
+        var chosen = (filters[name] || "").toLowerCase() === value.toLowerCase();
+        var b = el("button", { type: "button", className: "facet-value", "aria-pressed": chosen ? "true" : "false",
+          title: value + ": " + v.count + " event" + (v.count === 1 ? "" : "s") + (chosen ? " (click to clear this filter)" : " (click to show only these)"),
+          dataset: { facet: name, value: value } },
+          [el("span", { className: "facet-label", dir: "auto", text: value }), el("span", { className: "facet-count", text: String(v.count) })]);
+        b.addEventListener("click", function () {
+          var change = {};
+          change[name] = chosen ? "" : value;
+          if (name === "event_type") change.sub_event_type = "";
+          writeFilters(change);
+          load();
+        });
+        list.appendChild(el("li", {}, [b]));
+      });
+      if (!facet.values.length) list.appendChild(el("li", { className: "hint", text: "none" }));
+      var section = el("section", { className: "facet", dataset: { facet: name } },
+        [el("h2", { text: pair[1] }), list]);
+      if (facet.truncated) section.appendChild(el("p", { className: "hint", text: "the " + facet.values.length + " most frequent" }));
+      box.appendChild(section);
+    });
+  }
+
   // ---------- loading ----------
   function load() {
     var filters = readFilters();
@@ -461,6 +511,7 @@
     window.history.replaceState(null, "", qs ? "?" + qs : window.location.pathname);
     setStatus("Loading…");
     document.body.dataset.loading = "1";
+    loadFacets(filters, seq);
     return getJSON("/api/events?" + queryString(filters, { limit: MAX_EVENTS, offset: 0 })).then(function (data) {
       if (seq !== state.requestSeq) return;
       state.events = data.events || [];
