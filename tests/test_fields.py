@@ -287,3 +287,31 @@ def test_a_toll_after_a_sentence_that_reports_another_event_stays_there():
     events = extract(Document(text=text, published="2025-07-14"))
     sweida = next(e for e in events if e.admin1 == "As Sweida")
     assert sweida.fatalities == 0
+
+
+# -- sub-event types the CODEBOOK decides by who acts and with what ------------------------
+
+def test_detention_by_an_armed_group_is_abduction_not_arrest():
+    # alaraby.co.uk (27 June 2022), shortened
+    text = ("اعتقل \"جهاز الأمن العام\"، الذراع الأمنية لـ\"تحرير الشام\"، ناشطاً مدنياً في إدلب، اليوم الإثنين،"
+            " على خلفية احتجاجات نددت بممارسات الهيئة و\"حكومة الإنقاذ\".")
+    ev = extract(Document(text=text, published="2022-06-27"), min_confidence=0)[0]  # the coding, not the score
+    assert (ev.event_type, ev.sub_event_type) == ("Violence against civilians", "Abduction/forced disappearance")
+    assert ev.actor1 == "HTS: Hayat Tahrir al Sham" and ev.actor2 == "Civilians (Syria)"
+    assert "abduction" in ev.reasons["sub_event_type"]
+    # the same detention by the state's forces is an arrest
+    state = extract(Document(text=text.replace("\"جهاز الأمن العام\"، الذراع الأمنية لـ\"تحرير الشام\"", "الأمن العسكري"),
+                             published="2022-06-27"), min_confidence=0)
+    assert [e.sub_event_type for e in state][:1] == ["Arrests"]
+
+
+def test_dispersal_with_live_fire_is_excessive_force():
+    # enabbaladi.net (28 February 2024), shortened
+    text = ("أطلقت قوات النظام الأمنية النار لتفريق متظاهرين حاولوا اقتحام مركز التسويات الأمنية وسط مدينة السويداء،"
+            " ما أسفر عن إصابة متظاهرين اثنين.")
+    ev = extract(Document(text=text, published="2024-02-28"))[0]
+    assert ev.sub_event_type == "Excessive force against protesters"
+    assert ev.disorder_type == "Political violence; Demonstrations"
+    tear_gas = text.replace("النار", "الغاز المسيل للدموع").replace("، ما أسفر عن إصابة متظاهرين اثنين", "")
+    assert [e.sub_event_type for e in extract(Document(text=tear_gas, published="2024-02-28"))] == [
+        "Protest with intervention"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..kb import KnowledgeBase
+from ..kb import Actor, KnowledgeBase
 from ..model import Event, Evidence
 from .frames import FOLLOW_UP_TOLL, STRONG_BATTLE_PRIORITY, ActorMention, Frame
 from .ner_link import NER_ACTOR_PREFIX
@@ -210,6 +210,17 @@ def note(event: Event) -> str:
     return sentence
 
 
+#: Actor kinds (kb/actors.csv) whose detentions are arrests: Syria's state and its units, and the
+#: north-east's de facto administration (the SDF and the Asayish). Foreign state forces arrest at home.
+DETAINING_KINDS = {"state", "state_unit", "kurdish"}
+
+
+def _detaining_authority(actor: Actor, abroad: str) -> bool:
+    if actor.kind in DETAINING_KINDS or (actor.kind == "person" and actor.inter == "State forces"):
+        return True
+    return actor.kind == "foreign" and actor.inter == "State forces" and bool(abroad)
+
+
 def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int,
                latest_mentioned: str | None = None) -> Event:
     """One event from a group of frames. ``latest_mentioned``: the latest date the document
@@ -238,12 +249,22 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
     # actors: the first frame that names them
     actor1 = next((f.actor1 for f in group.frames if f.actor1 is not None and f.event_type == head.event_type), None)
     actor1 = actor1 or next((f.actor1 for f in group.frames if f.actor1 is not None), None)
+    # the other side: never the first one again, under another of its names ("جهاز الأمن العام" and
+    # "الهيئة" are both HTS)
     actor2 = next(
-        (f.actor2 for f in group.frames if f.actor2 is not None and _actor_key(f.actor2) != _actor_key(actor1)),
+        (f.actor2 for f in group.frames if f.actor2 is not None and _actor_key(f.actor2) != _actor_key(actor1)
+         and (actor1 is None or f.actor2.actor.name_en != actor1.actor.name_en)),
         None,
     )
     civilian_victims = any(f.civilian_victims for f in group.frames)
     abroad = next((f.abroad_country for f in group.frames if f.abroad_country), "")
+    if ev.sub_event_type == "Arrests" and actor1 is not None and not _detaining_authority(actor1.actor, abroad):
+        # CODEBOOK: detention by a non-state group (or by foreign forces inside Syria) is abduction
+        ev.event_type, ev.sub_event_type = "Violence against civilians", "Abduction/forced disappearance"
+        ev.disorder_type = disorder_type(kb, ev.sub_event_type)
+        ev.reasons["sub_event_type"] = (f"detention by {actor1.actor.name_en}, not a state or de facto authority "
+                                        "of the place: coded as abduction")
+        civilian_victims = civilian_victims or actor2 is None
     if head.event_type in ("Protests", "Riots") and actor1 is None:
         crowd = "Protesters (Syria)" if head.event_type == "Protests" else "Rioters (Syria)"
         generic = next((a for a in kb.actors.values() if a.name_en == crowd), None)

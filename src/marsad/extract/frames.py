@@ -483,6 +483,10 @@ class FrameBuilder:
             return []  # coded only when significant: a named actor at a named place
         self._fatalities(frame)
         self._territory(frame)
+        if frame.sub_event_type == "Protest with intervention" and (frame.fatalities or self._live_fire(sentence)):
+            frame.sub_event_type = "Excessive force against protesters"
+            frame.reasons["sub_event_type"] = ("protesters dispersed with live fire or killed: excessive force "
+                                               "(kb/cues.csv 'live_fire', 'fire_verb')")
         if frame.event_type == "Explosions/Remote violence" and frame.actor2 is None and civilians_cue:
             in_sentence_cues = {c for i in range(sentence.start, sentence.end) for c in self.cue_at.get(i, ())}
             if in_sentence_cues & {"killed", "injured"}:
@@ -732,6 +736,21 @@ class FrameBuilder:
                 frame.fatality_evidence = _ev(self.doc[i : nxt + 1])
                 return
         frame.reasons["fatalities"] = set_aside or "no death toll reported in the sentence"
+
+    def _live_fire(self, sentence: Span) -> bool:
+        """"الرصاص الحي", or a firing verb with النار or الرصاص a few words on ("أطلقت قوات
+        النظام الأمنية النار"): firearms were used on the people. Shots in the air count only when
+        the sentence also reports people hurt ("إطلاق النار في الهواء، دون تسجيل إصابات" does not)."""
+        fired = warning = hurt = False
+        for i in range(sentence.start, sentence.end):
+            cues = self.cue_at.get(i, ())
+            if "live_fire" in cues or ("fire_verb" in cues and any(
+                    "fire_object" in self.cue_at.get(j, ()) for j in range(i + 1, min(i + 6, sentence.end)))):
+                fired = True
+            warning = warning or "warning_shot" in cues
+            if "injured" in cues and "negation" not in self._cues_before(i, 3, sentence.start):
+                hurt = True
+        return fired and (hurt or not warning)
 
     def _gap(self, i: int, j: int) -> int:
         """Token distance from i to a later j, not counting the words of a hedge in between."""
