@@ -384,3 +384,26 @@ def test_facets_count_the_matching_events(client, store):
     assert facet_values(client.get("/api/facets"), "status") == [("machine", 4), ("confirmed", 1)]
     assert facet_values(client.get("/api/facets", params={"status": "rejected,confirmed"}), "status") == [
         ("confirmed", 1), ("rejected", 1)]
+
+
+def test_order_sorts_server_side(client, store):
+    """``order=``: a column ascending, ``-column`` descending, empty values (an undated event, no
+    place) last either way, ties newest first; the same on SQLite and PostgreSQL."""
+    doc = Document(text="مظاهرة في مكان ما", published="2023-01-09", source="Outlet U", url="https://example.org/u")
+    store.add(doc, [Event(event_id_cnty="SYR-TU", event_date="", event_type="Protests", sub_event_type="Peaceful protest",
+                          actor1="Protesters (Syria)", source="Outlet U", fatalities=9, doc_id=doc.doc_id)])
+
+    def order(o: str, **params) -> list[str]:
+        return ids(client.get("/api/events", params={"order": o, **params}))
+
+    assert order("date") == order("-event_date") == ["SYR-T4", "SYR-T5", "SYR-T3", "SYR-T1", "SYR-T2", "SYR-T0", "SYR-TU"]
+    assert order("event_date") == ["SYR-T0", "SYR-T1", "SYR-T2", "SYR-T3", "SYR-T4", "SYR-T5", "SYR-TU"]
+    assert order("-fatalities") == ["SYR-TU", "SYR-T5", "SYR-T4", "SYR-T3", "SYR-T2", "SYR-T1", "SYR-T0"]
+    assert order("fatalities", admin1="Dara") == ["SYR-T2", "SYR-T5"]
+    assert order("location") == ["SYR-T1", "SYR-T4", "SYR-T2", "SYR-T0", "SYR-T5", "SYR-T3", "SYR-TU"]
+    assert order("-location")[:2] == ["SYR-T3", "SYR-T5"] and order("-location")[-1] == "SYR-TU"
+    assert order("event_type")[:3] == ["SYR-T5", "SYR-T3", "SYR-T0"]  # the Battles, newest first
+    pages = order("-fatalities", limit=3) + order("-fatalities", limit=3, offset=3) + order("-fatalities", limit=3, offset=6)
+    assert pages == order("-fatalities")
+    assert client.get("/api/events", params={"order": "notes"}).status_code == 422
+    assert client.get("/api/events", params={"order": "--fatalities"}).status_code == 422

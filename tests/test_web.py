@@ -506,6 +506,45 @@ def test_facets_count_and_filter_on_click(many_page, many_server):
     assert_inert(page)
 
 
+def table_ids(page) -> list[str]:
+    return page.locator("#events-table tbody tr").evaluate_all("trs => trs.map(tr => tr.dataset.eventId)")
+
+
+def test_table_sorts_by_column_on_the_server(many_page, many_server):
+    from playwright.sync_api import expect
+
+    page = many_page
+    deaths = page.locator("#events-table th[data-sort='fatalities']")
+    assert page.locator("#events-table th[data-sort='event_date']").get_attribute("aria-sort") == "descending"
+    deaths.locator("button").click()
+    expect(deaths).to_have_attribute("aria-sort", "descending")
+    page.wait_for_selector("body[data-loading='0']")
+    expected = [e["event_id_cnty"] for e in api(many_server, "/api/events?order=-fatalities&limit=50")["events"]]
+    assert table_ids(page) == expected and "order=-fatalities" in page.url
+    tolls = [int(t) for t in page.locator("#events-table tbody td.num").all_inner_texts()]
+    assert tolls == sorted(tolls, reverse=True) and tolls[0] == 6  # the highest toll of the synthetic events
+    deaths.locator("button").click()  # again: the other way
+    expect(deaths).to_have_attribute("aria-sort", "ascending")
+    page.wait_for_selector("body[data-loading='0']")
+    assert table_ids(page) == [e["event_id_cnty"] for e in api(many_server, "/api/events?order=fatalities&limit=50")["events"]]
+    # by place, with a filter: the order applies to the filtered events
+    page.select_option("#filters select[name=admin1]", "Aleppo")
+    page.locator("#events-table th[data-sort='location'] button").click()
+    expect(page.locator("#events-table th[data-sort='location']")).to_have_attribute("aria-sort", "ascending")
+    expect(deaths).not_to_have_attribute("aria-sort", "ascending")
+    page.wait_for_selector("body[data-loading='0']")
+    expected = api(many_server, "/api/events?admin1=Aleppo&order=location&limit=50")["events"]
+    assert table_ids(page) == [e["event_id_cnty"] for e in expected] and len(expected) >= 10
+    places = [e["location"] for e in expected]
+    assert places == sorted(places)
+    # a sorted view is kept in the address: reloading it gives the same order
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    expect(page.locator("#events-table th[data-sort='location']")).to_have_attribute("aria-sort", "ascending")
+    assert table_ids(page) == [e["event_id_cnty"] for e in expected]
+    assert_inert(page)
+
+
 def test_reviewer_corrects_then_rejects_an_event(page, server):
     """Runs last: it changes the seeded store. The page asks for the token once (a prompt)."""
     asked = []

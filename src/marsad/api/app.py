@@ -1,7 +1,10 @@
 """Routes of the HTTP API. Every list and export serves canonical (deduplicated) events.
 
 - ``GET /api/events``: filters (date range, admin1-3, event and sub-event type, actor substring,
-  bbox, text search) and pagination; ``{"total", "limit", "offset", "events": [...]}``.
+  outlet, bbox, text search) and pagination; ``{"total", "limit", "offset", "events": [...]}``.
+  ``order=``: ``date`` (newest first, the default), or a column (``event_date``, ``fatalities``,
+  ``event_type``, ``sub_event_type``, ``location``, ``admin1``, ``confidence``) ascending, with a
+  leading ``-`` descending (``-fatalities``: deadliest first); empty values last.
 - ``GET /api/events.csv|.geojson|.parquet``: the same filters, every matching event by default.
 - ``GET /api/facets``: the same filters; how many matching events each value of a facet has
   (event type, sub-event type, governorate, actor, outlet, review status), most frequent first:
@@ -44,7 +47,7 @@ from pydantic import BaseModel, Field, ValidationError
 from .. import __version__
 from ..model import ACLED_COLUMNS, Document, Event
 from ..serialize import CsvWriter
-from ..store import EXACT_FIELDS, FACETS, EventFilter, ReviewError, Store, UnknownEvent
+from ..store import EXACT_FIELDS, FACETS, ORDERS, EventFilter, ReviewError, Store, UnknownEvent
 from ..store.review import EDITABLE, REVIEW_ACTIONS, parse_statuses
 
 #: Largest accepted request body of ``POST /api/documents`` (the JSON, text included).
@@ -197,8 +200,10 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
         flt: Filters,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
         offset: Annotated[int, Query(ge=0, le=MAX_ROWS)] = 0,
-        order: Annotated[str, Query(pattern="^(date|confidence)$",
-                                    description="date: newest first; confidence: least confident first.")] = "date",
+        order: Annotated[str, Query(pattern="^(" + "|".join(ORDERS) + ")$",
+                                    description="date: newest first; a column, ascending, or descending with a leading "
+                                                "'-' (-fatalities: deadliest first); confidence: least confident first. "
+                                                "Empty values last.")] = "date",
     ) -> JSONResponse:
         total, rows = store.query_events(flt, limit, offset, order=order)
         return JSONResponse({"total": total, "limit": limit, "offset": offset,

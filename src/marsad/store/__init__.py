@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import and_, bindparam, delete, distinct, event, func, insert, inspect, or_, select, text, union_all, update
+from sqlalchemy import and_, bindparam, case, delete, distinct, event, func, insert, inspect, or_, select, text, union_all, update
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
@@ -43,7 +43,7 @@ from .schema import (
 )
 
 __all__ = [
-    "ALEMBIC_HEAD", "EXACT_FIELDS", "FACETS", "SCHEMA_VERSION", "EventFilter", "ReviewError", "Store", "UnknownEvent",
+    "ALEMBIC_HEAD", "EXACT_FIELDS", "FACETS", "ORDERS", "SCHEMA_VERSION", "EventFilter", "ReviewError", "Store", "UnknownEvent",
     "audit",
     "canonical_events", "db_url", "deletions", "documents", "events", "evidence", "merges", "metadata", "reviews", "schema_info",
 ]
@@ -220,6 +220,13 @@ EXACT_FIELDS = ("admin1", "admin2", "admin3", "event_type", "sub_event_type")
 #: Facets of ``Store.facets``, each named after the filter its values set: a column's values, the
 #: actors (actor1 and actor2), the outlets of the events' reports, the review status.
 FACETS = ("event_type", "sub_event_type", "admin1", "actor", "source", "status")
+#: Columns the events can be sorted by (``Store.query_events``): ``name`` ascending, ``-name``
+#: descending, empty values last either way, then newest first.
+SORTABLE = ("event_date", "fatalities", "event_type", "sub_event_type", "location", "admin1", "confidence")
+#: Orders ``Store.query_events`` takes: ``date`` (newest first, the default; ``-event_date`` too),
+#: ``confidence`` (least confident first: the review queue) and any of ``SORTABLE`` with or without ``-``.
+ORDERS = ("date",) + SORTABLE + tuple("-" + name for name in SORTABLE)
+_NUMERIC = frozenset({"fatalities", "confidence"})
 _FACET_COLUMNS = {"event_type": "event_type", "sub_event_type": "sub_event_type", "admin1": "admin1",
                   "status": "review_status"}
 
@@ -648,13 +655,11 @@ class Store:
 
     def query_events(self, flt: EventFilter | None = None, limit: int | None = 100, offset: int = 0,
                      with_total: bool = True, order: str = "date") -> tuple[int | None, list[dict[str, Any]]]:
-        """(total matching, one page of canonical event rows) newest first, or with
-        ``order="confidence"`` least confident first (the review queue)."""
+        """(total matching, one page of canonical event rows) newest first, or in another of
+        ``ORDERS``: ``order="confidence"`` least confident first (the review queue), ``"-fatalities"``
+        deadliest first, ``"location"`` by place name ..."""
         where = (flt or EventFilter()).clauses()
-        c = canonical_events.c
-        ordering = (c.confidence, c.event_date.desc(), c.event_id_cnty) if order == "confidence" \
-            else (c.event_date.desc(), c.event_id_cnty)
-        q = select(canonical_events).where(*where).order_by(*ordering)
+        q = select(canonical_events).where(*where).order_by(*_ordering(order))
         if limit is not None:
             q = q.limit(limit)
         if offset:
@@ -772,6 +777,21 @@ class Store:
                 conn.execute(insert(feeds).values(**row))
             elif values:
                 conn.execute(update(feeds).where(feeds.c.url == url).values(**values))
+
+
+def _ordering(order: str) -> tuple:
+    """ORDER BY of ``Store.query_events`` (one of ``ORDERS``); the same on SQLite and PostgreSQL:
+    empty values (NULL, and "" in a text column: an undated event) last, ties newest first."""
+    c = canonical_events.c
+    if order in ("date", "-event_date"):
+        return c.event_date.desc(), c.event_id_cnty
+    name = order.removeprefix("-")
+    if order not in ORDERS:
+        raise ValueError(f"unknown order {order!r}: one of {', '.join(ORDERS)}")
+    col = c[name]
+    empty = col.is_(None) if name in _NUMERIC else or_(col.is_(None), col == "")
+    return (case((empty, 1), else_=0), col.desc() if order.startswith("-") else col.asc(), c.event_date.desc(),
+            c.event_id_cnty)
 
 
 def _facet_query(name: str, where: list, limit: int):

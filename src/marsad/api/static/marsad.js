@@ -18,6 +18,9 @@
   var FACETS = [["event_type", "Event type"], ["sub_event_type", "Sub-event type"], ["admin1", "Governorate"],
     ["actor", "Actor"], ["source", "Outlet"], ["status", "Review status"]];
   var FACET_SIZE = 15;
+  // table columns the API sorts by (order=), each with the direction of its first click
+  var SORTS = { event_date: "-", event_type: "", sub_event_type: "", location: "", fatalities: "-" };
+  var DEFAULT_ORDER = "-event_date"; // newest first: the API's order=date
   var TOKEN_KEY = "marsad-token"; // the write token, asked once and kept for this tab
 
   // ACLED's event types and sub-event types (ACLED codebook).
@@ -58,7 +61,7 @@
   var EVIDENCE_FIELDS = ["event_date", "event_type", "sub_event_type", "actor1", "actor2", "assoc_actor_1",
     "assoc_actor_2", "location", "fatalities", "civilian_targeting"];
 
-  var state = { events: [], total: 0, page: 0, selected: null, map: null, markers: null, tiles: null,
+  var state = { events: [], total: 0, page: 0, selected: null, order: DEFAULT_ORDER, map: null, markers: null, tiles: null,
     byId: {}, markerById: {}, requestSeq: 0 };
 
   // ---------- DOM helpers (text only) ----------
@@ -157,6 +160,32 @@
     Object.keys(filters).forEach(function (k) { p.set(k, filters[k]); });
     Object.keys(extra || {}).forEach(function (k) { p.set(k, extra[k]); });
     return p.toString();
+  }
+  function orderFromLocation() {
+    var o = new URLSearchParams(window.location.search).get("order") || "";
+    return o === "date" || !(o.replace(/^-/, "") in SORTS) ? DEFAULT_ORDER : o;
+  }
+  /* Column headers that sort (server-side, order=): the first click sorts by the column in its
+   * natural direction (dates and tolls: highest first; text A-Z), the next reverses it. */
+  function initSorting() {
+    Array.prototype.forEach.call(document.querySelectorAll("#events-table th[data-sort]"), function (th) {
+      var key = th.dataset.sort;
+      var b = el("button", { type: "button", className: "sort", title: "Sort by " + th.textContent.toLowerCase() }, [th.textContent]);
+      clear(th);
+      th.appendChild(b);
+      b.addEventListener("click", function () {
+        var current = state.order.replace(/^-/, "");
+        state.order = current === key ? (state.order.charAt(0) === "-" ? key : "-" + key) : SORTS[key] + key;
+        load();
+      });
+    });
+  }
+  function markSorting() {
+    Array.prototype.forEach.call(document.querySelectorAll("#events-table th[data-sort]"), function (th) {
+      var on = state.order.replace(/^-/, "") === th.dataset.sort;
+      if (on) th.setAttribute("aria-sort", state.order.charAt(0) === "-" ? "descending" : "ascending");
+      else th.removeAttribute("aria-sort");
+    });
   }
   function filtersFromLocation() {
     var p = new URLSearchParams(window.location.search);
@@ -507,12 +536,14 @@
   function load() {
     var filters = readFilters();
     var seq = ++state.requestSeq;
-    var qs = queryString(filters);
+    var sorted = state.order !== DEFAULT_ORDER;
+    var qs = queryString(filters, sorted ? { order: state.order } : {});
     window.history.replaceState(null, "", qs ? "?" + qs : window.location.pathname);
     setStatus("Loading…");
     document.body.dataset.loading = "1";
+    markSorting();
     loadFacets(filters, seq);
-    return getJSON("/api/events?" + queryString(filters, { limit: MAX_EVENTS, offset: 0 })).then(function (data) {
+    return getJSON("/api/events?" + queryString(filters, { limit: MAX_EVENTS, offset: 0, order: state.order })).then(function (data) {
       if (seq !== state.requestSeq) return;
       state.events = data.events || [];
       state.total = data.total || 0;
@@ -525,7 +556,8 @@
       drawTable();
       var located = state.events.filter(function (e) { return e.latitude !== null && e.latitude !== undefined; }).length;
       setStatus(state.total + " event" + (state.total === 1 ? "" : "s") + " match" +
-        (state.total > state.events.length ? "; the newest " + state.events.length + " are shown" : "") +
+        (state.total > state.events.length ? "; the " + (sorted ? "first " + state.events.length + " in this order" :
+          "newest " + state.events.length) + " are shown" : "") +
         (located < state.events.length ? "; " + (state.events.length - located) + " without coordinates are only in the table" : "") + ".");
       document.body.dataset.loading = "0";
       document.body.dataset.ready = "1";
@@ -823,8 +855,11 @@
     fillSubTypes();
     form.elements.event_type.addEventListener("change", fillSubTypes);
     writeFilters(filtersFromLocation());
+    state.order = orderFromLocation();
+    initSorting();
     form.addEventListener("submit", function (ev) { ev.preventDefault(); load(); });
     $("#reset").addEventListener("click", function () {
+      state.order = DEFAULT_ORDER;
       FILTERS.forEach(function (k) { form.elements[k].value = ""; });
       fillSubTypes();
       load();
