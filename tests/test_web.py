@@ -545,6 +545,40 @@ def test_table_sorts_by_column_on_the_server(many_page, many_server):
     assert_inert(page)
 
 
+def test_download_links_carry_the_filters(many_page, many_server):
+    """CSV and GeoJSON links with exactly the page's filters (not its order): what they download is the view."""
+    import csv
+    import io
+    from urllib.parse import parse_qs, urlsplit
+
+    page = many_page
+    assert page.locator("#download-csv").get_attribute("href") == "/api/events.csv"
+    page.select_option("#filters select[name=admin1]", "Hama")
+    page.select_option("#filters select[name=event_type]", "Battles")
+    page.fill("#filters input[name=actor]", HOSTILE_ACTOR)
+    page.fill("#filters input[name=date_from]", "2023-01-05")
+    page.click("#filters button[type=submit]")
+    page.wait_for_selector("body[data-loading='0']")
+    page.locator("#events-table th[data-sort='fatalities'] button").click()
+    page.wait_for_selector("body[data-loading='0']")
+    wanted = {"admin1": ["Hama"], "event_type": ["Battles"], "actor": [HOSTILE_ACTOR], "date_from": ["2023-01-05"]}
+    shown = matching(page)
+    assert shown >= 1
+    for link, ext in (("#download-csv", "csv"), ("#download-geojson", "geojson")):
+        href = page.locator(link).get_attribute("href")
+        url = urlsplit(href)
+        assert url.path == f"/api/events.{ext}" and parse_qs(url.query) == wanted, href
+        with urllib.request.urlopen(many_server + href) as r:
+            body = r.read().decode()
+        n = len(list(csv.DictReader(io.StringIO(body)))) if ext == "csv" else len(json.loads(body)["features"])
+        assert n == shown
+    # the browser downloads it under its name
+    with page.expect_download() as info:
+        page.click("#download-geojson")
+    assert info.value.suggested_filename == "marsad_events.geojson"
+    assert_inert(page)
+
+
 def test_reviewer_corrects_then_rejects_an_event(page, server):
     """Runs last: it changes the seeded store. The page asks for the token once (a prompt)."""
     asked = []

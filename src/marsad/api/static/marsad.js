@@ -486,6 +486,23 @@
     }
   }
 
+  // ---------- downloads ----------
+  /* "Download this view": the CSV and GeoJSON exports with exactly the filters of the page. */
+  function initDownloads() {
+    var box = el("p", { id: "downloads" }, ["Download this view: "]);
+    box.appendChild(el("a", { id: "download-csv", href: "/api/events.csv", download: "marsad_events.csv", text: "CSV" }));
+    box.appendChild(document.createTextNode(" · "));
+    box.appendChild(el("a", { id: "download-geojson", href: "/api/events.geojson", download: "marsad_events.geojson", text: "GeoJSON" }));
+    box.appendChild(el("span", { className: "hint", text: " (every matching event, ACLED columns first)" }));
+    var table = $("#events-table");
+    table.parentNode.insertBefore(box, table);
+  }
+  function setDownloads(filters) {
+    var qs = queryString(filters);
+    $("#download-csv").setAttribute("href", "/api/events.csv" + (qs ? "?" + qs : ""));
+    $("#download-geojson").setAttribute("href", "/api/events.geojson" + (qs ? "?" + qs : ""));
+  }
+
   // ---------- facets ----------
   /* One box per facet: its values with the number of matching events, most frequent first; a
    * click sets (or, on the value already chosen, clears) that filter. Values are text only. */
@@ -542,6 +559,7 @@
     setStatus("Loading…");
     document.body.dataset.loading = "1";
     markSorting();
+    setDownloads(filters);
     loadFacets(filters, seq);
     return getJSON("/api/events?" + queryString(filters, { limit: MAX_EVENTS, offset: 0, order: state.order })).then(function (data) {
       if (seq !== state.requestSeq) return;
@@ -857,6 +875,7 @@
     writeFilters(filtersFromLocation());
     state.order = orderFromLocation();
     initSorting();
+    initDownloads();
     form.addEventListener("submit", function (ev) { ev.preventDefault(); load(); });
     $("#reset").addEventListener("click", function () {
       state.order = DEFAULT_ORDER;
