@@ -138,3 +138,15 @@ def test_geocoding_dev_set_accuracy():
     scores = evaluate_places(load_place_gold(gold))
     assert sum(scores.total.values()) >= 150
     assert scores.accuracy >= 0.90, scores.errors[:10]
+
+
+def test_a_name_shared_with_iraq_is_iraq_when_the_report_names_more_iraqi_places():
+    # elaph.com (18 May 2017), shortened: Iraqi Sinjar among Mosul and Kirkuk, one Syrian village
+    text = ("أعلنت القوات العراقية اليوم عن تحرير مطار سهل سنجار العسكري من قبضة تنظيم داعش قرب الحدود مع سوريا."
+            " فيما صدت قوات البيشمركة هجوما للتنظيم على بلدة طوزخرماتو جنوب كركوك. بينما دمرت طائرات أف 16"
+            " معملا للتفخيخ لداعش بأيمن الموصل. وفي سوريا قصفت الطائرات بلدة الشدادي.")
+    sinjar = next(m for m in resolve_places(analyse(text)) if m.text == "سنجار")
+    assert sinjar.place is None and sinjar.foreign and "Iraq" in sinjar.reason
+    # with the Syrian places in the majority, the Syrian homonym stands
+    syrian = text.replace("الموصل", "معرة النعمان").replace("كركوك", "إدلب")
+    assert next(m for m in resolve_places(analyse(syrian)) if m.text == "سنجار").place is not None

@@ -325,12 +325,19 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
     cities: set[str] = set()
     anchors: list[tuple[str, float, float, str]] = []
     grid: dict[tuple[int, int], list[tuple[str, float, float, str]]] = {}  # 1-degree cells
+    abroad: Counter[str] = Counter()  # country -> distinct names only of places there ("الموصل", "كركوك")
+    abroad_seen: set[str] = set()
+    foreign_names = get_kb().foreign_places
     for span in spans:
         # quarters and ordinary words are too weak to set the document's context
         key = " ".join(norms[span.start : span.end])
         cands = [index[i] for i in span._.kb_ids if not _is_foreign(i) and index[i]["feature_type"] != "neighbourhood"]
         if key in common:
             cands = []
+        countries = {foreign_names.get(i[len(FOREIGN_PREFIX):], "") for i in span._.kb_ids if _is_foreign(i)}
+        if len(countries) == 1 and not any(not _is_foreign(i) for i in span._.kb_ids) and key not in abroad_seen:
+            abroad_seen.add(key)
+            abroad[next(iter(countries))] += 1
         admin1s = {c["admin1"] for c in cands if c["admin1"]}
         # a governorate or district name ("الرقة", "ريف إدلب") vouches for its governorate
         admin_areas = {c["admin1"] for c in cands if c["feature_type"] in ("admin1", "admin2")}
@@ -436,6 +443,12 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         others = context_total - (key in own)
         if foreign and support <= 0 and cue not in ("بلده", "قريه", "حي"):
             reason = f"'{span.text}' is also a place outside Syria and nothing else in the document places it in {best['admin1']}"
+            mentions.append(_unresolved(span, sent_start, reason, top, True))
+            continue
+        country = next((foreign_names.get(i[len(FOREIGN_PREFIX):], "") for i in span._.kb_ids if _is_foreign(i)), "")
+        if foreign and abroad[country] > support and cue not in ("بلده", "قريه", "حي"):
+            reason = (f"'{span.text}' is also a place in {country}, and the document names more places only in "
+                      f"{country} ({abroad[country]}) than in {best['admin1']} ({support})")
             mentions.append(_unresolved(span, sent_start, reason, top, True))
             continue
         if foreign and key in country_names() and cue not in ("بلده", "قريه", "حي"):
