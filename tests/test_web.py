@@ -579,6 +579,52 @@ def test_download_links_carry_the_filters(many_page, many_server):
     assert_inert(page)
 
 
+def inside_map(page, selector: str) -> bool:
+    """Every element of ``selector`` lies within the map's box (on screen, not panned away)."""
+    return page.evaluate("""sel => {
+        const m = document.querySelector('#map').getBoundingClientRect();
+        return [...document.querySelectorAll(sel)].every(n => { const r = n.getBoundingClientRect();
+            const x = r.left + r.width / 2, y = r.top + r.height / 2;
+            return x >= m.left && x <= m.right && y >= m.top && y <= m.bottom; });
+    }""", selector)
+
+
+def test_map_fits_the_filter_and_rings_the_event_shown(many_page, many_server):
+    from playwright.sync_api import expect
+
+    page = many_page
+    start = float(page.locator("#map").get_attribute("data-zoom"))
+    # a governorate filter: its shape stands out and the map zooms to it, its events in view
+    page.select_option("#filters select[name=admin1]", "Hama")
+    page.click("#filters button[type=submit]")
+    page.wait_for_function("z => +document.querySelector('#map').dataset.zoom > z", arg=start, timeout=10000)
+    page.wait_for_timeout(500)
+    assert page.locator("path.governorate.chosen").count() == 1
+    expect(page.locator(".place-governorate[data-name='Hama']")).to_be_attached()
+    assert inside_map(page, "path.marsad-marker, .marsad-cluster")
+    # the event shown gets a ring on the map, at its own place; another row moves it
+    rows = page.locator("#events-table tbody tr")
+    for k in (0, 5):
+        event_id = rows.nth(k).get_attribute("data-event-id")
+        rows.nth(k).click()
+        page.wait_for_selector("#event-view[data-loaded='1']", timeout=10000)
+        ring = page.locator("path.marsad-selected")
+        expect(ring).to_have_count(1)
+        assert ring.get_attribute("data-event-id") == event_id
+        assert inside_map(page, "path.marsad-selected")
+    # a filter of only a few events zooms to them; resetting shows the whole country again
+    page.fill("#filters input[name=actor]", HOSTILE_ACTOR)
+    page.select_option("#filters select[name=event_type]", "Battles")
+    page.click("#filters button[type=submit]")
+    page.wait_for_selector("body[data-loading='0']")
+    page.wait_for_timeout(600)
+    assert inside_map(page, "path.marsad-marker, .marsad-cluster")
+    page.click("#reset")
+    page.wait_for_function("z => +document.querySelector('#map').dataset.zoom <= z + 0.5", arg=start, timeout=10000)
+    assert page.locator("path.governorate.chosen").count() == 0
+    assert_inert(page)
+
+
 def test_reviewer_corrects_then_rejects_an_event(page, server):
     """Runs last: it changes the seeded store. The page asks for the token once (a prompt)."""
     asked = []

@@ -21,6 +21,7 @@
   // table columns the API sorts by (order=), each with the direction of its first click
   var SORTS = { event_date: "-", event_type: "", sub_event_type: "", location: "", fatalities: "-" };
   var DEFAULT_ORDER = "-event_date"; // newest first: the API's order=date
+  var SYRIA = [[32.3, 35.6], [37.4, 42.4]];
   var TOKEN_KEY = "marsad-token"; // the write token, asked once and kept for this tab
 
   // ACLED's event types and sub-event types (ACLED codebook).
@@ -198,13 +199,16 @@
   function initMap() {
     var map = L.map("map", { preferCanvas: false, zoomSnap: 0.5, minZoom: 5, maxZoom: 16, attributionControl: true });
     map.attributionControl.setPrefix("Leaflet");
-    map.fitBounds([[32.3, 35.6], [37.4, 42.4]]);
+    map.fitBounds(SYRIA);
     map.on("zoomend", function () { map.getContainer().dataset.zoom = String(map.getZoom()); });
     // panes, bottom up: online tiles (200), governorates (250), place labels (350, no clicks), events (400+)
     map.createPane("base").style.zIndex = "250";
     var labelPane = map.createPane("labels");
     labelPane.style.zIndex = "350";
     labelPane.style.pointerEvents = "none";
+    var selectionPane = map.createPane("selection"); // the ring around the event shown, over everything
+    selectionPane.style.zIndex = "650";
+    selectionPane.style.pointerEvents = "none";
     map.getContainer().dataset.zoom = String(map.getZoom());
     state.map = map;
     // Places with events, clustered (Leaflet.markercluster): a cluster shows how many events its
@@ -217,7 +221,7 @@
       var names = [];
       var layer = L.geoJSON(fc, {
         pane: "base",
-        style: function () { return { color: "#555", weight: 1, fillColor: "#f3efe6", fillOpacity: 0.6, className: "governorate" }; },
+        style: governorateStyle,
         onEachFeature: function (feature, lyr) {
           var p = feature.properties || {};
           if (p.admin1) names.push(p.admin1);
@@ -233,6 +237,7 @@
       layer.bringToBack();
       state.boundaries = layer;
       addPlaceLabels(map);
+      fitView(); // a governorate filter in the address waited for its shape
       map.attributionControl.addAttribution("Boundaries: OCHA (admin1)");
       fillSelect($("#filters").elements.admin1, names.sort());
       var wanted = filtersFromLocation().admin1;
@@ -319,13 +324,68 @@
       });
       state.tiles.addTo(state.map);
       state.tiles.bringToBack();
-      if (state.boundaries) state.boundaries.setStyle({ fillOpacity: 0.05 });
+      markGovernorates();
     } else if (!on && state.tiles) {
       state.map.removeLayer(state.tiles);
       state.tiles = null;
-      if (state.boundaries) state.boundaries.setStyle({ fillOpacity: 0.6 });
+      markGovernorates();
     }
   }
+  /* The governorate filtered on stands out; with online tiles the shapes are almost clear. */
+  function governorateStyle(feature) {
+    var chosen = sameName(((feature || {}).properties || {}).admin1, $("#filters").elements.admin1.value);
+    return { color: chosen ? "#26313b" : "#555", weight: chosen ? 2.5 : 1, fillColor: chosen ? "#fff7dc" : "#f3efe6",
+      fillOpacity: state.tiles ? (chosen ? 0.15 : 0.05) : 0.6, className: "governorate" };
+  }
+  function markGovernorates() {
+    if (!state.boundaries) return;
+    state.boundaries.setStyle(governorateStyle);
+    var admin1 = $("#filters").elements.admin1.value;
+    state.boundaries.eachLayer(function (l) {
+      var node = l.getElement && l.getElement();
+      if (node) node.classList.toggle("chosen", sameName((l.feature.properties || {}).admin1, admin1));
+    });
+  }
+  function sameName(a, b) { return !!a && !!b && String(a).toLowerCase() === String(b).toLowerCase(); }
+  /* After the events of new filters arrive: the map shows the governorate filtered on, else all
+   * the located events (else Syria). Only when the filters change, not on a new sort order, so a
+   * zoom of the reader's own is kept. */
+  function fitView() {
+    var map = state.map;
+    if (!map || !state.loaded) return;
+    var filters = readFilters();
+    var key = JSON.stringify(filters);
+    if (key === state.fitKey) return;
+    var bounds = null;
+    if (filters.admin1) {
+      if (!state.boundaries) return; // called again once the shapes are in
+      state.boundaries.eachLayer(function (l) {
+        if (sameName((l.feature.properties || {}).admin1, filters.admin1)) bounds = l.getBounds();
+      });
+    }
+    if (!bounds) {
+      var points = state.events.filter(hasPoint).map(function (e) { return [e.latitude, e.longitude]; });
+      if (points.length) bounds = L.latLngBounds(points);
+    }
+    state.fitKey = key;
+    markGovernorates();
+    map.fitBounds(bounds || SYRIA, { padding: [24, 24], maxZoom: 10 });
+  }
+  function hasPoint(e) {
+    return e.latitude !== null && e.latitude !== undefined && e.longitude !== null && e.longitude !== undefined;
+  }
+  /* A ring around the event shown in the event view (its marker may be inside a cluster). */
+  function highlightEvent(e) {
+    if (state.ring) { state.map.removeLayer(state.ring); state.ring = null; }
+    if (!e || !hasPoint(e)) return;
+    var at = L.latLng(e.latitude, e.longitude);
+    state.ring = L.circleMarker(at, { radius: 15, color: "#f1c40f", weight: 4, opacity: 1, fill: false, interactive: false,
+      pane: "selection", className: "marsad-selected" }).addTo(state.map);
+    var node = state.ring.getElement();
+    if (node) node.dataset.eventId = e.event_id_cnty;
+    if (!state.map.getBounds().contains(at)) state.map.panTo(at);
+  }
+
   /* A cluster's icon: the number of events of its places (DOM nodes, no HTML string). */
   function clusterIcon(cluster) {
     var n = 0;
@@ -572,6 +632,8 @@
       markLegend();
       drawTimeline();
       drawTable();
+      state.loaded = true;
+      fitView();
       var located = state.events.filter(function (e) { return e.latitude !== null && e.latitude !== undefined; }).length;
       setStatus(state.total + " event" + (state.total === 1 ? "" : "s") + " match" +
         (state.total > state.events.length ? "; the " + (sorted ? "first " + state.events.length + " in this order" :
@@ -597,7 +659,9 @@
     view.appendChild(el("p", { className: "hint", text: "Loading event " + id + "…" }));
     view.dataset.eventId = id;
     view.dataset.loaded = "0";
+    if (state.map) highlightEvent(state.byId[id]);
     getJSON("/api/events/" + encodeURIComponent(id)).then(function (detail) {
+      if (state.selected === id && !state.byId[id]) highlightEvent(detail); // an event named in the address
       var docs = detail.documents || [];
       return Promise.all(docs.map(function (d) {
         return getJSON("/api/documents/" + encodeURIComponent(d.doc_id)).catch(function (err) {
