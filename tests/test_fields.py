@@ -315,3 +315,12 @@ def test_dispersal_with_live_fire_is_excessive_force():
     tear_gas = text.replace("النار", "الغاز المسيل للدموع").replace("، ما أسفر عن إصابة متظاهرين اثنين", "")
     assert [e.sub_event_type for e in extract(Document(text=tear_gas, published="2024-02-28"))] == [
         "Protest with intervention"]
+
+
+def test_a_bomb_with_no_perpetrator_named_is_an_unidentified_armed_groups():
+    # syria.tv (20 November 2019), shortened
+    text = ("انفجرت، مساء أمس الثلاثاء، دراجة نارية ملغّمة في مدينة جرابلس شمال شرق حلب، ما أدّى إلى مقتل سائقها"
+            " على الفور، إضافةً لإصابة أربعة مدنيين، نقلوا إلى مشفى في المنطقة.")
+    ev = extract(Document(text=text, published="2019-11-20"), min_confidence=0)[0]
+    assert ev.sub_event_type == "Remote explosive/landmine/IED"
+    assert ev.actor1 == "Unidentified Armed Group (Syria)" and "no perpetrator named" in ev.reasons["actor1"]

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
-from .evaluate import DATE_WINDOW_DAYS, MATCH_KM, match_events
+from .evaluate import DATE_WINDOW_DAYS, MATCH_KM, actor_key, match_events
 from .geo.distance import haversine_km
 from .model import Event
 
@@ -236,14 +236,6 @@ def row_in_filters(row: AcledRow, scope: Scope) -> bool:
 
 # -- actors ---------------------------------------------------------------------------------------
 
-def _name_key(name: str) -> str:
-    """A normalised actor name whose period keeps only its first year: ACLED's older releases write
-    "Military Forces of Syria (2000-)", newer ones "(2000-2024)"; "(2024-)" is another actor."""
-    from .kb import PERIOD
-
-    return _norm(PERIOD.sub(lambda m: f" ({m.group(1)})", name or "", count=1))
-
-
 @cache
 def _actor_aliases() -> dict[str, frozenset[str]]:
     """Actor name key -> the keys of every name of that actor in marsad's actor table (its English
@@ -253,14 +245,14 @@ def _actor_aliases() -> dict[str, frozenset[str]]:
     groups: dict[str, set[str]] = {}
     for a in load_json("actors.json"):
         names = [a.get("name_en") or "", *(x for x in (a.get("aliases_en") or "").split("|"))]
-        keys = {k for k in map(_name_key, names) if k}
+        keys = {k for k in map(actor_key, names) if k}
         for k in list(keys):
             groups.setdefault(k, set()).update(keys)
     return {k: frozenset(v) for k, v in groups.items()}
 
 
 def actor_keys(name: str) -> frozenset[str]:
-    key = _name_key(name)
+    key = actor_key(name)
     return _actor_aliases().get(key, frozenset({key} if key else ()))
 
 

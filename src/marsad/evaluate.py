@@ -90,10 +90,18 @@ def match_events(refs: list[dict], preds: list[Event],
     return out
 
 
+def actor_key(name: str | None) -> str:
+    """A normalised actor name whose period keeps only its first year: the CODEBOOK's "Military
+    Forces of Syria (2000-2024)" is the "(2000-)" of ACLED's older releases; "(2024-)" is another actor."""
+    from .kb import PERIOD
+
+    return _norm(PERIOD.sub(lambda m: f" ({m.group(1)})", name or "", count=1))
+
+
 def _actor_names(actor: dict | None) -> set[str]:
     if not actor:
         return set()
-    return {_norm(actor.get("name_en"))} | {_norm(a) for a in actor.get("aliases_en", [])}
+    return {actor_key(actor.get("name_en"))} | {actor_key(a) for a in actor.get("aliases_en", [])}
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -187,7 +195,7 @@ def score_document(refs: list[dict], preds: list[Event], scores: Scores) -> None
         if ref.get("admin2_en"):
             scores.field("admin2").add(_norm(ref.get("admin2_en")) == _norm(pred.admin2))
         scores.field("fatalities").add(int(ref.get("fatalities") or 0) == int(pred.fatalities or 0))
-        predicted = {_norm(pred.actor1), _norm(pred.actor2)} - {""}
+        predicted = {actor_key(pred.actor1), actor_key(pred.actor2)} - {""}
         reference = [a for a in (ref.get("actor1"), ref.get("actor2")) if a]
         for actor in reference:
             scores.actor_recall.add(bool(_actor_names(actor) & predicted))

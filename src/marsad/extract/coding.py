@@ -210,6 +210,10 @@ def note(event: Event) -> str:
     return sentence
 
 
+#: Attacks whose unnamed perpetrator ACLED codes "Unidentified Armed Group (Syria)" (besides
+#: violence against civilians): a bomb, a grenade, a shell. An air strike's is left unnamed.
+UNATTRIBUTED_ARMED = {"Remote explosive/landmine/IED", "Suicide bomb", "Grenade", "Shelling/artillery/missile attack"}
+
 #: Actor kinds (kb/actors.csv) whose detentions are arrests: Syria's state and its units, and the
 #: north-east's de facto administration (the SDF and the Asayish). Foreign state forces arrest at home.
 DETAINING_KINDS = {"state", "state_unit", "kurdish"}
@@ -271,7 +275,7 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
         if generic is not None:
             ev.actor1, ev.inter1 = generic.name_en, generic.inter
             ev.reasons["actor1"] = "demonstrators not named as a group: coded as generic protesters/rioters"
-    if head.event_type == "Violence against civilians" and actor1 is None:
+    if actor1 is None and (ev.event_type == "Violence against civilians" or ev.sub_event_type in UNATTRIBUTED_ARMED):
         unidentified = next((a for a in kb.actors.values() if a.name_en == "Unidentified Armed Group (Syria)"), None)
         if unidentified is not None:
             ev.actor1, ev.inter1 = unidentified.name_en, unidentified.inter
