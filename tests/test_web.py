@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -623,6 +624,95 @@ def test_map_fits_the_filter_and_rings_the_event_shown(many_page, many_server):
     page.wait_for_function("z => +document.querySelector('#map').dataset.zoom <= z + 0.5", arg=start, timeout=10000)
     assert page.locator("path.governorate.chosen").count() == 0
     assert_inert(page)
+
+
+def test_timeline_clears_an_event_the_new_dates_leave_out(page):
+    """A timeline bar filters its day; the event shown, of another day, leaves the event view and the map."""
+    from playwright.sync_api import expect
+
+    open_event_of(page, "Armed clash")  # 2022-11-01
+    expect(page.locator("path.marsad-selected")).to_have_count(1)
+    page.locator("#timeline rect.bar[data-from='2022-11-03']").click()
+    expect(page.locator("#events-table tbody tr")).to_have_count(1)
+    expect(page.locator("#event-view")).not_to_have_attribute("data-event-id", re.compile("."))
+    assert "not among the events of these filters" in page.locator("#event-view").inner_text()
+    expect(page.locator("path.marsad-selected")).to_have_count(0)
+    assert page.locator("#status").inner_text().startswith("1 event matches")
+    assert page.locator("#active-filters .active-filter").all_inner_texts() == ["from: 2022-11-03 ×", "to: 2022-11-03 ×"]
+    # one day: a narrow bar in a month-wide timeline, not one bar across the whole width
+    bars = page.locator("#timeline rect.bar")
+    widths = bars.evaluate_all("rs => rs.filter(r => +r.getAttribute('height') > 0).map(r => +r.getAttribute('width'))")
+    assert len(widths) == 1 and widths[0] < 1000 / 20 and bars.count() >= 31
+    # an event of the new day stays when the filter changes again to include it
+    open_event_of(page, "Hostile")
+    page.locator("#active-filters .active-filter[data-filter='date_to']").click()
+    page.wait_for_selector("body[data-loading='0']")
+    expect(page.locator("#event-view")).to_have_attribute("data-loaded", "1")
+    assert page.locator("#active-filters .active-filter").count() == 1
+    assert page.errors == [], page.errors
+
+
+def test_governorate_click_shows_its_filter_without_a_focus_box(page):
+    from playwright.sync_api import expect
+
+    homs = page.locator("path.governorate[data-admin1='Homs']")
+    homs.click()
+    expect(page.locator("#filters select[name=admin1]")).to_have_value("Homs")
+    expect(page.locator("#active-filters .active-filter[data-filter='admin1']")).to_have_text("governorate: Homs ×")
+    expect(homs).to_have_class(re.compile(r"\bchosen\b"))
+    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") == "none"
+    assert page.locator("#status").inner_text().startswith("0 events match")
+    page.wait_for_timeout(400)  # the map zooms to Homs
+    homs.click()  # the chosen governorate again: the filter goes
+    expect(page.locator("#filters select[name=admin1]")).to_have_value("")
+    expect(page.locator("#active-filters .active-filter")).to_have_count(0)
+    assert page.errors == [], page.errors
+
+
+def test_undated_events_and_the_date_column(many_page):
+    from playwright.sync_api import expect
+
+    page = many_page
+    undated = int(page.locator("#timeline").get_attribute("data-undated"))
+    assert undated >= 5
+    assert f"{undated} undated events are not on the timeline" in page.locator("#timeline .caption").inner_text()
+    bars = page.locator("#timeline rect.bar").evaluate_all(
+        "rs => rs.map(r => +r.querySelector('title').textContent.split(': ')[1].split(' ')[0])")
+    assert sum(bars) == matching(page) - undated
+    # undated events come last in date order; their view says "undated", never " · Peaceful protest"
+    page.locator("#events-table th[data-sort='event_date'] button").click()  # oldest first
+    page.wait_for_selector("#events-table th[data-sort='event_date'][aria-sort='ascending']")
+    page.wait_for_selector("body[data-loading='0']")
+    page.locator("#pager button", has_text="next").last.wait_for()
+    while page.locator("#pager button", has_text="next").is_enabled():
+        page.locator("#pager button", has_text="next").click()
+    last = page.locator("#events-table tbody tr").last
+    assert last.locator("td.date").inner_text() == "undated"
+    last.click()
+    page.wait_for_selector("#event-view[data-loaded='1']", timeout=10000)
+    assert page.locator("#event-view h2").inner_text().startswith("undated · ")
+    # the date column never wraps, even in a narrow window
+    page.set_viewport_size({"width": 640, "height": 900})
+    page.wait_for_timeout(200)
+    expect(page.locator("#events-table tbody td.date").first).to_be_visible()
+    lines = page.locator("#events-table tbody td.date").evaluate_all(  # one box per line of text
+        "ds => ds.map(d => { const r = document.createRange(); r.selectNodeContents(d); return r.getClientRects().length; })")
+    assert set(lines) == {1}, lines
+    assert_inert(page)
+
+
+def test_notes_evidence_is_not_underlined(page):
+    open_event_of(page, "Armed clash")
+    marks = page.locator("#event-view mark.evidence")
+    styles = marks.evaluate_all("ms => ms.map(m => [m.dataset.fields, getComputedStyle(m).borderBottomStyle, "
+                                "getComputedStyle(m).backgroundColor])")
+    notes = [s for s in styles if s[0] == "notes"]
+    assert notes, "the example event's note has evidence"
+    assert all(style == "none" and bg == "rgba(0, 0, 0, 0)" for _, style, bg in notes)
+    assert any(bg != "rgba(0, 0, 0, 0)" for f, _, bg in styles if f != "notes")  # the other fields are highlighted
+    page.locator("#event-view .legend-item[data-field='notes']").click()  # picked out on demand
+    assert page.locator("#event-view mark.ev-notes.focus").count() >= 1
+    assert page.errors == [], page.errors
 
 
 def test_reviewer_corrects_then_rejects_an_event(page, server):

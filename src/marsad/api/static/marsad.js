@@ -22,6 +22,9 @@
   var SORTS = { event_date: "-", event_type: "", sub_event_type: "", location: "", fatalities: "-" };
   var DEFAULT_ORDER = "-event_date"; // newest first: the API's order=date
   var SYRIA = [[32.3, 35.6], [37.4, 42.4]];
+  var MIN_TIMELINE_DAYS = 31; // the timeline spans at least this many days
+  var FILTER_LABELS = { date_from: "from", date_to: "to", admin1: "governorate", event_type: "event type",
+    sub_event_type: "sub-event type", actor: "actor", source: "outlet", q: "text", status: "review" };
   var TOKEN_KEY = "marsad-token"; // the write token, asked once and kept for this tab
 
   // ACLED's event types and sub-event types (ACLED codebook).
@@ -228,8 +231,10 @@
           var tip = el("span", {}, [el("span", { text: p.admin1 || p.NAME_EN || "" }), " ",
             el("span", { lang: "ar", dir: "rtl", text: p.NAME_ARA || "" })]);
           lyr.bindTooltip(tip, { sticky: true });
+          lyr.on("add", function () { var node = lyr.getElement(); if (node) node.dataset.admin1 = p.admin1 || ""; });
           lyr.on("click", function () {
-            writeFilters({ admin1: p.admin1 || "" });
+            var chosen = sameName(p.admin1, $("#filters").elements.admin1.value);
+            writeFilters({ admin1: chosen ? "" : p.admin1 || "" }); // the chosen one again: all governorates
             load();
           });
         }
@@ -452,13 +457,20 @@
   function drawTimeline() {
     var box = $("#timeline");
     clear(box);
-    var dates = state.events.map(function (e) { return e.event_date; }).filter(Boolean);
-    if (!dates.length) {
-      box.appendChild(el("p", { className: "hint", text: "No events to chart." }));
+    var days = state.events.map(function (e) { return e.event_date ? dayNumber(e.event_date) : NaN; })
+      .filter(function (d) { return !isNaN(d); });
+    var undated = state.events.length - days.length;
+    box.dataset.undated = String(undated);
+    var undatedText = undated ? undated + " undated event" + (undated === 1 ? " is" : "s are") + " not on the timeline" : "";
+    if (!days.length) {
+      box.appendChild(el("p", { className: "hint", text: "No dated events to chart" + (undated ? " (" + undatedText + ")" : "") + "." }));
       return;
     }
-    var days = dates.map(dayNumber).filter(function (d) { return !isNaN(d); });
     var lo = Math.min.apply(null, days), hi = Math.max.apply(null, days);
+    if (hi - lo + 1 < MIN_TIMELINE_DAYS) { // a day or a few: bars of a day in a month's width, centred
+      lo -= Math.floor((MIN_TIMELINE_DAYS - (hi - lo + 1)) / 2);
+      hi = lo + MIN_TIMELINE_DAYS - 1;
+    }
     var span = hi - lo + 1;
     var bin = span > 730 ? 30 : span > 120 ? 7 : 1; // day, week or ~month bins
     var n = Math.floor((hi - lo) / bin) + 1;
@@ -505,8 +517,8 @@
     });
     box.appendChild(svg);
     box.appendChild(el("p", { className: "caption", text: "Events per " + (bin === 1 ? "day" : bin === 7 ? "week" : "30 days") +
-      (state.total > state.events.length ? " (newest " + state.events.length + " of " + state.total + ")" : "") +
-      ". Click a bar to filter its dates." }));
+      (state.total > state.events.length ? " (the " + state.events.length + " shown of " + state.total + ")" : "") +
+      (undated ? "; " + undatedText : "") + ". Click a bar to filter its dates." }));
   }
 
   // ---------- table ----------
@@ -544,6 +556,31 @@
       pager.appendChild(el("span", { text: " page " + (state.page + 1) + " of " + pages + " " }));
       pager.appendChild(next);
     }
+  }
+
+  // ---------- the filters in force ----------
+  /* Under the status line, one button per filter in force ("governorate: Idleb ×"): whatever set
+   * it (the form, a facet, the map, the timeline), it is visible and a click removes it. */
+  function showFilters(filters) {
+    var box = $("#active-filters");
+    if (!box) {
+      box = el("p", { id: "active-filters", "aria-label": "Filters in force" });
+      $("#status").parentNode.insertBefore(box, $("#status").nextSibling);
+    }
+    clear(box);
+    FILTERS.forEach(function (name) {
+      if (!filters[name]) return;
+      var b = el("button", { type: "button", className: "active-filter", title: "Remove this filter", dataset: { filter: name } },
+        [FILTER_LABELS[name] + ": ", el("span", { dir: "auto", text: filters[name] }), " ×"]);
+      b.addEventListener("click", function () {
+        var change = {};
+        change[name] = "";
+        if (name === "event_type") change.sub_event_type = "";
+        writeFilters(change);
+        load();
+      });
+      box.appendChild(b);
+    });
   }
 
   // ---------- downloads ----------
@@ -620,6 +657,7 @@
     document.body.dataset.loading = "1";
     markSorting();
     setDownloads(filters);
+    showFilters(filters);
     loadFacets(filters, seq);
     return getJSON("/api/events?" + queryString(filters, { limit: MAX_EVENTS, offset: 0, order: state.order })).then(function (data) {
       if (seq !== state.requestSeq) return;
@@ -634,8 +672,11 @@
       drawTable();
       state.loaded = true;
       fitView();
+      if (state.selected && !state.byId[state.selected] && state.selectedKey !== JSON.stringify(filters)) {
+        clearEvent("The event shown before is not among the events of these filters.");
+      }
       var located = state.events.filter(function (e) { return e.latitude !== null && e.latitude !== undefined; }).length;
-      setStatus(state.total + " event" + (state.total === 1 ? "" : "s") + " match" +
+      setStatus(state.total + (state.total === 1 ? " event matches" : " events match") +
         (state.total > state.events.length ? "; the " + (sorted ? "first " + state.events.length + " in this order" :
           "newest " + state.events.length) + " are shown" : "") +
         (located < state.events.length ? "; " + (state.events.length - located) + " without coordinates are only in the table" : "") + ".");
@@ -649,8 +690,19 @@
   }
 
   // ---------- event view ----------
+  function clearEvent(why) {
+    state.selected = null;
+    highlightEvent(null);
+    var view = $("#event-view");
+    clear(view);
+    delete view.dataset.eventId;
+    view.dataset.loaded = "0";
+    if (why) view.appendChild(el("p", { className: "hint", text: why }));
+    view.appendChild(el("p", { className: "hint", text: "Click a marker or a row of the table to see the event, its sources and the words behind each coded field." }));
+  }
   function showEvent(id) {
     state.selected = id;
+    state.selectedKey = JSON.stringify(readFilters());
     Array.prototype.forEach.call(document.querySelectorAll("#events-table tbody tr"), function (tr) {
       tr.classList.toggle("selected", tr.dataset.eventId === id);
     });
