@@ -324,3 +324,21 @@ def test_a_bomb_with_no_perpetrator_named_is_an_unidentified_armed_groups():
     ev = extract(Document(text=text, published="2019-11-20"), min_confidence=0)[0]
     assert ev.sub_event_type == "Remote explosive/landmine/IED"
     assert ev.actor1 == "Unidentified Armed Group (Syria)" and "no perpetrator named" in ev.reasons["actor1"]
+
+
+# -- one event per place of a list --------------------------------------------------------------
+
+def test_a_list_of_places_goes_on_past_outskirts_and_villages_the_gazetteer_lacks():
+    # vdc-sy.net (4 November 2020) and aljazeera.net/mubasher (28 November 2024), shortened
+    shelling = ("وقد شهدت عدة مناطق في إدلب منذ صباح اليوم، الأربعاء 4 نوفمبر 2020، تصعيد في القصف المدفعي من"
+                " الجيش السوري، استهدف عدة مدن وقرى، أريحا، احسم، مرعيان، بليون، أطراف البارة، كفريا.")
+    places = {e.location for e in extract(Document(text=shelling, published="2020-11-04"), min_confidence=0)}
+    assert {"Ariha", "Balyun", "Bara", "Kafraya"} <= places
+    capture = ("وسيطرت قوات المعارضة، الأربعاء، على عدد من القرى أبرزها: الهوتة، وتلة الضبعة، وأورم الكبرى،"
+               " وباشنطرة، وجمعية المعري.")
+    places = {e.location for e in extract(Document(text=capture, published="2024-11-28"), min_confidence=0)}
+    assert "Jamiyat al Maari" in places  # past "باشنطرة", which no gazetteer has
+    # a verb between two places ends the list
+    two = "قصفت قوات النظام مدينة أريحا، واستهدفت الطائرات بلدة كفريا."
+    assert [e.location for e in extract(Document(text=two, published="2020-11-04"), min_confidence=0)
+            if e.sub_event_type == "Shelling/artillery/missile attack"] == ["Ariha"]

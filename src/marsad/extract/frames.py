@@ -72,6 +72,8 @@ STORY_DAYS = 7
 STORY_AHEAD_CHARS = 400
 #: How many sentences after an event's may tell its toll (when they report nothing else).
 FOLLOW_UP_SENTENCES = 2
+#: The most words an unplaced item of a comma-separated list of places may have.
+LIST_ITEM_WORDS = 3
 FOLLOW_UP_TOLL = "toll told in a following sentence that reports no other event"
 DATE_FROM_STORY = "no date near the event; the day of the report's latest recent date in an earlier paragraph"
 #: A figure this large is a toll only when its sentence names the event's own day or place.
@@ -118,7 +120,8 @@ class Frame:
 
 
 COORDINATION = {"و", ",", "،", "في", "ب", "وفي", "وب", "بلده", "بلدات", "قريه", "قري", "مدينه", "مدينتي",
-                "حي", "احياء", "وحي", "وقريه", "وبلده", "ومدينه", "بلدتي", "قريتي", "مخيم", "ومخيم", "و،"}
+                "حي", "احياء", "وحي", "وقريه", "وبلده", "ومدينه", "بلدتي", "قريتي", "مخيم", "ومخيم", "و،",
+                "اطراف", "واطراف", "محيط", "ومحيط"}  # "أريحا، أطراف البارة": the outskirts of a listed town
 
 
 #: A battle needs two sides, or an exchange of fire: a fighting word (اشتباكات، معارك) or a capture
@@ -531,7 +534,7 @@ class FrameBuilder:
         last_end = frame.place.end_char
         for m in self._places_from(last_end, sent.end_char):
             gap = self.text[last_end : m.start_char]
-            if len(gap.split()) > 3 or not all(w in COORDINATION for w in _gap_words(gap)):
+            if not self._list_gap(gap, last_end, m.start_char):
                 break  # the list ended
             last_end = m.end_char
             if m.place is None or m.region or m.point["id"] in seen:
@@ -539,6 +542,19 @@ class FrameBuilder:
             seen.add(m.point["id"])
             out.append(replace(frame, place=m, reasons=dict(frame.reasons)))
         return out
+
+    def _list_gap(self, gap: str, lo: int, hi: int) -> bool:
+        """Whether the text between two places continues a list of places: coordination words only
+        ("، و", "وقرية"), or comma-separated items of at most LIST_ITEM_WORDS words that name no
+        event or actor (villages the gazetteer lacks: "أورم الكبرى، وباشنطرة، وجمعية المعري")."""
+        words = gap.split()
+        if len(words) <= 3 and all(w in COORDINATION for w in _gap_words(gap)):
+            return True
+        items = gap.replace("،", ",").split(",")
+        if len(items) < 3 or len(words) > 4 * LIST_ITEM_WORDS or any(len(x.split()) > LIST_ITEM_WORDS for x in items):
+            return False
+        events = any(lo <= t.start_char < hi for t in self.doc.spans.get("triggers", []))
+        return not events and not any(lo <= a.evidence.start < hi for a in self.actors)
 
     def _assign_roles(self, frame: Frame, actors: list[ActorMention]) -> None:
         # "عناصر/مسلحون تابعون للفرقة الرابعة": the group is who the generic fighters are
