@@ -334,11 +334,11 @@ def test_a_list_of_places_goes_on_past_outskirts_and_villages_the_gazetteer_lack
                 " الجيش السوري، استهدف عدة مدن وقرى، أريحا، احسم، مرعيان، بليون، أطراف البارة، كفريا.")
     places = {e.location for e in extract(Document(text=shelling, published="2020-11-04"), min_confidence=0)}
     assert {"Ariha", "Balyun", "Bara", "Kafraya"} <= places
-    capture = ("وسيطرت قوات المعارضة، الأربعاء، على عدد من القرى أبرزها: الهوتة، وتلة الضبعة، وأورم الكبرى،"
+    capture = ("وسيطرت فصائل المعارضة السورية، الأربعاء، على عدد من القرى أبرزها: الهوتة، وتلة الضبعة، وأورم الكبرى،"
                " وباشنطرة، وجمعية المعري.")
     places = {e.location for e in extract(Document(text=capture, published="2024-11-28"), min_confidence=0)}
     assert "Jamiyat al Maari" in places  # past "باشنطرة", which no gazetteer has
-    # a verb between two places ends the list
-    two = "قصفت قوات النظام مدينة أريحا، واستهدفت الطائرات بلدة كفريا."
+    # a clause between two places ends the list
+    two = "قصفت قوات النظام مدينة أريحا، ونزح الأهالي إلى بلدة كفريا، وإدلب."
     assert [e.location for e in extract(Document(text=two, published="2020-11-04"), min_confidence=0)
             if e.sub_event_type == "Shelling/artillery/missile attack"] == ["Ariha"]
