@@ -6,12 +6,19 @@
    work to do) and runs ``Store.dedup()`` over all of them (the time is reported).
 2. Starts ``marsad serve`` (uvicorn, one worker) in a subprocess on 127.0.0.1.
 3. A Python load generator (``--concurrency`` threads, keep-alive connections, http.client) sends
-   ``GET /api/events`` with a governorate filter, a date range and pagination
-   (``admin1=...&date_from=...&date_to=...&limit=50&offset=...``) for ``--seconds``, after a
-   warm-up, and reports requests/s and latency percentiles. The generator runs on the same
-   machine, so it competes with the server for the CPU.
+   the requests of each of ``--endpoints`` in turn for ``--seconds``, after a warm-up, and reports
+   requests/s and latency percentiles per endpoint. The generator runs on the same machine, so it
+   competes with the server for the CPU. Endpoints:
 
-Usage: python benchmarks/bench_api.py [--events 100000] [--seconds 20] [--concurrency 8] [--json]
+   - ``events``: ``GET /api/events`` with a governorate filter, a date range and pagination
+     (``admin1=...&date_from=...&date_to=...&limit=50&offset=...``);
+   - ``facets``: ``GET /api/facets`` with the same filters, all six facets, 15 values each (what
+     the web page asks for beside its events);
+   - ``facets-all``: ``GET /api/facets?size=15`` with no filter: every event counted by every
+     facet (the page's first view of the whole store).
+
+Usage: python benchmarks/bench_api.py [--events 100000] [--seconds 20] [--concurrency 8]
+       [--endpoints events,facets,facets-all] [--db FILE] [--json]
 """
 
 from __future__ import annotations
@@ -136,13 +143,28 @@ def start_server(db: Path, port: int) -> subprocess.Popen:
     raise SystemExit("server did not start")
 
 
-def query_paths(rng: random.Random, n: int) -> list[str]:
+ENDPOINTS = {
+    "events": "GET /api/events (admin1 + 90-day range, limit 50, offset)",
+    "facets": "GET /api/facets (admin1 + 90-day range, 6 facets, size 15)",
+    "facets-all": "GET /api/facets (no filter: every event, 6 facets, size 15)",
+}
+
+
+def query_paths(rng: random.Random, n: int, endpoint: str = "events") -> list[str]:
     out = []
     for _ in range(n):
+        if endpoint == "facets-all":
+            out.append("/api/facets?size=15")
+            continue
         start = START + dt.timedelta(days=rng.randrange(DAYS - 90))
         params = {"admin1": rng.choice(list(ADMIN1)), "date_from": start.isoformat(),
-                  "date_to": (start + dt.timedelta(days=90)).isoformat(), "limit": 50, "offset": rng.choice((0, 50, 100))}
-        out.append("/api/events?" + urllib.parse.urlencode(params))
+                  "date_to": (start + dt.timedelta(days=90)).isoformat()}
+        if endpoint == "events":
+            params.update(limit=50, offset=rng.choice((0, 50, 100)))
+            out.append("/api/events?" + urllib.parse.urlencode(params))
+        else:
+            params.update(size=15)
+            out.append("/api/facets?" + urllib.parse.urlencode(params))
     return out
 
 
@@ -198,25 +220,33 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--warmup", type=float, default=3)
     ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--endpoints", default="events,facets,facets-all",
+                    help=f"comma-separated, measured in turn: {', '.join(ENDPOINTS)}")
     ap.add_argument("--db", help="reuse (or create) this SQLite file instead of a temporary one")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    endpoints = [e.strip() for e in args.endpoints.split(",") if e.strip()]
+    unknown = [e for e in endpoints if e not in ENDPOINTS]
+    if unknown:
+        ap.error(f"unknown endpoint {unknown[0]!r}: one of {', '.join(ENDPOINTS)}")
 
+    results = {}
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(args.db) if args.db else Path(tmp) / "bench.sqlite"
         build = build_db(db, args.events, args.dup_share) if not db.exists() else {"reused": str(db)}
         port = free_port()
         server = start_server(db, port)
         try:
-            paths = query_paths(random.Random(1), 2000)
-            load(port, args.warmup, args.concurrency, paths)
-            result = load(port, args.seconds, args.concurrency, paths)
+            for endpoint in endpoints:
+                paths = query_paths(random.Random(1), 2000, endpoint)
+                load(port, args.warmup, args.concurrency, paths)
+                results[endpoint] = load(port, args.seconds, args.concurrency, paths)
         finally:
             server.terminate()
             server.wait(timeout=10)
     report = {"events": args.events, "build": build, "concurrency": args.concurrency,
-              "query": "GET /api/events?admin1=..&date_from=..&date_to=..(90 days)&limit=50&offset=0|50|100",
-              **result, "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+              "queries": {e: ENDPOINTS[e] for e in endpoints}, "results": results,
+              "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
               "load_average": os.getloadavg()[0]}
     if args.json:
         print(json.dumps(report, indent=2))
@@ -226,12 +256,14 @@ def main() -> None:
     else:
         print(f"store: {build['events']:,} report events -> {build['canonical_events']:,} events after dedup "
               f"(insert {build['insert_s']} s, dedup {build['dedup_s']} s)")
-    print(f"load: {args.concurrency} keep-alive client threads for {result['seconds']} s on {report['machine']}")
+    print(f"load: {args.concurrency} keep-alive client threads, {args.seconds:g} s per endpoint, on {report['machine']} "
+          f"(load average {report['load_average']:.1f})")
     print()
     print("| endpoint | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms |")
     print("|---|---|---|---|---|---|---|---|")
-    print(f"| GET /api/events (admin1 + 90-day range, limit 50, offset) | {result['requests']} | {result['errors']} | "
-          f"{result['requests_per_s']} | {result['p50_ms']} | {result['p90_ms']} | {result['p99_ms']} | {result['max_ms']} |")
+    for endpoint, r in results.items():
+        print(f"| {ENDPOINTS[endpoint]} | {r['requests']} | {r['errors']} | {r['requests_per_s']} | {r['p50_ms']} | "
+              f"{r['p90_ms']} | {r['p99_ms']} | {r['max_ms']} |")
 
 
 if __name__ == "__main__":

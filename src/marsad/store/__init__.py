@@ -18,7 +18,23 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import and_, bindparam, case, delete, distinct, event, func, insert, inspect, or_, select, text, union_all, update
+from sqlalchemy import (
+    and_,
+    bindparam,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    literal,
+    null,
+    or_,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
@@ -176,7 +192,7 @@ class EventFilter:
     min_confidence: float | None = None  # the event scorer's confidence, at least
     #: review statuses to keep (``review.parse_statuses``); None: every event not rejected
     status: list[str] | None = None
-    #: an outlet (any case): events one of whose reports it published
+    #: an outlet (any case): events one of whose reports it published (one of the outlets ``source`` lists)
     source: str | None = None
 
     def clauses(self) -> list:
@@ -209,10 +225,9 @@ class EventFilter:
             out.append(or_(*[c[n].ilike(pat, escape="\\") for n in ("notes", "location", "actor1", "actor2",
                                                                       "assoc_actor_1", "assoc_actor_2", "source")],
                            in_text))
-        if self.source:
-            out.append(select(events.c.event_id_cnty)
-                       .where(events.c.canonical_id == c.event_id_cnty, func.lower(events.c.source) == self.source.lower())
-                       .exists())
+        if self.source:  # one of the outlets of the list "A; B; C" (dedup's union of the reports' outlets)
+            pat = f"%; {_escape_like(self.source.strip())}; %"
+            out.append((literal("; ") + c.source + literal("; ")).ilike(pat, escape="\\"))
         return out
 
 
@@ -674,16 +689,37 @@ class Store:
         """Counts of the canonical events matching ``flt`` by each facet of ``names`` (``FACETS``):
         ``{"total": n, "facets": {name: {"values": [{"value", "count"}, ...], "truncated": bool}}}``,
         values most frequent first (then by value), at most ``size`` of them (``truncated``: there
-        are more); empty values left out. One grouped query per facet: ``actor`` counts the events
-        with that actor as actor1 or actor2, ``source`` the events one of whose reports that outlet
-        published (what ``EventFilter.source`` keeps), ``status`` the review statuses."""
-        where = (flt or EventFilter()).clauses()
-        out: dict[str, Any] = {}
+        are more); empty values left out. ``actor`` counts the events with that actor as actor1 or
+        actor2, ``source`` the events one of whose reports that outlet published (one of the
+        outlets their ``source`` lists: what ``EventFilter.source`` keeps), ``status`` the review
+        statuses.
+
+        One statement: the matching events' facet columns are selected once (a CTE, which both
+        SQLite and PostgreSQL materialise when it is read more than once), then one grouped query
+        per facet, each cut to ``size + 1`` values, and the total, joined by UNION ALL. Outlets are
+        grouped by their lists ("A; B"), which are few; the counts per outlet are summed here."""
+        names = list(names)
+        f = _facet_rows((flt or EventFilter()).clauses())
+        parts = [_facet_part(name, f, size + 1) for name in names]
+        parts.append(select(literal("").label("facet"), null().label("value"), func.count().label("n")).select_from(f))
+        rows: dict[str, list[tuple[str, int]]] = {name: [] for name in names}
+        total = 0
         with self.engine.connect() as conn:
-            total = conn.execute(select(func.count()).select_from(canonical_events).where(*where)).scalar_one()
-            for name in names:
-                rows = conn.execute(_facet_query(name, where, size + 1)).all() if total else []
-                out[name] = {"values": [{"value": v, "count": n} for v, n in rows[:size]], "truncated": len(rows) > size}
+            for facet, value, n in conn.execute(union_all(*parts)):
+                if facet == "":
+                    total = n
+                else:
+                    rows[facet].append((value, n))
+        if "source" in rows:
+            per_outlet: dict[str, int] = {}
+            for outlets, n in rows["source"]:
+                for outlet in dict.fromkeys(p.strip() for p in outlets.split(";") if p.strip()):
+                    per_outlet[outlet] = per_outlet.get(outlet, 0) + n
+            rows["source"] = list(per_outlet.items())
+        out = {}
+        for name, values in rows.items():
+            values.sort(key=lambda vn: (-vn[1], vn[0]))
+            out[name] = {"values": [{"value": v, "count": n} for v, n in values[:size]], "truncated": len(values) > size}
         return {"total": total, "facets": out}
 
     def event_detail(self, event_id: str) -> dict[str, Any] | None:
@@ -794,30 +830,38 @@ def _ordering(order: str) -> tuple:
             c.event_id_cnty)
 
 
-def _facet_query(name: str, where: list, limit: int):
-    """The grouped query of one facet (``Store.facets``): (value, count) rows, most frequent first."""
+def _facet_rows(where: list):
+    """The CTE of ``Store.facets``: the facet columns of the canonical events matching ``where``."""
     c = canonical_events.c
+    return select(c.event_type, c.sub_event_type, c.admin1, c.review_status, c.actor1, c.actor2,
+                  c.source).where(*where).cte("facet_rows")
+
+
+def _facet_part(name: str, f, limit: int):
+    """One facet's part of ``Store.facets``: (facet, value, count) rows, the ``limit`` most frequent
+    values of ``name`` among the rows of ``f``, empty values left out."""
     if name in _FACET_COLUMNS:
-        value = c[_FACET_COLUMNS[name]]
+        value = f.c[_FACET_COLUMNS[name]]
         count = func.count().label("n")
-        q = select(value.label("value"), count).where(*where)
+        q = select(value.label("value"), count)
     elif name == "actor":  # actor1 and actor2, an event counted once per actor
         both = union_all(
-            select(c.actor1.label("value")).where(*where),
-            select(c.actor2.label("value")).where(*where, or_(c.actor1.is_(None), c.actor2 != c.actor1)),
-        ).subquery()
+            select(f.c.actor1.label("value")),
+            select(f.c.actor2.label("value")).where(or_(f.c.actor1.is_(None), f.c.actor2 != f.c.actor1)),
+        ).subquery("actors")
         value = both.c.value
         count = func.count().label("n")
         q = select(value, count)
-    elif name == "source":  # the outlets of the reports (one outlet each), an event counted once per outlet
-        rep = events.alias("rep")  # not ``events``, which the q and source filters' subqueries name
-        value = rep.c.source
-        count = func.count(distinct(rep.c.canonical_id)).label("n")
-        q = (select(value.label("value"), count)
-             .join_from(rep, canonical_events, canonical_events.c.event_id_cnty == rep.c.canonical_id).where(*where))
+    elif name == "source":  # every list of outlets ("A; B"), whole: Store.facets counts each outlet
+        value = f.c.source
+        count = func.count().label("n")
+        q = select(value.label("value"), count)
+        limit = None
     else:
         raise ValueError(f"unknown facet {name!r}: one of {', '.join(FACETS)}")
-    return q.where(value.is_not(None), value != "").group_by(value).order_by(count.desc(), value).limit(limit)
+    top = (q.where(value.is_not(None), value != "").group_by(value).order_by(count.desc(), value).limit(limit)
+           .subquery(f"top_{name}"))
+    return select(literal(name).label("facet"), top.c.value, top.c.n)
 
 
 _DOC_COLUMNS = ("doc_id", "id", "url", "title", "source", "published", "published_source", "published_reason",
