@@ -97,3 +97,14 @@ def test_date_ranges_since_a_day_and_between_two_days():
 ])
 def test_a_month_called_the_last_one(text, expected):
     assert dates(text) == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("قبل 4 سنوات", [("2018-11-15", 3, "relative")]),  # years ago: background, month precision
+    ("قبل ثلاثة أشهر", [("2022-08-15", 3, "relative")]),
+    ("قبل عامين", [("2020-11-15", 3, "relative")]),
+    ("قبل شهر رمضان", []),  # "before", not "ago"
+    ("منذ 4 سنوات", []),  # a duration: the state it describes may go on today
+])
+def test_months_and_years_ago(text, expected):
+    assert dates(text) == expected

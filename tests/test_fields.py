@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from marsad.extract import extract
+from marsad.extract.frames import LARGE_TOLL
 from marsad.kb import get_kb
 from marsad.model import Document
 from marsad.nlp.pubdate import find_publication_date, url_date
@@ -342,3 +343,13 @@ def test_a_list_of_places_goes_on_past_outskirts_and_villages_the_gazetteer_lack
     two = "قصفت قوات النظام مدينة أريحا، ونزح الأهالي إلى بلدة كفريا، وإدلب."
     assert [e.location for e in extract(Document(text=two, published="2020-11-04"), min_confidence=0)
             if e.sub_event_type == "Shelling/artillery/missile attack"] == ["Ariha"]
+
+
+def test_a_large_toll_in_a_relative_clause_or_years_ago_is_background():
+    # corpus R-165#1 (2017), a news ticker recalling the 2013 chemical attack
+    text = ("البيت الأبيض يلاحظ اليوم الرابع من الهجوم السوري على الأسلحة الكيماوية الذي قتل 1400 , يؤكد من جديد"
+            " أنه لا يمكن التسامح مع استخدام الأسلحة الكيميائية .")
+    assert all(e.fatalities < LARGE_TOLL for e in extract(Document(text=text, published="2017-08-21"), min_confidence=0))
+    ago = ("السفارة الأمريكية في سوريا : « قبل 4 سنوات , قتلت حكومة الأسد أكثر من 1400 سوري فهم يستخدمون السارين"
+           " الكيميائي في ضاحية الغوطة بدمشق »")
+    assert all(e.fatalities < LARGE_TOLL for e in extract(Document(text=ago, published="2017-08-21"), min_confidence=0))

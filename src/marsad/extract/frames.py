@@ -739,7 +739,7 @@ class FrameBuilder:
                 if any("injured" in self.cue_at.get(j, ()) for j in range(lo + 1, hi)):
                     continue
                 value = n._.value.value
-                why = self._not_a_toll(frame, n, value, cumulative)
+                why = self._not_a_toll(frame, n, value, cumulative, i)
                 if why:
                     set_aside = set_aside or f"{n.text!r} is not this event's toll: {why}"
                     continue
@@ -772,10 +772,14 @@ class FrameBuilder:
         """Token distance from i to a later j, not counting the words of a hedge in between."""
         return j - i - sum(1 for k in range(i + 1, j) if k in self.hedged) if j > i else 0
 
-    def _not_a_toll(self, frame: Frame, n: Span, value: int, cumulative: int | None) -> str:
-        """Why the figure ``n`` next to a killing word is not the event's death toll ("" if it is)."""
+    def _not_a_toll(self, frame: Frame, n: Span, value: int, cumulative: int | None, kill: int) -> str:
+        """Why the figure ``n`` next to the killing word at ``kill`` is not the event's death toll ("" if it is)."""
         if cumulative is not None:
             return f"the sentence counts over a period ({self.doc[cumulative].text!r}: a cumulative total)"
+        before = self._prev_tokens(kill, 1, frame.sentence.start)
+        if value >= LARGE_TOLL and before and self.norms[before[0]] in RELATIVE_PRONOUNS:
+            # "الهجوم الكيماوي الذي قتل 1400": a relative clause recalls a past attack's toll
+            return f"a toll of {LARGE_TOLL} or more in a relative clause ({self.doc[before[0]].text!r}) describing an attack"
         if value >= LARGE_TOLL and not (frame.date_reason.startswith("date expression in the sentence")
                                          or frame.place_reason.startswith("place named in the sentence")):
             return f"a toll of {LARGE_TOLL} or more with no day or place of its own in the sentence"

@@ -35,6 +35,11 @@ ORDINALS = {
 }
 DAY_PARTS = {"فجر", "صباح", "ظهر", "عصر", "مساء", "ليله", "ليل", "منتصف", "ظهيره", "فجرا", "صباحا", "مساءا"}
 EDGE_OF_MONTH = ("مطلع", "اواخر", "منتصف", "اوايل", "بدايه", "نهايه")  # normalised forms
+#: "قبل 4 سنوات" / "قبل شهرين": months or years ago (month precision; an old date is background)
+AGO_UNITS = {"سنوات": "year", "سنه": "year", "عاما": "year", "اعوام": "year", "عام": "year",
+             "اشهر": "month", "شهور": "month", "شهرا": "month", "شهر": "month"}
+#: duals only: "قبل عام 2011" / "قبل شهر رمضان" is "before", not "ago"
+AGO_ONE = {"عامين": (2, "year"), "سنتين": (2, "year"), "شهرين": (2, "month")}
 #: "آذار الماضي": a month named as the last one of that name, without "شهر" or a year
 PAST_MONTH = ("الماضي", "المنصرم", "الفايت")
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
@@ -231,10 +236,16 @@ def find_dates(norms: list[str], published: dt.date | None, numbers: list | None
             if norms[j] in ("يومين",):
                 add(i, j + 1, _shift(published, -2), 1, "relative")
                 continue
+            if tok == "قبل" and norms[j] in AGO_ONE:  # "قبل عامين", "قبل شهر"
+                n, unit = AGO_ONE[norms[j]]
+                add(i, j + 1, _ago(published, n, unit), 3, "relative")
+                continue
             if j in nums:
                 k = _skip(norms, nums[j].end - 1)
                 if k is not None and norms[k] in ("ايام", "يوما", "يوم"):
                     add(i, k + 1, _shift(published, -nums[j].value), 1, "relative")
+                elif tok == "قبل" and k is not None and norms[k] in AGO_UNITS:  # "قبل 4 سنوات"
+                    add(i, k + 1, _ago(published, nums[j].value, AGO_UNITS[norms[k]]), 3, "relative")
             continue
         if tok in ("الاسبوع",):
             nxt = _skip(norms, i)
@@ -291,6 +302,12 @@ def _safe(year: int, month: int, day: int) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+def _ago(date: dt.date, n: int, unit: str) -> dt.date | None:
+    """The middle of the month ``n`` months or years before ``date`` ("قبل 4 سنوات": 4 years ago)."""
+    months = date.year * 12 + date.month - 1 - (n * 12 if unit == "year" else n)
+    return _safe(months // 12, months % 12 + 1, 15)
 
 
 def _shift(date: dt.date, days: int) -> dt.date | None:
