@@ -270,7 +270,8 @@ def test_web_page_and_static_files(client):
     assert "<script>" not in html and "http://" not in html and "https://" not in html  # no inline script, no CDN
     for path in ("/static/marsad.js", "/static/marsad.css", "/static/vendor/leaflet/leaflet.js",
                  "/static/vendor/leaflet/leaflet.css", "/static/vendor/leaflet/images/marker-icon.png",
-                 "/static/favicon.svg"):
+                 "/static/vendor/markercluster/leaflet.markercluster.js", "/static/vendor/markercluster/MarkerCluster.css",
+                 "/static/vendor/markercluster/MarkerCluster.Default.css", "/static/favicon.svg"):
         assert f'"{path}"' in html or path.endswith(".png"), path
         assert client.get(path).status_code == 200, path
     js = client.get("/static/marsad.js").text
@@ -280,6 +281,9 @@ def test_web_page_and_static_files(client):
     fc = geo.json()
     assert fc["type"] == "FeatureCollection" and len(fc["features"]) == 14
     assert {"Dara", "Idleb", "Rural Damascus"} <= {f["properties"]["admin1"] for f in fc["features"]}
+    labels = client.get("/static/boundaries/syr_places.geojson").json()
+    assert sum(f["properties"]["kind"] == "governorate" for f in labels["features"]) == 14
+    assert client.get("/static/vendor/markercluster/LICENSE").status_code == 200
     assert client.get("/static/../app.py").status_code == 404
 
 

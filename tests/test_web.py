@@ -715,6 +715,26 @@ def test_notes_evidence_is_not_underlined(page):
     assert page.errors == [], page.errors
 
 
+def test_hostile_place_name_in_tooltip_and_filter_chips(many_page):
+    """A place name with markup stays text in the marker's tooltip, and a filter value in its chip."""
+    page = many_page
+    page.fill("#filters input[name=q]", "Place 0 of Hama")
+    page.click("#filters button[type=submit]")
+    page.wait_for_selector("body[data-loading='0']")
+    page.wait_for_timeout(600)  # the map fits the one place
+    marker = page.locator("path.marsad-marker").first
+    marker.hover()
+    tip = page.locator(".leaflet-tooltip").last
+    tip.wait_for(timeout=5000)
+    assert HOSTILE_IMG in tip.inner_text()
+    assert page.locator("#active-filters").inner_text() == "text: Place 0 of Hama ×"
+    page.fill("#filters input[name=q]", HOSTILE_SCRIPT)
+    page.click("#filters button[type=submit]")
+    page.wait_for_selector("body[data-loading='0']")
+    assert HOSTILE_SCRIPT in page.locator("#active-filters").inner_text()
+    assert_inert(page)
+
+
 def test_reviewer_corrects_then_rejects_an_event(page, server):
     """Runs last: it changes the seeded store. The page asks for the token once (a prompt)."""
     asked = []

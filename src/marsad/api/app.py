@@ -26,7 +26,8 @@
   range is the compared window). No token: it writes nothing.
 - ``GET /api/health``; OpenAPI at ``/docs`` and ``/openapi.json``.
 - ``GET /``: the web map (``static/index.html``, served with a strict Content-Security-Policy);
-  its script, styles, Leaflet and the offline governorate boundaries under ``/static``.
+  its script, styles, Leaflet, Leaflet.markercluster, the offline governorate boundaries and
+  place labels (``boundaries/syr_places.geojson``, ``scripts/build_place_labels.py``) under ``/static``.
 - ``GET /compare``: the page that posts an ACLED file to ``/api/compare`` and shows the report.
 """
 

@@ -374,7 +374,7 @@
     }
     state.fitKey = key;
     markGovernorates();
-    map.fitBounds(bounds || SYRIA, { padding: [24, 24], maxZoom: 10 });
+    map.fitBounds(bounds || SYRIA, { padding: [24, 24], maxZoom: 9 }); // one place: its surroundings too
   }
   function hasPoint(e) {
     return e.latitude !== null && e.latitude !== undefined && e.longitude !== null && e.longitude !== undefined;
