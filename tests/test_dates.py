@@ -108,3 +108,8 @@ def test_a_month_called_the_last_one(text, expected):
 ])
 def test_months_and_years_ago(text, expected):
     assert dates(text) == expected
+
+
+def test_this_day_in_an_earlier_year():
+    assert dates("في مثل هذا اليوم من عام 1982 حاصرت") == [("1982-11-01", 1, "anniversary")]
+    assert dates("في مثل هذا اليوم") == []  # not today either

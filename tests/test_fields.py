@@ -353,3 +353,11 @@ def test_a_large_toll_in_a_relative_clause_or_years_ago_is_background():
     ago = ("السفارة الأمريكية في سوريا : « قبل 4 سنوات , قتلت حكومة الأسد أكثر من 1400 سوري فهم يستخدمون السارين"
            " الكيميائي في ضاحية الغوطة بدمشق »")
     assert all(e.fatalities < LARGE_TOLL for e in extract(Document(text=ago, published="2017-08-21"), min_confidence=0))
+
+
+def test_remembered_history_is_not_an_event():
+    # furat-sy.com (2 February 2024), shortened: the anniversary of Hama 1982
+    text = ("تمر اليوم الذكرى الثانية والأربعين للأحداث التي شهدتها مدينة حماة في عام 1982.\n\n"
+            "في مثل هذا اليوم من عام 1982 حاصرت عصابات سرايا الدفاع التي يقودها رفعت الأسد مدينة حماة من الأربع"
+            " جهات وقصفها براجمات الصواريخ والمدافع والدبابات.")
+    assert extract(Document(text=text, published="2024-02-02"), min_confidence=0) == []

@@ -25,7 +25,7 @@ from .ner_link import apply as apply_ner
 from .ner_link import persons
 
 # Modality cues that cancel a trigger when they precede it in its clause.
-BLOCKING_CUES = ("negation", "denial", "future", "threat", "plan", "demand", "conditional")
+BLOCKING_CUES = ("negation", "denial", "future", "threat", "plan", "demand", "conditional", "anniversary")
 NEGATION_WINDOW = 3  # tokens before the trigger
 ANY_WORDS = {"اي", "لاي", "باي", "ولاي", "واي"}
 STOP_WORDS = {"وقف", "لوقف", "بوقف", "ايقاف", "لايقاف", "بايقاف", "منع", "لمنع", "انهاء", "لانهاء"}
@@ -103,6 +103,7 @@ class Frame:
     time_precision: int | None = None
     date_evidence: Evidence | None = None
     date_reason: str = ""
+    date_kind: str = ""  # the DateMention kind of the date read (absolute, relative, ...)
     place: PlaceMention | None = None
     place_reason: str = ""
     abroad_country: str = ""  # the country of a place abroad named in the sentence, if any
@@ -472,7 +473,8 @@ class FrameBuilder:
         if frame.date is not None and self.published is not None and frame.date_evidence is not None:
             # a dated entry of a chronology ("1 يناير 2015 م : - مقتل ...") is an event however
             # old; a date inside the sentence that far back is background
-            heading = frame.date_evidence.start - sentence.start_char <= 3
+            # ("في مثل هذا اليوم من عام 1982" opens a recollection, not a chronology's entry)
+            heading = frame.date_evidence.start - sentence.start_char <= 3 and frame.date_kind != "anniversary"
             if (self.published - frame.date).days > MAX_REPORT_LAG_DAYS and not heading:
                 return []  # an explicitly dated past event told as background
         self._place(frame)
@@ -635,6 +637,7 @@ class FrameBuilder:
             frame.date, frame.time_precision = m.date, m.precision
             frame.date_until = m.until
             frame.date_evidence = _ev(chosen)
+            frame.date_kind = m.kind
             if m.kind in ("relative", "ongoing"):
                 frame.date_reason += f" ({m.kind}, resolved against the publication date)"
             return

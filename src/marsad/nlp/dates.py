@@ -52,7 +52,7 @@ class DateMention:
     end: int  # token index, exclusive
     date: dt.date
     precision: int  # ACLED time_precision: 1 day, 2 week, 3 month
-    kind: str  # absolute | relative | ongoing | week | month | range
+    kind: str  # absolute | relative | ongoing | week | month | range | anniversary (this day of a past year)
     until: dt.date | None = None  # last day of a range ("منذ يوم الجمعة", "بين 3 و5 آذار")
 
 
@@ -189,6 +189,18 @@ def find_dates(norms: list[str], published: dt.date | None, numbers: list | None
             continue
         # relative expressions
         if tok == "اليوم":
+            before = _skip(norms, i, -1)
+            before2 = _skip(norms, before, -1) if before is not None else None
+            if before2 is not None and norms[before] == "هذا" and norms[before2] == "مثل":
+                # "في مثل هذا اليوم من عام 1982": this day in an earlier year, not today
+                j = _skip(norms, i)
+                if j is not None and norms[j] == "من":
+                    j = _skip(norms, j)
+                if j is not None and norms[j] in ("عام", "العام", "سنه"):
+                    j = _skip(norms, j)
+                if j is not None and norms[j].isascii() and norms[j].isdigit() and len(norms[j]) == 4:
+                    add(before2, j + 1, _safe(int(norms[j]), published.month, published.day), 1, "anniversary")
+                continue
             # "لليوم الثاني على التوالي": the publication day of an ongoing operation
             j = _skip(norms, i)
             if j is not None and norms[j] in ORDINALS:
