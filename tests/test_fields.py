@@ -273,6 +273,10 @@ def test_a_toll_in_the_next_sentence_belongs_to_the_event_it_follows():
     events = extract(Document(text=SWEIDA, published="2025-07-14"))
     assert [(e.sub_event_type, e.fatalities) for e in events] == [("Armed clash", 37)]
     assert events[0].evidence["fatalities"][0].text == "مقتل ما لا يقل عن 37"  # past the hedge
+    # a sentence with a toll and no event word of its own tells the toll of the event before it
+    toll_only = SWEIDA.split(". ")[0] + ". وبلغت الحصيلة ما لا يقل عن 37 قتيلا وأكثر من 50 جريحا."
+    events = extract(Document(text=toll_only, published="2025-07-14"))
+    assert [(e.sub_event_type, e.fatalities) for e in events] == [("Armed clash", 37)]
     assert "following sentence" in events[0].reasons["fatalities"]
 
 
@@ -361,3 +365,19 @@ def test_remembered_history_is_not_an_event():
             "في مثل هذا اليوم من عام 1982 حاصرت عصابات سرايا الدفاع التي يقودها رفعت الأسد مدينة حماة من الأربع"
             " جهات وقصفها براجمات الصواريخ والمدافع والدبابات.")
     assert extract(Document(text=text, published="2024-02-02"), min_confidence=0) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # raqqa-sl (2017): a bombing by unknown men that killed people, no place the gazetteer knows
+    ("قالت شبكة الرقة تذبح بصمت أن مجهولين قاموا بتفجير مبنى ناحية معدان بالريف الشرقي ما أدى حسب الأنباء"
+     " الأولية لسقوط أكثر من 20 قتيلا بينهم مدير الناحية .", ("Explosions/Remote violence", "Remote explosive/landmine/IED")),
+    # horanfree (2023): one man shot dead is an attack, not half a battle
+    ("في سياق متصل، قتل الشاب مراد علي جبر الحشيش إثر استهدافه بالرصاص المباشر في بلدة تل شهاب غربي درعا.",
+     ("Violence against civilians", "Attack")),
+    # aljazeera.net (11 October 2025): foreign forces detaining people, no date in the sentence
+    ("اعتقلت قوات إسرائيلية 5 سوريين خلال توغلها في بلدة صيدا الحانوت بريف محافظة القنيطرة.",
+     ("Violence against civilians", "Abduction/forced disappearance")),
+])
+def test_sentences_read_alone_keep_their_event(text, expected):
+    events = extract(Document(text=text), min_confidence=0, all_countries=True)
+    assert expected in [(e.event_type, e.sub_event_type) for e in events]

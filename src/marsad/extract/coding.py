@@ -123,9 +123,25 @@ def codable(group: Group) -> tuple[bool, str]:
     if head.event_type == "Battles" and len(actors) < 2:
         if not actors or max(f.trigger.priority for f in group.frames) < STRONG_BATTLE_PRIORITY:
             return False, "one-sided generic attack word without a second party"
-    if head.event_type == "Strategic developments" and not any(f.own_date for f in group.frames):
+    if (head.event_type == "Strategic developments" and not any(f.own_date for f in group.frames)
+            and not _abduction(group)):
         return False, "strategic development with no date of its own (background or analysis)"
     return True, ""
+
+
+def _detainer(group: Group) -> ActorMention | None:
+    """The actor1 the event will name: the first frame of the head's type that names one."""
+    head = group.head
+    return (next((f.actor1 for f in group.frames if f.actor1 is not None and f.event_type == head.event_type), None)
+            or next((f.actor1 for f in group.frames if f.actor1 is not None), None))
+
+
+def _abduction(group: Group) -> bool:
+    """An arrest by an actor that is no authority of the place: violence against civilians."""
+    actor1 = _detainer(group)
+    abroad = next((f.abroad_country for f in group.frames if f.abroad_country), "")
+    return (group.head.sub_event_type == "Arrests" and actor1 is not None
+            and not _detaining_authority(actor1.actor, abroad))
 
 
 def group_frames(frames: list[Frame]) -> list[Group]:
@@ -251,8 +267,7 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
     if evidence_frame.reasons.get("sub_event_type"):
         ev.reasons["sub_event_type"] = evidence_frame.reasons["sub_event_type"]
     # actors: the first frame that names them
-    actor1 = next((f.actor1 for f in group.frames if f.actor1 is not None and f.event_type == head.event_type), None)
-    actor1 = actor1 or next((f.actor1 for f in group.frames if f.actor1 is not None), None)
+    actor1 = _detainer(group)
     # the other side: never the first one again, under another of its names ("جهاز الأمن العام" and
     # "الهيئة" are both HTS)
     actor2 = next(
@@ -262,7 +277,7 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
     )
     civilian_victims = any(f.civilian_victims for f in group.frames)
     abroad = next((f.abroad_country for f in group.frames if f.abroad_country), "")
-    if ev.sub_event_type == "Arrests" and actor1 is not None and not _detaining_authority(actor1.actor, abroad):
+    if ev.sub_event_type == "Arrests" and _abduction(group):
         # CODEBOOK: detention by a non-state group (or by foreign forces inside Syria) is abduction
         ev.event_type, ev.sub_event_type = "Violence against civilians", "Abduction/forced disappearance"
         ev.disorder_type = disorder_type(kb, ev.sub_event_type)

@@ -453,13 +453,17 @@ class FrameBuilder:
         if trig.needs == "act" and not any("gathering" in self.cue_at.get(i, ()) for i in range(sentence.start, sentence.end)):
             return []  # a word for participants ("المتظاهرين") with no act of gathering reports nothing
         self._assign_roles(frame, actors)
+        blast = trig.event_type == "Explosions/Remote violence"
         if trig.needs == "passive":
-            if not (civilians_cue or any(a.actor.inter == "Civilians" for a in actors)):
+            # a generic explosion word that hurt someone or was set off by unknown men is an event
+            blast_event = blast and any(self.cue_at.get(i, set()) & {"killed", "injured", "unknown_actor"}
+                                        for i in range(sentence.start, sentence.end))
+            if not (civilians_cue or blast_event or any(a.actor.inter == "Civilians" for a in actors)):
                 # deaths of fighters with no event word: part of some battle, not codable alone
                 return []
-            if trig.event_type != "Explosions/Remote violence":  # an explosion stays one (ACLED)
+            if not blast:  # an explosion stays one (ACLED)
                 frame.event_type, frame.sub_event_type = "Violence against civilians", "Attack"
-            frame.civilian_victims = True
+            frame.civilian_victims = civilians_cue or not blast or any(a.actor.inter == "Civilians" for a in actors)
         if trig.event_type == "Explosions/Remote violence":
             disrupt = self._cues_before(span.start, 6, self._clause_start(span.start, sentence.start))
             # "فكك عناصر اللواء عبوة ناسفة", "أسقطت الدفاعات طائرة مسيرة"; but "أسقطت الطائرات
@@ -482,12 +486,22 @@ class FrameBuilder:
         abroad = frame.place is None and any(
             m.foreign for m in self._places_from(sentence.start_char, sentence.end_char)
         )
-        if frame.actor1 is None and frame.actor2 is None and not (in_sentence or abroad):
-            return []  # nothing ties this trigger to a who or a where
+        harm = frame.event_type in VIOLENT_TYPES and any(
+            self.cue_at.get(i, set()) & {"killed", "injured"} for i in range(sentence.start, sentence.end))
+        if frame.actor1 is None and frame.actor2 is None and not (in_sentence or abroad or harm):
+            return []  # nothing ties this trigger to a who or a where, and it reports no one hurt
         if frame.event_type == "Strategic developments" and not (frame.actor1 and in_sentence):
             return []  # coded only when significant: a named actor at a named place
         self._fatalities(frame)
         self._territory(frame)
+        if (frame.event_type == "Battles" and trig.priority < STRONG_BATTLE_PRIORITY and frame.actor2 is None
+                and civilians_cue and any(self.cue_at.get(i, set()) & {"killed", "injured"}
+                                          for i in range(sentence.start, sentence.end))):
+            # "قتل الشاب ... إثر استهدافه بالرصاص": a one-sided attack that killed or hurt a
+            # civilian is violence against civilians, not half a battle
+            frame.event_type, frame.sub_event_type = "Violence against civilians", "Attack"
+            frame.civilian_victims = True
+            frame.reasons["sub_event_type"] = "a one-sided attack word with a civilian killed or hurt: an attack"
         if frame.sub_event_type == "Protest with intervention" and (frame.fatalities or self._live_fire(sentence)):
             frame.sub_event_type = "Excessive force against protesters"
             frame.reasons["sub_event_type"] = ("protesters dispersed with live fire or killed: excessive force "
