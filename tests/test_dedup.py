@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from marsad.dedup import Report, canonical_row, cluster_reports, compare, sub_events_compatible
+from marsad.dedup import Report, canonical_row, cluster_reports, compare, keep_canonical_ids, sub_events_compatible
 from marsad.model import Document
 from marsad.store import Store
 from tests import test_store_support as support
@@ -302,3 +302,28 @@ def test_points_near_but_two_grid_cells_apart_still_merge():
     assert compare(a, b).ok
     c = cluster_reports([a, b])
     assert len(c.clusters) == 1 and len(c.merges) == 1
+
+
+def test_canonical_ids_stay_with_the_surviving_reports():
+    """A from-scratch dedup names each event after the old id its earliest surviving report carried."""
+    far = {"gazetteer_id": "Y", "location": "Izra'", "latitude": 32.8569, "longitude": 36.2497}
+
+    def named(*reports, retired=()):
+        c = cluster_reports(reports)
+        merged = keep_canonical_ids(c, retired)
+        return {cid: sorted(r.event_id for r in cl.members) for cid, cl in c.clusters.items()}, merged, c
+
+    # the first report (whose id the event had) is gone: the next one keeps the id
+    ids, merged, _ = named(report("b1", "d2", "2", canonical_id="a1"), report("c1", "d3", "3", canonical_id="a1"))
+    assert ids == {"a1": ["b1", "c1"]} and merged == {}
+    # an event that splits: the part with the earliest report keeps the id, the other is new
+    ids, merged, _ = named(report("a1", "d1", "1", canonical_id="a1"), report("b1", "d2", "2", canonical_id="a1", **far))
+    assert ids == {"a1": ["a1"], "b1": ["b1"]} and merged == {}
+    # two events that become one: the earliest keeps its id, the other is merged into it (and the
+    # merge records name the kept id)
+    ids, merged, c = named(report("b1", "d2", "2", canonical_id="b1"), report("a1", "d1", "1", canonical_id="x"))
+    assert ids == {"x": ["a1", "b1"]} and merged == {"b1": "x"}
+    assert [m.canonical_id for m in c.merges] == ["x"]
+    # a new event is named after its first report whose id is neither kept nor retired
+    ids, _, _ = named(report("a1", "d1", "1"), report("b1", "d2", "2"), retired={"a1"})
+    assert ids == {"b1": ["a1", "b1"]}

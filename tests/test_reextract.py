@@ -96,3 +96,141 @@ def test_cli_reextract_and_deletions(tmp_path, monkeypatch):
     assert rows and all(r["event_id_cnty"].startswith("SYR-") and r["deleted_at"] for r in rows)
     api = TestClient(create_app(Store(path), token_from_env=False)).get("/api/deletions").json()
     assert [r["event_id_cnty"] for r in api] == [r["event_id_cnty"] for r in rows]
+
+
+# ---- stable canonical ids (issue 15 leftover): on SQLite and, when configured, PostgreSQL ------------------------
+
+from tests import test_store_support as support  # noqa: E402
+from tests.test_review import _doc, _event  # noqa: E402
+
+db = support.db
+
+
+def _three_reports(db, n: int = 3) -> tuple[Store, list[Document], str]:
+    """One clash told by ``n`` outlets, ingested in order: one canonical event, its id the first report's."""
+    store = Store(db)
+    docs = [_doc(i, source=f"Outlet {i}") for i in range(1, n + 1)]
+    for i, doc in enumerate(docs):
+        store.add(doc, [_event(doc, fatalities=2 + i)])
+    (cid,) = _canonical(store)
+    assert cid == f"SYR-{docs[0].doc_id[:10]}-1"
+    return store, docs, cid
+
+
+def _coder(plan: dict[str, list]):
+    """An extractor that codes each stored document as ``plan`` says (doc_id -> Event factories)."""
+    def run(doc: Document):
+        return [make(doc) for make in plan.get(doc.doc_id, [])]
+    return run
+
+
+def test_first_report_disappears_the_event_keeps_its_id_and_review(db):
+    store, docs, cid = _three_reports(db, 2)
+    store.review(cid, "corrected", {"fatalities": 9}, reason="hospital", reviewer="amira")
+    # the new coder no longer finds the clash in the first outlet's report; the second still tells it
+    summary = reextract(store, _coder({docs[1].doc_id: [lambda d: _event(d, fatalities=3)]}))
+    after = _canonical(store)
+    assert list(after) == [cid]  # the same event, the same id
+    assert (summary.added, summary.deleted, summary.kept) == (0, 0, 1)
+    assert after[cid]["review_status"] == "corrected" and after[cid]["fatalities"] == 9
+    assert after[cid]["n_reports"] == 1 and after[cid]["source"] == "Outlet 2"
+    assert store.review_of(cid)["fields"] == {"fatalities": 9}
+    assert store.list_deletions() == [] and summary.deleted_reviewed == []
+    detail = store.event_detail(cid)
+    assert [r["doc_id"] for r in detail["reports"]] == [docs[1].doc_id]
+    assert [h["action"] for h in detail["history"]][-1] != "moved"  # nothing to move: the id did not change
+    # the second report's own id finds the event too, and a second run changes nothing
+    assert store.canonical_id(f"SYR-{docs[1].doc_id[:10]}-1") == cid
+    again = reextract(store, _coder({docs[1].doc_id: [lambda d: _event(d, fatalities=3)]}))
+    assert (again.added, again.deleted, again.kept) == (0, 0, 1) and list(_canonical(store)) == [cid]
+
+
+def test_a_changed_cluster_keeps_its_id_and_the_review_is_applied_again(db):
+    store, docs, cid = _three_reports(db, 3)
+    store.review(cid, "corrected", {"fatalities": 7}, reason="hospital", reviewer="amira")
+    seen = store.review_of(cid)["seen"]["fatalities"]
+    # first report gone, the second now reads another toll, the third unchanged; a fourth outlet's
+    # report was coded as another event before and is now the same clash
+    extra = _doc(4, source="Outlet 4")
+    store.add(extra, [_event(extra, day="2023-03-02", place=("Nawa", 32.89, 36.04))])
+    assert len(_canonical(store)) == 2
+    plan = {docs[1].doc_id: [lambda d: _event(d, fatalities=1)], docs[2].doc_id: [lambda d: _event(d, fatalities=4)],
+            extra.doc_id: [lambda d: _event(d)]}
+    other = next(i for i in _canonical(store) if i != cid)
+    summary = reextract(store, _coder(plan))
+    after = _canonical(store)
+    assert list(after) == [cid] and after[cid]["n_reports"] == 3
+    assert after[cid]["fatalities"] == 7 and after[cid]["review_status"] == "corrected"
+    assert store.review_of(cid)["conflict"]["fatalities"] == {"seen": seen, "now": 1}  # flagged, kept
+    detail = store.event_detail(cid)
+    assert {m["canonical_id"] for m in detail["merges"]} == {cid} and len(detail["merges"]) == 2
+    # the fourth outlet's old event is now a duplicate of this one: a deletion that says so
+    (gone,) = store.list_deletions()
+    assert gone["event_id_cnty"] == other and cid in gone["reason"]
+    assert summary.deleted == 1 and summary.merged == {other: cid}
+
+
+def test_a_review_moves_with_the_reports_of_a_merged_event(db):
+    store = Store(db)
+    a, b = _doc(1, source="Outlet 1"), _doc(2, source="Outlet 2")
+    store.add(a, [_event(a)])
+    store.add(b, [_event(b, day="2023-03-02", place=("Nawa", 32.89, 36.04))])
+    first, second = sorted(_canonical(store), key=lambda i: i != f"SYR-{a.doc_id[:10]}-1")
+    store.review(second, "confirmed", reviewer="sara")
+    # the new coder dates and places the second report's clash as the first's: one event, the first id
+    summary = reextract(store, _coder({a.doc_id: [lambda d: _event(d)], b.doc_id: [lambda d: _event(d)]}))
+    assert list(_canonical(store)) == [first]
+    row = _canonical(store)[first]
+    assert row["review_status"] == "confirmed" and store.review_of(first)["reviewer"] == "sara"
+    assert store.review_of(first)["conflict"]  # the reviewer saw another date and place
+    history = store.history(first)
+    assert history[0]["action"] == "confirmed" and history[0]["event_id"] == second  # the review's own history
+    moved = [h for h in history if h["field"] == "event_id"]
+    assert [(h["reviewer"], h["action"], h["old"], h["new"]) for h in moved] == [("marsad", "moved", second, first)]
+    (gone,) = store.list_deletions()
+    assert gone["event_id_cnty"] == second and gone["review_status"] == "confirmed"
+    assert first in gone["reason"] and "review" in gone["reason"]
+    assert summary.reviews_moved == {second: first}
+
+
+def test_an_event_truly_gone_is_a_deletion_that_keeps_its_review(db):
+    from fastapi.testclient import TestClient
+
+    from marsad.reextract import summary_text
+
+    store, docs, cid = _three_reports(db, 2)
+    store.review(cid, "corrected", {"fatalities": 9}, reason="hospital", reviewer="amira")
+    summary = reextract(store, _coder({}))  # the new coder codes nothing in either report
+    assert _canonical(store) == {} and summary.deleted == 1
+    (gone,) = store.list_deletions()
+    assert gone["event_id_cnty"] == cid and gone["review_status"] == "corrected" and "analyst" in gone["reason"]
+    assert summary.deleted_reviewed == [cid] and cid in summary_text(summary)
+    assert store.review_of(cid)["fields"] == {"fatalities": 9}  # kept, never silently dropped
+    assert [h["action"] for h in store.history(cid)][:2] == ["corrected", "corrected"]
+    api = TestClient(create_app(store, token_from_env=False)).get("/api/deletions").json()
+    assert [(r["event_id_cnty"], r["review_status"]) for r in api] == [(cid, "corrected")]
+    store.engine.dispose()
+    out = CliRunner().invoke(main, ["export", "--db", db, "--deletions", "--format", "jsonl"])
+    assert out.exit_code == 0, out.output
+    assert [json.loads(line) for line in out.output.splitlines()] == api
+
+
+def test_two_reviewed_events_merged_each_review_is_kept(db):
+    store = Store(db)
+    a, b = _doc(1, source="Outlet 1"), _doc(2, source="Outlet 2")
+    store.add(a, [_event(a)])
+    store.add(b, [_event(b, day="2023-03-02", place=("Nawa", 32.89, 36.04))])
+    first, second = sorted(_canonical(store), key=lambda i: i != f"SYR-{a.doc_id[:10]}-1")
+    store.review(first, "corrected", {"fatalities": 4}, reason="hospital", reviewer="amira")
+    store.review(second, "confirmed", reviewer="sara")
+    summary = reextract(store, _coder({a.doc_id: [lambda d: _event(d)], b.doc_id: [lambda d: _event(d)]}))
+    assert list(_canonical(store)) == [first] and _canonical(store)[first]["fatalities"] == 4
+    assert store.review_of(first)["reviewer"] == "amira"
+    assert summary.merged == {second: first} and summary.reviews_moved == {}
+    assert summary.deleted_reviewed == [second]
+    (gone,) = store.list_deletions()
+    assert gone["event_id_cnty"] == second and "review of its own" in gone["reason"]
+    # (``second`` is also the id of a report of ``first`` now, so Store.review_of/history find ``first``)
+    with store.engine.connect() as conn:  # the second review stays under its old id, not dropped
+        assert store._review(conn, second)["reviewer"] == "sara"
+        assert [(h["action"], h["new"]) for h in store._history(conn, second)][-1] == ("kept", first)

@@ -18,9 +18,12 @@ Two report events are the same event when all of these hold (``compare`` says wh
 
 A new event joins the existing canonical event whose every member it matches (complete linkage,
 so chains of near-matches cannot drift into one blob), with the best mean score; otherwise it
-founds a canonical event of its own. Candidates come from blocks keyed by day and admin1 and by a
-0.1-degree grid cell (about 11 km), looked up for the day before, the day and the day after, so
-the work grows with the number of events times the (small) size of a block.
+founds a canonical event of its own, named after that report. Candidates come from blocks keyed
+by day and admin1 and by a 0.1-degree grid cell (about 11 km), looked up for the day before, the
+day and the day after, so the work grows with the number of events times the (small) size of a
+block. A deduplication from scratch (``Store.dedup``, ``marsad reextract``) keeps the ids the
+events had: ``keep_canonical_ids`` gives each cluster the id its earliest surviving report was in,
+so an event whose first report is gone keeps its id.
 
 The canonical record takes its fields from the most precise report (geo_precision, then
 time_precision, then the most actors named, then confidence, then the first stored); ``source``
@@ -506,3 +509,45 @@ def cluster_reports(reports: Iterable[Report]) -> Clusterer:
         for r in sorted(reports, key=lambda r: (r.order, r.event_id)):
             c.assign(r)
     return c
+
+
+def keep_canonical_ids(clusterer: Clusterer, retired: Iterable[str] = ()) -> dict[str, str]:
+    """Name the clusters of a deduplication from scratch (``cluster_reports``) after the canonical
+    events their reports were in before (each report's ``row["canonical_id"]``), so that an event
+    keeps its id as long as one of its reports survives, whichever report it was first named after.
+
+    Each old id goes to the cluster of the earliest-ingested report that carried it (ingest order,
+    then report id), one old id per cluster, the earliest claims first: when an event splits, the
+    part with its earliest report keeps the id; when two events become one, the one with the
+    earliest report keeps its id and the other's is merged into it. A cluster with no old id left is
+    a new event, named after its first report whose id is no old id (kept or merged) and not one
+    of ``retired`` (ids deleted before: not used again while another is free).
+
+    The clusters, ``clusterer.clusters`` and the merge records are renamed in place (the blocks of
+    ``clusterer`` are not: no report is assigned after this). Returns {old id: the id it was merged
+    into} for each old id no cluster keeps though reports that carried it survive."""
+    clusters = sorted(clusterer.clusters.values(), key=lambda c: min((r.order, r.event_id) for r in c.members))
+    claims = sorted(((r.order, r.event_id), r.row.get("canonical_id"), i)
+                    for i, c in enumerate(clusters) for r in c.members if r.row.get("canonical_id"))
+    names: dict[int, str] = {}
+    holder: dict[str, int] = {}  # old id -> the cluster that keeps it
+    first_claim: dict[str, int] = {}  # old id -> the cluster of its earliest surviving report
+    for _, old, i in claims:
+        first_claim.setdefault(old, i)
+        if old not in holder and i not in names:
+            holder[old] = i
+            names[i] = old
+    taken = set(first_claim) | set(retired)  # every old id still carried, kept or merged
+    for i, c in enumerate(clusters):
+        if i not in names:
+            ordered = sorted(c.members, key=lambda r: (r.order, r.event_id))
+            name = next((r.event_id for r in ordered if r.event_id not in taken), c.canonical_id)
+            names[i] = name
+            taken.add(name)
+    renamed = {c.canonical_id: names[i] for i, c in enumerate(clusters)}
+    for i, c in enumerate(clusters):
+        c.canonical_id = names[i]
+    clusterer.clusters = {c.canonical_id: c for c in clusters}
+    for m in clusterer.merges:
+        m.canonical_id = renamed.get(m.canonical_id, m.canonical_id)
+    return {old: names[i] for old, i in first_claim.items() if old not in holder}

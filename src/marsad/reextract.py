@@ -3,12 +3,18 @@
 Each stored document is extracted again. A new event that is still the same event as one the
 document had (matched by the rules of ``marsad evaluate``: same event type first, dates within 2
 days, points within 50 km or the same governorate) keeps that event's id; the others get new ids
-that were never used for the document. The events are then deduplicated again from scratch, which
-keeps every canonical id whose first report survives, and re-applies analysts' reviews (flagging a
-conflict where the machine now says something else). A canonical event that no longer exists is
-recorded as a deletion (its id, its date, when and why), as ACLED publishes deletions.
+that were never used for the document. The events are then deduplicated again from scratch
+(``Store.dedup``): a canonical event keeps its id as long as any of its reports survives (the
+earliest-ingested one that carried the id decides, whichever report the id was first taken from),
+and analysts' reviews are applied again (flagging a conflict where the machine now says something
+else). A canonical event that no longer exists is recorded as a deletion (its id, its date, its
+review status, when and why), as ACLED publishes deletions: either none of its reports is left, or
+they are now deduplicated into another event (then its review moves there, unless that event has
+one of its own). A review is never dropped: one whose event is gone stays in the ``reviews`` table
+under the old id, and the summary names it.
 
-The summary counts canonical events added, deleted, kept, and modified per field.
+The summary counts canonical events added, deleted, kept, and modified per field, and names the
+deleted events merged into others, the reviews moved, and the reviewed events deleted.
 """
 
 from __future__ import annotations
@@ -40,6 +46,9 @@ class Summary:
     deleted: int = 0
     kept: int = 0
     modified: Counter = field(default_factory=Counter)  # field -> canonical events whose value changed
+    merged: dict[str, str] = field(default_factory=dict)  # deleted id -> the event its reports are now in
+    reviews_moved: dict[str, str] = field(default_factory=dict)  # deleted id -> the event its review moved to
+    deleted_reviewed: list[str] = field(default_factory=list)  # deleted reviewed events whose review stays behind
 
 
 def _as_reference(row: dict[str, Any]) -> dict[str, Any]:
@@ -111,12 +120,21 @@ def reextract(store: Store, extract_fn: Callable[[Document], list[Event]],
         summary.reports_new += fresh
         summary.reports_removed += len(old) - kept
         store.replace_events(doc_id, [r["event_id_cnty"] for r in old], new)
-    store.dedup()
+    result = store.dedup()
     with store.engine.connect() as conn:
         after = {r.event_id_cnty: dict(r._mapping) for r in conn.execute(select(canonical_events))}
     gone = [cid for cid in before if cid not in after]
+    merged_into, moved = result["merged_into"], result["reviews_moved"]
+    for cid in gone:
+        if cid in merged_into:
+            summary.merged[cid] = merged_into[cid]
+        if cid in moved:
+            summary.reviews_moved[cid] = moved[cid]
+        elif (before[cid].get("review_status") or "machine") != "machine":
+            summary.deleted_reviewed.append(cid)
     store.record_deletions([{"event_id_cnty": cid, "event_date": before[cid].get("event_date") or None,
-                             "review_status": before[cid].get("review_status"), "reason": _why_gone(before[cid])}
+                             "review_status": before[cid].get("review_status"),
+                             "reason": _why_gone(before[cid], merged_into.get(cid), cid in moved)}
                             for cid in gone])
     summary.deleted = len(gone)
     summary.added = sum(1 for cid in after if cid not in before)
@@ -129,10 +147,16 @@ def reextract(store: Store, extract_fn: Callable[[Document], list[Event]],
     return summary
 
 
-def _why_gone(row: dict[str, Any]) -> str:
+def _why_gone(row: dict[str, Any], into: str | None = None, moved: bool = False) -> str:
     status = row.get("review_status") or "machine"
     reviewed = f" (it had been {status} by an analyst)" if status != "machine" else ""
-    return f"re-extraction: the current coder no longer codes this event from its reports{reviewed}"
+    if into is None:
+        kept = "; the review is kept under this id" if reviewed else ""
+        return f"re-extraction: the current coder no longer codes this event from its reports{reviewed}{kept}"
+    why = f"re-extraction: its reports are now deduplicated into {into}, the same event (a duplicate){reviewed}"
+    if moved:
+        return f"{why}; the review moved to {into}"
+    return f"{why}; the review is kept under this id ({into} has a review of its own)" if reviewed else why
 
 
 def summary_text(s: Summary) -> str:
@@ -141,7 +165,20 @@ def summary_text(s: Summary) -> str:
              f"{s.kept} kept; per-report events {s.reports_kept} kept their id, {s.reports_new} new, "
              f"{s.reports_removed} removed",
              f"modified (canonical events per field): {mods}"]
+    if s.merged:
+        lines.append(f"{len(s.merged)} deleted event(s) now part of another (duplicates): "
+                     + _pairs(s.merged))
+    if s.reviews_moved:
+        lines.append(f"{len(s.reviews_moved)} review(s) moved with their reports: " + _pairs(s.reviews_moved))
+    if s.deleted_reviewed:
+        lines.append(f"{len(s.deleted_reviewed)} reviewed event(s) deleted, their reviews kept under the old ids "
+                     "(marsad export --deletions): " + ", ".join(s.deleted_reviewed[:10])
+                     + (" ..." if len(s.deleted_reviewed) > 10 else ""))
     if s.failed:
         lines.append(f"{len(s.failed)} document(s) left as they were: " + "; ".join(s.failed[:5]))
     return "\n".join(lines)
 
+
+def _pairs(ids: dict[str, str], most: int = 10) -> str:
+    items = [f"{a} -> {b}" for a, b in list(ids.items())[:most]]
+    return ", ".join(items) + (" ..." if len(ids) > most else "")

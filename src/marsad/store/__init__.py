@@ -569,7 +569,20 @@ class Store:
 
     @staticmethod
     def _history(conn: Connection, cid: str) -> list[dict[str, Any]]:
-        return [dict(r._mapping) for r in conn.execute(select(audit).where(audit.c.event_id == cid).order_by(audit.c.id))]
+        """The audit rows of ``cid``, with those a review that moved to it had under its old ids
+        (up to the move: ``_move_reviews``)."""
+        where = [audit.c.event_id == cid]
+        frontier, seen = [cid], {cid}
+        while frontier:
+            found = conn.execute(select(audit.c.old, audit.c.id).where(
+                audit.c.action == "moved", audit.c.field == "event_id", audit.c.event_id.in_(frontier))).all()
+            frontier = []
+            for old, upto in found:
+                if old and old not in seen:
+                    seen.add(old)
+                    frontier.append(old)
+                    where.append(and_(audit.c.event_id == old, audit.c.id < upto))
+        return [dict(r._mapping) for r in conn.execute(select(audit).where(or_(*where)).order_by(audit.c.id))]
 
     @staticmethod
     def _review(conn: Connection, cid: str) -> dict[str, Any] | None:
@@ -591,11 +604,19 @@ class Store:
     # ---- re-extraction (marsad/reextract.py) -----------------------------------------------
 
     def replace_events(self, doc_id: str, old_ids: list[str], doc_events: list[Event]) -> None:
-        """Replace a stored document's events (``old_ids``) by ``doc_events`` in one transaction,
-        left unmerged (``dedup`` or ``dedup_pending`` merges them)."""
+        """Replace a stored document's events (``old_ids``) by ``doc_events`` in one transaction.
+        An event that keeps the id of an old one stays linked to the canonical event the old one was
+        in (``dedup`` keeps that event's id while such a report survives: ``dedup.keep_canonical_ids``);
+        the others are left unmerged (``dedup`` or ``dedup_pending`` merges them)."""
         event_rows, ev_rows = _event_rows(doc_id, doc_events, int(dt.datetime.now(dt.UTC).timestamp()))
         with self.engine.begin() as conn:
             _writer_turn(conn)
+            linked: dict[str, str | None] = {}
+            for part in _chunks(old_ids, 500):
+                linked.update((r.event_id_cnty, r.canonical_id) for r in conn.execute(
+                    select(events.c.event_id_cnty, events.c.canonical_id).where(events.c.event_id_cnty.in_(part))))
+            for row in event_rows:
+                row["canonical_id"] = linked.get(row["event_id_cnty"])
             for part in _chunks(old_ids, 500):
                 conn.execute(delete(evidence).where(evidence.c.event_id.in_(part)))
                 conn.execute(delete(events).where(events.c.event_id_cnty.in_(part)))
@@ -616,19 +637,62 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(deletions).order_by(deletions.c.id))]
 
-    def dedup(self) -> dict[str, int]:
-        """Deduplicate every stored event from scratch (one transaction); returns counts."""
-        from ..dedup import cluster_reports, no_gc
+    def dedup(self) -> dict[str, Any]:
+        """Deduplicate every stored event from scratch (one transaction). Canonical events keep their
+        ids while one of their reports survives (``dedup.keep_canonical_ids``; ids once deleted are
+        not given to new events); an event whose reports now belong to another one is merged into it,
+        and its review moves there when that one has none (``_move_reviews``). Returns counts, and
+        ``merged_into`` ({old id: id}) and ``reviews_moved`` ({old id: id})."""
+        from ..dedup import cluster_reports, keep_canonical_ids, no_gc
 
         with self.engine.begin() as conn, no_gc():
             _writer_turn(conn)
             reports = self._reports(conn, events.c.event_id_cnty.is_not(None))
             clusterer = cluster_reports(reports)
+            retired = set(conn.execute(select(deletions.c.event_id_cnty)).scalars())
+            merged_into = keep_canonical_ids(clusterer, retired)
+            moved = self._move_reviews(conn, merged_into)
             conn.execute(delete(merges))
             conn.execute(delete(canonical_events))
             clusters = list(clusterer.clusters.values())
             self._write_clusters(conn, clusters, clusterer.merges, replace=False)
-        return {"events": len(reports), "canonical_events": len(clusters), "merged": len(clusterer.merges)}
+        return {"events": len(reports), "canonical_events": len(clusters), "merged": len(clusterer.merges),
+                "merged_into": merged_into, "reviews_moved": moved}
+
+    @staticmethod
+    def _move_reviews(conn: Connection, merged_into: dict[str, str]) -> dict[str, str]:
+        """Move the review of each event merged into another (``merged_into``: old id -> id) to that
+        event when it has no review of its own, with an ``audit`` row (by ``marsad``, action
+        ``moved``, field ``event_id``, old -> new) under the new id, whose history then includes the
+        old id's. A review that cannot move (the event it joined has its own) stays under the old id,
+        with an ``audit`` row there saying so. Returns {old id: new id} of the reviews moved."""
+        if not merged_into:
+            return {}
+        ids = sorted(set(merged_into) | set(merged_into.values()))
+        reviewed: set[str] = set()
+        for part in _chunks(ids, 500):
+            reviewed.update(conn.execute(select(reviews.c.event_id).where(reviews.c.event_id.in_(part))).scalars())
+        moved: dict[str, str] = {}
+        log = []
+        now = _now()
+        for old, new in sorted(merged_into.items()):
+            if old not in reviewed:
+                continue
+            if new in reviewed:
+                log.append({"event_id": old, "field": "event_id", "old": old, "new": new, "action": "kept",
+                            "reason": f"its reports are now deduplicated into {new}, the same event, which has a "
+                                      f"review of its own: this review stays with {old}"})
+                continue
+            conn.execute(update(reviews).where(reviews.c.event_id == old).values(event_id=new))
+            reviewed.discard(old)
+            reviewed.add(new)
+            moved[old] = new
+            log.append({"event_id": new, "field": "event_id", "old": old, "new": new, "action": "moved",
+                        "reason": f"the reports of {old} are now deduplicated into {new}, the same event: "
+                                  "the review moves with them"})
+        if log:
+            conn.execute(insert(audit), [dict(entry, at=now, reviewer="marsad") for entry in log])
+        return moved
 
     # ---- reading -------------------------------------------------------------------------
 

@@ -141,7 +141,9 @@ audit = Table(
     Column("event_id", String(64), index=True, nullable=False),
     Column("at", String(32), nullable=False),
     Column("reviewer", Text),
-    Column("action", String(16), nullable=False),  # confirmed | corrected | rejected | conflict
+    # confirmed | corrected | rejected | conflict | moved / kept (a review that moved to, or stayed
+    # behind, when its event was merged into another: field event_id, old -> new)
+    Column("action", String(16), nullable=False),
     Column("field", String(32)),
     Column("old", Text),
     Column("new", Text),
