@@ -30,6 +30,23 @@ def test_shipped_model_matches_its_training_data():
     assert 0 < scorer.threshold < 1 and default_min_confidence() == scorer.threshold
 
 
+def test_confidence_is_calibrated_per_kind_of_text_and_keeps_the_order(example_text):
+    from marsad.extract.scorer import logistic, platt
+
+    meta = json.loads((ROOT / "src" / "marsad" / "data" / "scorer" / "scorer.json").read_text(encoding="utf-8"))
+    cal = meta["calibration"]
+    assert set(cal) == {"articles", "short_texts"} and all(c["a"] > 0 for c in cal.values())
+    # the thresholds sit on the calibrated scale: the same candidates pass as before calibration
+    assert meta["threshold"] == pytest.approx(platt(meta["threshold_raw"], cal["articles"]["a"], cal["articles"]["b"]), abs=1e-4)
+    scorer = get_scorer()
+    cands = [c for c in candidates(Document(text=example_text, published="2022-11-01")) if c.rule_ok]
+    scorer.score(cands)
+    raw = [logistic(scorer.weights, scorer.intercept, c.features) for c in cands]
+    assert len(cands) >= 2 and sorted(range(len(cands)), key=lambda i: raw[i]) == sorted(
+        range(len(cands)), key=lambda i: cands[i].score)
+    assert all((r >= meta["threshold_raw"]) == (c.score >= scorer.threshold - 1e-4) for r, c in zip(raw, cands, strict=True))
+
+
 def test_confidence_is_a_probability_and_the_threshold_filters(example_text):
     doc = Document(text=example_text, published="2022-11-01", source="18 March")
     everything = extract(doc, min_confidence=0)

@@ -8,7 +8,8 @@ plain arrays in ``marsad/data/scorer/`` (no pickles, nothing downloaded):
   development or none;
 - the event model: a logistic regression over the candidate's rule features
   (``features.candidate_features``) and what the sentence model says of its sentences. Its
-  probability is the event's ``confidence``. The default thresholds were chosen on the
+  probability, recalibrated per kind of text (Platt scaling fitted on the development split:
+  articles, short texts), is the event's ``confidence``. The default thresholds were chosen on the
   development split (see ``scorer.json``): one for articles (event F1 at a recall floor), one for
   short texts of a few sentences (sentence-level F1 of sentences read alone), where a reader
   weighs each sentence on its own.
@@ -38,6 +39,13 @@ def type_group(event_type: str) -> str:
 def logistic(weights: dict[str, float], intercept: float, features: dict[str, float]) -> float:
     """The event model's probability for one candidate's features."""
     z = intercept + sum(weights.get(k, 0.0) * v for k, v in features.items())
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+def platt(p: float, a: float, b: float) -> float:
+    """``p`` recalibrated: sigmoid(a * logit(p) + b) (Platt scaling; a > 0 keeps the order)."""
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    z = a * math.log(p / (1 - p)) + b
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
@@ -98,6 +106,17 @@ class EventScorer:
         self.threshold: float = meta["threshold"]
         self.threshold_short_text: float = meta.get("threshold_short_text", self.threshold)
         self.sentence_model = sentence_model
+        # Platt scaling per kind of text, fitted on the development split; thresholds are on its scale
+        cal = meta.get("calibration") or {}
+        self.calibration: dict[bool, tuple[float, float]] = {
+            short: (cal[kind]["a"], cal[kind]["b"])
+            for short, kind in ((False, "articles"), (True, "short_texts")) if kind in cal
+        }
+
+    def probability(self, raw: float, short_text: bool) -> float:
+        """The event model's raw probability, calibrated for the kind of text."""
+        ab = self.calibration.get(short_text)
+        return platt(raw, *ab) if ab else raw
 
     def threshold_for(self, cand: Candidate) -> float:
         return self.threshold_short_text if cand.short_text else self.threshold
@@ -114,7 +133,7 @@ class EventScorer:
         classes = self.sentence_model.classes if self.sentence_model is not None else list(SENTENCE_CLASSES)
         for c in candidates:
             c.features.update(sentence_features(c, probs, classes))
-            c.score = logistic(self.weights, self.intercept, c.features)
+            c.score = self.probability(logistic(self.weights, self.intercept, c.features), c.short_text)
             c.event.confidence = round(c.score, 4)
 
 
