@@ -1,8 +1,9 @@
 """Coding rules: interaction, disorder type, notes, store round trip."""
 
+from marsad.extract import extract
 from marsad.extract.coding import disorder_type, interaction, note
 from marsad.kb import get_kb
-from marsad.model import ACLED_COLUMNS, Event
+from marsad.model import ACLED_COLUMNS, Document, Event
 
 
 def test_interaction_orders_by_inter_number():
@@ -97,3 +98,18 @@ def test_note_of_a_clash_without_a_second_actor_is_a_sentence():
     ev = Event(event_date="2022-11-01", time_precision=1, sub_event_type="Armed clash",
                actor1="Liwa al-Tawhid", location="Tafas", admin1="Dara", admin2="Dara")
     assert note(ev).startswith("On 1 November 2022, Liwa al-Tawhid clashed with unidentified actors in Tafas")
+
+
+def test_a_nationality_after_the_attack_word_names_its_author():
+    # al-ahed news (15 January 2024) and aljazeera.net (26 February 2016), shortened
+    shelling = extract(Document(text="وفي عين عيسى في ريف الرقة، تسبّب القصف التركي على محطة الكهرباء بقطعها عن"
+                                     " أكثر من 60% من أحياء المدينة.", published="2024-01-15"), min_confidence=0)
+    assert [(e.actor1, e.evidence["actor1"][0].text) for e in shelling] == [
+        ("Military Forces of Turkey (2016-)", "القصف التركي")]
+    strikes = extract(Document(text="قتلى في غارات روسية عنيفة على بلدة قبتان الجبل بريف حلب الغربي اليوم.",
+                               published="2016-02-26"), min_confidence=0)
+    assert [e.actor1 for e in strikes] == ["Military Forces of Russia (2000-)"]
+    # a nationality further on is not the author: "على الحدود التركية"
+    border = extract(Document(text="قصفت المدفعية بلدة كفرنبل على الحدود التركية اليوم.", published="2024-01-15"),
+                     min_confidence=0)
+    assert "Military Forces of Turkey (2016-)" not in [e.actor1 for e in border]

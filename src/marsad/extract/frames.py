@@ -75,6 +75,7 @@ FOLLOW_UP_SENTENCES = 2
 #: The most words an unplaced item of a comma-separated list of places may have.
 LIST_ITEM_WORDS = 3
 FOLLOW_UP_TOLL = "toll told in a following sentence that reports no other event"
+ADJECTIVE_CUE = "actor_adjective:"
 DATE_FROM_STORY = "no date near the event; the day of the report's latest recent date in an earlier paragraph"
 #: A figure this large is a toll only when its sentence names the event's own day or place.
 LARGE_TOLL = 250
@@ -453,6 +454,8 @@ class FrameBuilder:
         if trig.needs == "act" and not any("gathering" in self.cue_at.get(i, ()) for i in range(sentence.start, sentence.end)):
             return []  # a word for participants ("المتظاهرين") with no act of gathering reports nothing
         self._assign_roles(frame, actors)
+        if frame.actor1 is None and trig.event_type in VIOLENT_TYPES:
+            self._author_by_nationality(frame, span, sentence)
         blast = trig.event_type == "Explosions/Remote violence"
         if trig.needs == "passive":
             # a generic explosion word that hurt someone or was set off by unknown men is an event
@@ -558,6 +561,16 @@ class FrameBuilder:
             seen.add(m.point["id"])
             out.append(replace(frame, place=m, reasons=dict(frame.reasons)))
         return out
+
+    def _author_by_nationality(self, frame: Frame, span: Span, sentence: Span) -> None:
+        """"القصف التركي", "غارات روسية": a nationality right after the attack word names its
+        author, that state's forces (kb/cues.csv 'actor_adjective:<actor id>')."""
+        for j in range(span.start, min(span.end + 2, sentence.end)):
+            for cue in self.cue_at.get(j, ()):
+                if cue.startswith(ADJECTIVE_CUE) and (actor := self.kb.actors.get(cue[len(ADJECTIVE_CUE):])):
+                    frame.actor1 = ActorMention(actor, actor, j, j + 1, _ev(self.doc[span.start : j + 1]))
+                    frame.reasons["actor1"] = f"the attack is called {self.doc[j].text!r}: that state's forces"
+                    return
 
     def _list_gap(self, gap: str, lo: int, hi: int) -> bool:
         """Whether the text between two places continues a list of places: coordination words only
