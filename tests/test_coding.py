@@ -113,3 +113,11 @@ def test_a_nationality_after_the_attack_word_names_its_author():
     border = extract(Document(text="قصفت المدفعية بلدة كفرنبل على الحدود التركية اليوم.", published="2024-01-15"),
                      min_confidence=0)
     assert "Military Forces of Turkey (2016-)" not in [e.actor1 for e in border]
+
+
+def test_the_people_of_a_place_do_not_place_the_event_there():
+    # step-agency.com (24 January 2021), shortened: "أبناء درعا" are where the fighters come from
+    text = ("ودارت اشتباكات عنيفة بين الفرقة الرابعة مع مقاتلين سابقين بالمعارضة من أبناء درعا على أطراف بلدات"
+            " المزيريب وطفس واليادودة، اليوم الأحد.")
+    events = extract(Document(text=text, published="2021-01-24"), min_confidence=0)
+    assert "Dar'a" not in {e.location for e in events} and "Tafas" in {e.location for e in events}

@@ -29,7 +29,7 @@ KNOWN_GAPS: set[str] = {
     "agreement-1", "agreement-3", "agreement-4", "air-drone-strike-2", "air-drone-strike-4",
     "armed-clash-1", "armed-clash-2", "arrests-3", "attack-1", "attack-2", "attack-3",
     "change-to-group-activity-1", "change-to-group-activity-2", "change-to-group-activity-3", "demand-1",
-    "denial-3", "disrupted-weapons-use-2", "disrupted-weapons-use-3", "disrupted-weapons-use-4",
+    "disrupted-weapons-use-2", "disrupted-weapons-use-3", "disrupted-weapons-use-4",
     "excessive-force-against-protesters-1", "excessive-force-against-protesters-2", "future-1",
     "government-regains-territory-1", "government-regains-territory-2", "government-regains-territory-3",
     "headquarters-or-base-established-1", "headquarters-or-base-established-2",

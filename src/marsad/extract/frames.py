@@ -76,6 +76,8 @@ FOLLOW_UP_SENTENCES = 2
 LIST_ITEM_WORDS = 3
 FOLLOW_UP_TOLL = "toll told in a following sentence that reports no other event"
 ADJECTIVE_CUE = "actor_adjective:"
+#: Nouns of belonging before a place: the people or the news of a place, not where the event was
+ORIGIN_NOUNS = {"ابناء", "اهالي", "اهل", "وجهاء", "مهجري", "نازحي", "اخبار", "عشاير"}
 DATE_FROM_STORY = "no date near the event; the day of the report's latest recent date in an earlier paragraph"
 #: A figure this large is a toll only when its sentence names the event's own day or place.
 LARGE_TOLL = 250
@@ -426,6 +428,10 @@ class FrameBuilder:
             in_sentence = {c for i in range(sentence.start, sentence.end) for c in self.cue_at.get(i, ())}
             if "background" in in_sentence:
                 return True
+            # "نفت الوزارة ما تردده واشنطن بشأن أن الغارات الروسية تستهدف ...": an undated claim
+            # denied anywhere before the event word reports nothing
+            if any("denial" in self.cue_at.get(i, ()) for i in range(sentence.start, span.start)):
+                return True
             # "عمليات الاغتيال" / "سلسلة تفجيرات": a habitual or generic mention
             heads = [span.start, *self._prev_tokens(span.start, 2, sentence.start)]
             if any(self.norms[j].removeprefix("و").removeprefix("ف") in GENERIC_HEADS for j in heads):
@@ -737,10 +743,11 @@ class FrameBuilder:
         )
 
     def _is_origin(self, m: PlaceMention) -> bool:
-        """A place introduced by "من" (where people come from), through a list of places."""
+        """A place introduced by "من" (where people come from) or by a noun of belonging ("أبناء
+        درعا", "أهالي", "بأخبار درعا"), through a list of places."""
         words = _gap_words(self.text[max(0, m.start_char - 60) : m.start_char])
         for w in reversed(words):
-            if w in ("من", "ومن"):
+            if w in ("من", "ومن") or w.removeprefix("و").removeprefix("ل").removeprefix("ب") in ORIGIN_NOUNS:
                 return True
             if w in COORDINATION or w in PLACE_WORDS:
                 continue
