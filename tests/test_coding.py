@@ -121,3 +121,11 @@ def test_the_people_of_a_place_do_not_place_the_event_there():
             " المزيريب وطفس واليادودة، اليوم الأحد.")
     events = extract(Document(text=text, published="2021-01-24"), min_confidence=0)
     assert "Dar'a" not in {e.location for e in events} and "Tafas" in {e.location for e in events}
+
+
+def test_the_fighting_that_won_a_village_is_its_capture():
+    # corpus V-111#8 (2017), shortened
+    text = ("سيطرت « قوات سوريا الديمقراطية » على قرية « وسيحة » جنوب بلدة الصور في ريف دير الزور الشمالي"
+            " الشرقي , بعد اشتباكات مع تنظيم داعش , اليوم .")
+    events = extract(Document(text=text, published="2017-10-07"), min_confidence=0)
+    assert [e.sub_event_type for e in events] == ["Non-state actor overtakes territory"]

@@ -340,8 +340,28 @@ class FrameBuilder:
                     # "القصف المدفعي ... استهدفت عدة مدن": the targeting word is the shelling's
                     weapon = min(weapons, key=lambda w: abs(w[0].start - span.start))
                 frames.extend(self._frame(span, trig, sentence, weapon))
+            self._fold_into_capture(frames, sentence)
         self._follow_up_tolls(frames)
         return frames
+
+    @staticmethod
+    def _fold_into_capture(frames: list[Frame], sentence: Span) -> None:
+        """"سيطرت قوات سوريا الديمقراطية على قرية وسيحة بعد اشتباكات مع داعش": the fighting that
+        won a town is that capture (the CODEBOOK hierarchy), so a clash of the same sentence, with
+        no side the capture lacks, takes the capture's place and day and joins its event."""
+        here = [f for f in frames if f.sentence.start == sentence.start]
+        captures = [f for f in here if f.sub_event_type in TERRITORY and f.place is not None]
+        if len(captures) != 1:
+            return
+        cap = captures[0]
+        sides = {m.actor.actor_id for m in (cap.actor1, cap.actor2) if m is not None}
+        for f in here:
+            if f is cap or f.sub_event_type != "Armed clash":
+                continue
+            mine = {m.actor.actor_id for m in (f.actor1, f.actor2) if m is not None}
+            if mine <= sides or not sides:
+                f.place, f.place_reason = cap.place, cap.place_reason
+                f.date, f.time_precision, f.date_until = cap.date, cap.time_precision, cap.date_until
 
     def _follow_up_tolls(self, frames: list[Frame]) -> None:
         """"انفجرت سيارة مفخخة في عفرين ... وقالت مصادر إن التفجير أوقع 34 قتيلا": a toll told in
