@@ -11,6 +11,8 @@ Outputs (in src/marsad/data/, shipped with the package; never edit them by hand)
                      never taken for a Syrian village of that name without a settlement cue)
   page_dates.json    kb/page_dates.csv: words that say what a date on a page is (publication or
                      update stamp, a site's "today", copyright, caption, listing)
+  hijri_calendar.json kb/hijri_calendar.csv: Hijri month names (normalised) with their number,
+                     and the era marker ("هـ") that makes a year before it a Hijri one
   group_words.json   kb/group_words.csv: head words of armed-group names (inter type) and the
                      ACLED-style romanisation of words common in group names, for actors that
                      only the NER model finds
@@ -434,13 +436,17 @@ def main() -> None:
     cues = build_table(KB / "cues.csv", ["phrase"])
     group_words = build_table(KB / "group_words.csv", ["phrase"])
     page_dates = build_table(KB / "page_dates.csv", [])
+    hijri = build_table(KB / "hijri_calendar.csv", [])
+    for r in hijri:  # normalised names only: no article variants ("الصفر" is zero, not a month)
+        r["phrase_norm"] = list(dict.fromkeys(normalize_phrase(p) for p in split_multi(r["phrase"])))
     categories = list(csv.DictReader(open(args.shared / "data/acled/acled_event_categories.csv")))
     valid = {(c["event_type"], c["sub_event_type"]) for c in categories}
     for t in triggers:
         if (t["event_type"], t["sub_event_type"]) not in valid:
             raise SystemExit(f"triggers.csv line {t['line']}: invalid type {t['event_type']}/{t['sub_event_type']}")
     for name, data in (("actors", actors), ("triggers", triggers), ("cues", cues), ("categories", categories),
-                       ("group_words", group_words), ("page_dates", page_dates)):
+                       ("group_words", group_words), ("page_dates", page_dates),
+                       ("hijri_calendar", hijri)):
         with open(OUT / f"{name}.json", "w", encoding="utf-8") as fh:
             json.dump(data, fh, ensure_ascii=False, indent=0)
     counts = defaultdict(int)

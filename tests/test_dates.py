@@ -113,3 +113,68 @@ def test_months_and_years_ago(text, expected):
 def test_this_day_in_an_earlier_year():
     assert dates("في مثل هذا اليوم من عام 1982 حاصرت") == [("1982-11-01", 1, "anniversary")]
     assert dates("في مثل هذا اليوم") == []  # not today either
+
+
+# -- Hijri dates (kb/hijri_calendar.csv; Umm al-Qura days) ----------------------------------------
+# Strings from corpus pages (../shared/data/corpus/baly2018), shortened; PUB is 2022-11-01.
+
+@pytest.mark.parametrize("text, expected", [
+    # almowaten.net (R-133#10): day, month name written without its article, year, marker
+    ("صباح يوم الخميس 9 ربيع أول 1438 ه - تعرضت سيارة نقل مياه لانفجار لغم", ("2016-12-08", 1, "absolute")),
+    # almowaten.net (R-133#10): numeric D / M / Y with the marker
+    ("صباح اليوم الأحد الموافق 19 / 7 / 1438 ه - وأثناء قيام دورية", ("2017-04-16", 1, "absolute")),
+    # Al Jazeera stamp (V-207#3) alone, numeric Y / M / D
+    ("( مكة المكرمة ) 1437 / 5 / 19 ه - قتلى في غارات روسية", ("2016-02-28", 1, "absolute")),
+    ("19 جمادى الأولى 1437هـ", ("2016-02-28", 1, "absolute")),  # glued marker
+    ("1437/5/19هـ", ("2016-02-28", 1, "absolute")),
+    ("في 2 ذي الحجة 1438 للهجرة", ("2017-08-24", 1, "absolute")),
+    ("١٩ جمادى الأولى ١٤٣٧ هـ", ("2016-02-28", 1, "absolute")),  # Arabic-Indic digits
+    # a month and a year: the middle of that Hijri month
+    ("خلال شهر رمضان 1438 هـ", ("2017-06-10", 3, "month")),
+    ("مطلع شهر محرم 1439", ("2017-09-21", 3, "month")),
+])
+def test_hijri_dates_are_their_gregorian_day(text, expected):
+    assert [d for d in dates(text) if d[2] != "relative"] == [expected]  # (a weekday before is its own)
+
+
+def test_hijri_day_without_a_year_is_the_last_one_before_publication():
+    assert dates("12 ربيع الأول", dt.date(2018, 2, 1)) == [("2017-11-30", 1, "absolute")]
+    assert dates("12 ربيع الأول", None) == []
+
+
+@pytest.mark.parametrize("text", [
+    "فقد أكد أحمد رمضان المتحدث باسم الائتلاف السوري",  # R-383#2: a personal name
+    "الرئيس التركي رجب طيب أردوغان",  # R-10#9
+    "قال المستشار شعبان الشامي",  # R-109#5
+    "سيناء العاشر من رمضان فى الشرقية",  # R-383#9: a town ("10th of Ramadan"), no year
+    "غزوة بدر الكبرى 17 رمضان في السنة الثانية من الهجرة",  # V-595#3: a year in words, long ago
+    "النتيجة صفر",  # zero
+    "19/7/1438",  # no era marker: a reference number as much as a date
+    "31 رمضان 1438",  # no such day
+    "12 ربيع الأول 1300 هـ",  # outside the Umm al-Qura tables (1343-1500)
+])
+def test_hijri_month_words_that_are_not_dates(text):
+    assert dates(text, dt.date(2018, 2, 1)) == []
+
+
+def test_hijri_stamp_beside_its_gregorian_date_is_not_read_twice():
+    # aliwaa.com.lb (R-13#2): 1439/05/05 is 2018-01-22 by Umm al-Qura, the page's own 2018/01/21
+    assert dates("بيروت - لبنان 2018/01/21 م 1439/05/05 هـ - لبنان عربي") == [("2018-01-21", 1, "absolute")]
+    # Al Jazeera (V-207#3): two days apart, and the Gregorian date words apart ("2016 / 2 / 26")
+    assert dates("2016 / 2 / 26 الساعة 06 : 43 ( مكة المكرمة ) 1437 / 5 / 19 ه - قتلى") == []
+    # Asharq al-Awsat: "السبت - 25 ذو الحجة 1438 ه - - 16 سبتمبر 2017 م"
+    got = dates("السبت - 25 ذو الحجة 1438 ه - - 16 سبتمبر 2017 م")
+    assert [d for d in got if d[2] == "absolute"] == [("2017-09-16", 1, "absolute")]
+
+
+def test_hijri_day_range():
+    assert [(m.date.isoformat(), m.until.isoformat()) for m in find_dates(normalize("بين 3 و 5 رمضان 1438").split(), PUB)
+            if m.kind == "range"] == [("2017-05-29", "2017-05-31")]
+
+
+def test_hijri_conversion_never_raises():
+    from marsad.nlp.hijri import to_gregorian
+
+    assert to_gregorian(1437, 5, 29) == dt.date(2016, 3, 9)
+    assert to_gregorian(1437, 5, 30) == dt.date(2016, 3, 10)  # a sighted 30th of a 29-day Umm al-Qura month
+    assert [to_gregorian(*d) for d in ((1437, 5, 31), (1437, 13, 1), (1437, 0, 1), (1437, 1, 0), (1600, 1, 1))] == [None] * 5

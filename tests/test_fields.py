@@ -80,6 +80,53 @@ def test_listing_page_has_no_publication_date():
     assert found is None and "listing" in why
 
 
+@pytest.mark.parametrize("text, expected", [
+    # Al Jazeera (V-207#3): its Hijri stamp is two days off Umm al-Qura; the Gregorian day is kept
+    ("2016 / 2 / 26 الساعة 06 : 43 ( مكة المكرمة ) 1437 / 5 / 19 ه - قتلى في غارات روسية", "2016-02-26"),
+    # aliwaa.com.lb (R-13#2): 1439/05/05 is 2018-01-22 by Umm al-Qura, a day after the page's date
+    ("بيروت - لبنان 2018 / 01 / 21 م 1439 / 05 / 05 ه - لبنان عربي دولي", "2018-01-21"),
+    # Asharq al-Awsat: both calendars, same day
+    ("كانوا تحت أعين الأمن السبت - 25 ذو الحجة 1438 ه - - 16 سبتمبر 2017 م - رقم العدد [ 14172 ]", "2017-09-16"),
+])
+def test_hijri_stamp_beside_a_gregorian_date(text, expected):
+    found, _ = find_publication_date(text, None, TODAY)
+    assert found.date == expected and "Hijri" not in found.reason
+
+
+def test_hijri_half_of_a_set_aside_stamp_is_set_aside_with_it():
+    # alayam.com (V-3#7): a masthead's date whose Hijri half disagrees (13 Jumada I 1439 is 2018-01-30);
+    # the report says "today is a Wednesday", so the Sunday masthead is not the publication date
+    text = ("صحيفة الأيام البحرينية العدد 10514 الأحد 21 يناير 2018 الموافق 13 جمادى الاول 1439 الكلمات الاكثر "
+            "استخداما . . . في المباراة التي جمعت بين الفريقين مساء اليوم الأربعاء على صالة نادي الغرافة")
+    found, why = find_publication_date(text, None, TODAY)
+    assert found is None and "2018-01-21" in why
+
+
+@pytest.mark.parametrize("text, expected, evidence", [
+    # almoslim.net (R-26#4): only a Hijri date, no era marker
+    ("أنت هنا 5 ربيع الثاني 1439 المسلم / وكالات قال قائد عسكري بفصائل", "2017-12-23", "5 ربيع الثاني 1439"),
+    # gulf365.co (R-145#8): a weekday, a Hijri date and a time
+    ("الخليج 365 أخبار عاجلة - الأحد 04 جمادى الأولى 1439 09 : 47 صباحا - الأحد", "2018-01-21",
+     "الأحد 04 جمادى الأولى 1439"),
+    # a numeric Hijri stamp (Y / M / D with the era marker, as Al Jazeera prints it)
+    ("( مكة المكرمة ) 1439 / 3 / 20 ه - جمعة الغضب", "2017-12-08", "1439 / 3 / 20 ه"),
+])
+def test_page_with_only_a_hijri_date(text, expected, evidence):
+    found, _ = find_publication_date(text, None, TODAY)
+    assert found.date == expected and found.evidence.text == evidence
+    assert "Hijri" in found.reason
+
+
+def test_hijri_month_name_that_is_a_person_is_no_date():
+    # R-383#2: "رمضان" is a spokesman's name, "1000" a count, not a Hijri year
+    text = "فقد أكد أحمد رمضان المتحدث باسم الائتلاف السوري أن 1000 مقاتل"
+    found, _ = find_publication_date(text, None, TODAY)
+    assert found is None
+    # an old Hijri date (a newspaper's founding, 1350 AH = 1931) is no publication date either
+    found, _ = find_publication_date("أول جريدة سعودية تأسست في 27 ذو القعدة سنة 1350 هجري", None, TODAY)
+    assert found is None
+
+
 def test_extract_records_where_the_date_came_from():
     text = ("قتل خمسة مدنيين اليوم الأربعاء جراء غارات جوية على بلدة سراقب في ريف إدلب الشرقي .")
     doc = Document(text=text, url="https://www.enabbaladi.net/archives/2017/12/06/slug", id="R-1#0")

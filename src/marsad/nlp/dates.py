@@ -4,6 +4,8 @@ Handles absolute dates (1 تشرين الثاني 2022, الأول من نوفم
 and standard month names, relative days (اليوم، أمس، أول أمس، فجر اليوم، مساء أمس، الثلاثاء
 الماضي، قبل ثلاثة أيام), the day of an ongoing operation ("لليوم الثاني على التوالي" is the
 publication day), weeks (time_precision 2) and months (time_precision 3).
+Hijri dates (19 جمادى الأولى 1437 هـ, 1437/5/19 هـ, 19 / 7 / 1438 ه, رمضان 1438) are the Gregorian
+day (or month) they fall on; their month names are in kb/hijri_calendar.csv (see ``hijri``).
 Works on the normalised token sequence; returns token ranges.
 """
 
@@ -12,8 +14,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
+from . import hijri
 from .numbers import find_numbers
 
 MONTHS_TWO_WORD = {
@@ -44,6 +48,10 @@ AGO_ONE = {"عامين": (2, "year"), "سنتين": (2, "year"), "شهرين": (
 PAST_MONTH = ("الماضي", "المنصرم", "الفايت")
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})$")
+#: numeric Hijri dates in one token, the era marker "ه" maybe glued: 1437/5/19, 19/5/1437ه
+_HIJRI_YMD = re.compile(r"^(1[34]\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(ه)?$")
+_HIJRI_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](1[34]\d\d)(ه)?$")
+_NUM_PART = re.compile(r"^(\d{1,4})(ه)?$")
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,112 @@ def _month_at(norms: list[str], i: int) -> tuple[int, int] | None:
     return None
 
 
+def _era_after(norms: list[str], i: int) -> int | None:
+    """The index of a Hijri era marker ("هـ", "هجري") right after token i."""
+    j = _skip(norms, i)
+    return j if j is not None and norms[j] in hijri.era_markers() else None
+
+
+def _hijri_year(norms: list[str], i: int | None) -> tuple[int, int] | None:
+    """(Hijri year, last index) if token i is a year 13xx/14xx ('عام/سنة' before it allowed), with
+    the era marker after it, if any, taken in."""
+    if i is not None and norms[i] in ("عام", "العام", "سنه"):
+        i = _skip(norms, i)
+    if i is None or not (m := hijri.HIJRI_YEAR.match(norms[i])):
+        return None
+    era = None if m[2] else _era_after(norms, i)
+    return int(m[1]), i if era is None else era
+
+
+def _hijri_month_at(norms: list[str], i: int | None) -> tuple[int, int] | None:
+    """(Hijri month, last token index) if a Hijri month name starts at token i."""
+    if i is None:
+        return None
+    names = hijri.month_names()
+    j = _skip(norms, i)
+    if j is not None and (norms[i], norms[j]) in names:
+        return names[(norms[i], norms[j])], j
+    if (norms[i],) in names:
+        return names[(norms[i],)], i
+    return None
+
+
+def _hijri_at(norms: list[str], i: int, published: dt.date | None
+              ) -> tuple[dt.date | None, int, int, int, int] | None:
+    """(Gregorian date or None, first index, last index, precision, Hijri day) of a Hijri date at
+    token i. Month names that are also names or words ("رمضان", "رجب", "صفر") count only with a day
+    before them or a Hijri year after them; numeric dates only with the era marker."""
+    tok = norms[i]
+    for pat in (_HIJRI_YMD, _HIJRI_DMY):  # one token: "1437/5/19" + "ه"
+        if m := pat.match(tok):
+            era = i if m[4] else _era_after(norms, i)
+            if era is None:
+                return None
+            y, mo, d = (m[1], m[2], m[3]) if pat is _HIJRI_YMD else (m[3], m[2], m[1])
+            return hijri.to_gregorian(int(y), int(mo), int(d)), i, era, 1, int(d)
+    if tok.isascii() and tok.isdigit() and len(tok) in (1, 2, 4):  # spaced: "1437 / 5 / 19 ه"
+        parts, k, sep = [tok], i, None
+        while len(parts) < 3:
+            s = _skip(norms, k)
+            if s is None or norms[s] not in ("/", "-", ".") or norms[s] != (sep or norms[s]):
+                break
+            sep, k = norms[s], _skip(norms, s)
+            if k is None or not _NUM_PART.match(norms[k]) or (len(parts) < 2 and norms[k].endswith("ه")):
+                break
+            parts.append(norms[k])
+        if len(parts) == 3:
+            last = _NUM_PART.match(parts[2])
+            era = k if last[2] else _era_after(norms, k)
+            a, mo, c = int(parts[0]), int(parts[1]), int(last[1])
+            if era is not None and hijri.HIJRI_YEAR.match(parts[0]) and len(last[1]) <= 2:
+                return hijri.to_gregorian(a, mo, c), i, era, 1, c
+            if era is not None and len(tok) <= 2 and hijri.HIJRI_YEAR.match(last[1]):
+                return hijri.to_gregorian(c, mo, a), i, era, 1, a
+    # a day (number, or ordinal + "من") + month name (+ Hijri year): "19 جمادى الأولى 1437 هـ"
+    day = int(tok) if tok.isascii() and tok.isdigit() and len(tok) <= 2 else ORDINALS.get(tok)
+    if day:
+        j = _skip(norms, i)
+        if j is not None and norms[j] in ("من", "شهر"):
+            j = _skip(norms, j)
+        if j is not None and norms[j] == "شهر":
+            j = _skip(norms, j)
+        mm = _hijri_month_at(norms, j)
+        if mm is None:
+            return None
+        month, last = mm
+        yr = _hijri_year(norms, _skip(norms, last))
+        if yr:
+            return hijri.to_gregorian(yr[0], month, day), i, yr[1], 1, day
+        if tok in ORDINALS:  # "العاشر من رمضان" is also a town and a war: an ordinal needs the year
+            return None
+        after = _skip(norms, last)
+        if after is not None and norms[after] in ("في", "من"):
+            after = _skip(norms, after)
+        if after is not None and norms[after] in ("السنه", "العام", "سنه", "عام"):
+            return None  # "17 رمضان في السنة الثانية من الهجرة": a year in words, long ago
+        # no year: the last such day up to the publication date
+        return (hijri.infer_year(month, day, published) if published else None), i, last, 1, day
+    # month name + Hijri year: month precision ("رمضان 1438", "مطلع شهر محرم 1439 هـ")
+    mm = _hijri_month_at(norms, i)
+    if mm is None:
+        return None
+    month, last = mm
+    yr = _hijri_year(norms, _skip(norms, last))
+    if yr is None:
+        return None
+    start, edge = i, ""
+    prev = _skip(norms, i, -1)
+    if prev is not None and norms[prev] in ("شهر", "خلال", *EDGE_OF_MONTH):
+        start = prev
+        if norms[prev] == "شهر" and (before := _skip(norms, prev, -1)) is not None and norms[before] in EDGE_OF_MONTH:
+            start = before
+        if norms[start] in ("مطلع", "اوايل", "بدايه"):
+            edge = "start"
+        elif norms[start] in ("اواخر", "نهايه"):
+            edge = "end"
+    return hijri.month_middle(yr[0], month, edge), start, yr[1], 3, 0
+
+
 def find_dates(norms: list[str], published: dt.date | None, numbers: list | None = None) -> list[DateMention]:
     """Find date expressions in normalised tokens; relative ones need ``published``.
     ``numbers``: ``find_numbers(norms)`` when the caller already has it."""
@@ -107,6 +221,7 @@ def find_dates(norms: list[str], published: dt.date | None, numbers: list | None
     n = len(norms)
     used: set[int] = set()
     nums = {m.start: m for m in (find_numbers(norms) if numbers is None else numbers) if not m.vague}
+    hijri_days: dict[int, int] = {}  # start of a Hijri day mention -> its day of the Hijri month
 
     def add(start: int, end: int, date: dt.date | None, precision: int, kind: str) -> None:
         if date is None:
@@ -119,6 +234,17 @@ def find_dates(norms: list[str], published: dt.date | None, numbers: list | None
     for i in range(n):
         tok = norms[i]
         if not tok.strip() or i in used:
+            continue
+        # Hijri dates, before the Gregorian readings of their numbers
+        hd = _hijri_at(norms, i, published)
+        if hd is not None:
+            date, start, last, precision, hday = hd
+            if date is None:  # not a day we can place (no year and no publication date, out of range)
+                used.update(range(start, last + 1))
+            elif not any(k in used for k in range(start, last + 1)):
+                add(start, last + 1, date, precision, "absolute" if precision == 1 else "month")
+                if precision == 1:
+                    hijri_days[start] = hday
             continue
         # numeric dates
         m = _ISO.match(tok)
@@ -267,16 +393,54 @@ def find_dates(norms: list[str], published: dt.date | None, numbers: list | None
                 mid = _shift(published, 3 - published.weekday())
                 add(i, nxt + 1, min(mid, published) if mid else None, 2, "week")
     out.sort(key=lambda d: d.start)
-    return _ranges(norms, out, nums, published)
+    if hijri_days:
+        out = _without_hijri_twins(norms, out, hijri_days)
+    return _ranges(norms, out, nums, published, hijri_days)
+
+
+#: A Hijri date this many words from a Gregorian one is the same stamp's: "2016 / 2 / 26 الساعة
+#: 06 : 43 ( مكة المكرمة ) 1437 / 5 / 19 ه"
+HIJRI_TWIN_WORDS = 15
+_SPACED_DATE = (re.compile(r"(?<![\d/.-])((?:19|20)\d\d) ([-/.]) (\d{1,2}) \2 (\d{1,2})(?![\d/.-])"),
+                re.compile(r"(?<![\d/.-])(\d{1,2}) ([-/.]) (\d{1,2}) \2 ((?:19|20)\d\d)(?![\d/.-])"))
+
+
+def _without_hijri_twins(norms: list[str], dates: list[DateMention], hijri_days: dict[int, int]) -> list[DateMention]:
+    """Drop a Hijri day printed beside a Gregorian date it matches to two days (a page's
+    "2018/01/21 م 1439/05/05 ه") or is joined to by "الموافق": the Gregorian one is the stamp's day
+    (a sighted month may be a day or two off Umm al-Qura), and a page's stamp is not an event date twice."""
+    gregorian = [m for m in dates if m.precision == 1 and m.kind == "absolute" and m.start not in hijri_days]
+    words = [k for k in range(len(norms)) if norms[k].strip()]
+    out = []
+    for m in dates:
+        if m.start in hijri_days:
+            at = bisect_left(words, m.start)
+            lo, hi = words[max(0, at - HIJRI_TWIN_WORDS)], words[min(len(words) - 1, at + HIJRI_TWIN_WORDS)]
+            near = [g.date for g in gregorian if lo <= g.start <= hi]
+            window = " ".join(norms[k] for k in range(lo, hi + 1) if norms[k].strip() and not m.start <= k < m.end)
+            for pat in _SPACED_DATE:  # "2016 / 2 / 26": read here only, as words apart
+                for g in pat.finditer(window):
+                    y, mo, d = (int(g[1]), int(g[3]), int(g[4])) if pat is _SPACED_DATE[0] else (int(g[4]), int(g[3]), int(g[1]))
+                    near.append(_safe(y, mo, d) if mo <= 12 else _safe(y, d, mo))  # "01 / 21 / 2018": month first
+            # "الأحد 21 يناير 2018 الموافق 13 جمادى الأول 1439": one stamp, even where its two days disagree
+            end = bisect_left(words, m.end)
+            joined = "الموافق" in {norms[k] for k in words[max(0, at - 3):at] + words[end:end + 3]}
+            if any(day is not None and (joined or abs((day - m.date).days) <= 2) for day in near):
+                continue
+        out.append(m)
+    return out
 
 
 MAX_RANGE_DAYS = 14
 
 
-def _ranges(norms: list[str], dates: list[DateMention], nums: dict, published: dt.date | None) -> list[DateMention]:
+def _ranges(norms: list[str], dates: list[DateMention], nums: dict, published: dt.date | None,
+            month_days: dict[int, int] | None = None) -> list[DateMention]:
     """Day ranges: "منذ يوم الجمعة" (that day to publication), "بين 3 و5 آذار" / "من 3 إلى 5 آذار"
     (a day number joined to a full date of the same month). Each becomes one mention with ``until``;
-    ranges longer than MAX_RANGE_DAYS stay single dates."""
+    ranges longer than MAX_RANGE_DAYS stay single dates. ``month_days``: the day of the month as
+    written, where it is not the Gregorian one (a Hijri date's, by the mention's start)."""
+    month_days = month_days or {}
     out: list[DateMention] = []
     for m in dates:
         if m.precision != 1:
@@ -292,9 +456,9 @@ def _ranges(norms: list[str], dates: list[DateMention], nums: dict, published: d
             first = _skip(norms, joiner, -1)
             if first is not None and first in nums and norms[first].isdigit():
                 opener = _skip(norms, first, -1)
-                day = nums[first].value
-                if opener is not None and norms[opener] in ("بين", "من") and 1 <= day < m.date.day:
-                    start = _safe(m.date.year, m.date.month, day)
+                day, last_day = nums[first].value, month_days.get(m.start, m.date.day)
+                if opener is not None and norms[opener] in ("بين", "من") and 1 <= day < last_day:
+                    start = _shift(m.date, day - last_day)
                     if start and (m.date - start).days <= MAX_RANGE_DAYS:
                         out.append(DateMention(opener, m.end, start, 1, "range", m.date))
                         continue

@@ -14,6 +14,10 @@ shows dates that are not its publication date; they are told apart, with the wor
 - of several dates in the page's opening, the earliest is taken: a page is updated and saved
   after it is written, never before.
 
+A Hijri stamp ("1439 / 3 / 20 ه", "الأحد 4 جمادى الأولى 1439 ه") counts as its Gregorian day (Umm
+al-Qura, ``hijri``); beside a Gregorian date of the same stamp (one it matches to a day or two: a
+sighted month may be a day off Umm al-Qura; or any joined to it by "الموافق") it gives way to it.
+
 A publication stamp ("نشر في ...") wins over the URL, the URL over the other dates of the opening.
 The result says where the date came from (``url`` or the evidence span) and why; with no date
 anywhere, ``None`` and the reason.
@@ -24,17 +28,20 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from urllib.parse import unquote, urlparse
 
 from ..model import Evidence
+from . import hijri
 from .dates import MONTHS, MONTHS_TWO_WORD, WEEKDAYS
 
 #: Dates are looked for in the page's opening (title, header, dateline) ...
 OPENING_CHARS = 1000
 #: ... and anywhere after a publication stamp; a cue applies to a date this close after it.
 CUE_REACH = 40
+#: A Hijri date this close to a Gregorian one is the same stamp's ("2018 / 01 / 21 م 1439 / 05 / 05 ه")
+HIJRI_PAIR_CHARS = 60
 EARLIEST_YEAR = 1995
 
 # One-to-one character folding (offsets stay those of the original text).
@@ -104,6 +111,28 @@ def _weekday_pattern() -> re.Pattern:
     return re.compile(rf"(?P<w>{names})\s*[,،]?\s*(?P<d>\d{{1,2}})\s*(?P<mn>{month})\b(?!\s*[,،/(-]?\s*\(?\s*(?:19|20)\d\d)")
 
 
+@cache
+def _hijri_patterns() -> list[re.Pattern]:
+    """Hijri stamps: numeric with the era marker ("1439 / 3 / 20 ه", "19 / 7 / 1438 هـ"), or a day,
+    a month name and a year ("السبت - 25 ذو الحجة 1438 ه", "4 جمادى الأولى 1439"); a weekday before
+    the day is kept (it settles a day's difference with Umm al-Qura)."""
+    alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(
+        (" ".join(k) for k in hijri.month_names()), key=len, reverse=True))
+    era = "(?:" + "|".join(re.escape(e) for e in sorted(hijri.era_markers(), key=len, reverse=True)) + r")(?![\u0621-\u064a])"
+    year = r"(?P<y>1[34]\d\d)(?!\d)"
+    wday = rf"(?:(?P<w>{_weekday_names()})\s*[-,،]?\s*)?"
+    return [
+        re.compile(rf"(?<!\d){year}\s*(?P<s>[-/.])\s*(?P<m>\d{{1,2}})\s*(?P=s)\s*(?P<d>\d{{1,2}})(?!\d)\s*{era}"),
+        re.compile(rf"{wday}(?<!\d)(?P<d>\d{{1,2}})\s*(?P<s>[-/.])\s*(?P<m>\d{{1,2}})\s*(?P=s)\s*{year}\s*{era}"),
+        re.compile(rf"{wday}(?<!\d)(?P<d>\d{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?(?P<mn>{alt})\s*[,،]?\s*(?:عام\s+|سنه\s+)?{year}"
+                   rf"(?:\s*{era})?"),
+    ]
+
+
+def _hijri_month_number(name: str) -> int | None:
+    return hijri.month_names().get(tuple(name.split()))
+
+
 def _month_number(name: str) -> int | None:
     return _month_names().get(re.sub(r"\s+", " ", name))
 
@@ -116,6 +145,18 @@ def _make(y: int, m: int, d: int, today: dt.date) -> dt.date | None:
     return day if EARLIEST_YEAR <= y and day <= today + dt.timedelta(days=1) else None
 
 
+def _make_hijri(y: int, m: int, d: int, weekday: str | None, today: dt.date) -> dt.date | None:
+    """The Gregorian day of a Hijri stamp; a weekday printed with it that is a day off Umm al-Qura's
+    moves it that day."""
+    day = hijri.to_gregorian(y, m, d)
+    if day is None:
+        return None
+    if weekday in WEEKDAYS:
+        off = (WEEKDAYS[weekday] - day.weekday()) % 7
+        day += dt.timedelta(days={1: 1, 6: -1}.get(off, 0))
+    return _make(day.year, day.month, day.day, today)
+
+
 @dataclass(frozen=True)
 class _Found:
     start: int
@@ -123,6 +164,7 @@ class _Found:
     date: dt.date
     cue: str  # the kind of the cue before it, or ""
     timed: bool = False  # a clock time next to it: a stamp ("2017 / 12 / 8 الساعة 22 : 20")
+    from_hijri: bool = False  # read from a Hijri date
 
 
 def _text_dates(folded: str, today: dt.date) -> list[_Found]:
@@ -141,6 +183,21 @@ def _text_dates(folded: str, today: dt.date) -> list[_Found]:
             if date is not None and not any(s <= m.start() < e for s, e in out):
                 out[(m.start(), m.end())] = _Found(m.start(), m.end(), date, _cue_before(folded, m.start()),
                                                    _timed(folded, m.start(), m.end()))
+    gregorian = list(out.values())
+    for pat in _hijri_patterns():
+        for m in pat.finditer(folded):
+            mo = _hijri_month_number(re.sub(r"\s+", " ", m["mn"])) if m.groupdict().get("mn") else int(m["m"])
+            date = _make_hijri(int(m["y"]), mo or 0, int(m["d"]), m.groupdict().get("w"), today)
+            if date is None or any(s <= m.start() < e or m.start() <= s < m.end() for s, e in out):
+                continue
+            # the same stamp's Gregorian date (a day or two apart, or joined by "الموافق" however far
+            # apart) is the one to keep, or to set aside with it
+            if any(g.start - HIJRI_PAIR_CHARS <= m.start() <= g.end + HIJRI_PAIR_CHARS
+                   and (abs((g.date - date).days) <= 2 or "الموافق" in folded[min(g.end, m.end()):max(g.start, m.start())])
+                   for g in gregorian):
+                continue
+            out[(m.start(), m.end())] = _Found(m.start(), m.end(), date, _cue_before(folded, m.start()),
+                                               _timed(folded, m.start(), m.end()), from_hijri=True)
     years = sorted({f.date.year for f in out.values()} | {int(y) for y in _YEAR.findall(folded[:OPENING_CHARS])})
     for m in _weekday_pattern().finditer(folded):
         if any(s <= m.start() < e for s, e in out):
@@ -213,6 +270,9 @@ def _today_weekday(folded: str) -> int | None:
     return WEEKDAYS.get(m.group(1)) if m else None
 
 
+_HIJRI_NOTE = " (a Hijri date: its Umm al-Qura Gregorian day)"
+
+
 def find_publication_date(text: str, url: str | None = None, today: dt.date | None = None
                           ) -> tuple[PageDate | None, str]:
     """(the page's publication date or None, why)."""
@@ -222,6 +282,9 @@ def find_publication_date(text: str, url: str | None = None, today: dt.date | No
     if any(f.cue == "listing" for f in found if f.start < OPENING_CHARS):
         return None, "a listing or archive page: its dates are those of other pages"
     weekday = _today_weekday(folded)
+    if weekday is not None:  # a Hijri date a day off the text's "today" is that day (a sighted month)
+        found = [replace(f, date=f.date + dt.timedelta(days={1: 1, 6: -1}[off]))
+                 if f.from_hijri and (off := (weekday - f.date.weekday()) % 7) in (1, 6) else f for f in found]
     set_aside: list[str] = []
 
     def usable(f: _Found) -> bool:
@@ -238,7 +301,7 @@ def find_publication_date(text: str, url: str | None = None, today: dt.date | No
     if stamped:
         f = stamped[0]
         return PageDate(f.date.isoformat(), "text", Evidence(f.start, f.end, text[f.start:f.end]),
-                        "the page's publication stamp"), ""
+                        "the page's publication stamp" + _HIJRI_NOTE * f.from_hijri), ""
     from_url = url_date(url, today)  # a site's own path: trusted even where the text's "today" differs
     if from_url is not None:
         return PageDate(from_url.isoformat(), "url", None, "the date in the page's URL"), ""
@@ -246,6 +309,7 @@ def find_publication_date(text: str, url: str | None = None, today: dt.date | No
     if opening:
         f = min(opening, key=lambda x: (not x.timed, x.date, x.start))
         why = "the date stamped with a time in the page's opening" if f.timed else "the date in the page's opening"
+        why += _HIJRI_NOTE * f.from_hijri
         if len(opening) > 1:
             why += " (the earliest such: later ones are when it was updated or saved)"
         if set_aside:
