@@ -129,3 +129,12 @@ def test_the_fighting_that_won_a_village_is_its_capture():
             " الشرقي , بعد اشتباكات مع تنظيم داعش , اليوم .")
     events = extract(Document(text=text, published="2017-10-07"), min_confidence=0)
     assert [e.sub_event_type for e in events] == ["Non-state actor overtakes territory"]
+
+
+def test_a_toll_counted_between_two_distant_dates_is_a_total_over_a_period():
+    # corpus R-165#4 (November 2017): the coalition's count of civilians killed since 2014
+    text = ("وأضاف التقرير الشهري أن غارات التحالف تسببت دون قصد في مقتل 801 مدني بين أغسطس آب 2014 وأكتوبر"
+            " تشرين الأول 2017 .")
+    events = extract(Document(text=text), min_confidence=0)
+    assert all(e.fatalities == 0 for e in events)
+    assert all("a total over a period" in (e.reasons.get("fatalities") or "") for e in events)

@@ -371,7 +371,9 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
         if lowest.reasons.get("fatalities") == FOLLOW_UP_TOLL:
             ev.reasons["fatalities"] = FOLLOW_UP_TOLL
     else:
-        ev.reasons["fatalities"] = "no death toll reported: 0"
+        aside = next((f.reasons["fatalities"] for f in group.frames
+                      if "is not this event's toll" in f.reasons.get("fatalities", "")), "")
+        ev.reasons["fatalities"] = f"0: {aside}" if aside else "no death toll reported: 0"
     if ev.event_date:
         date_actor_names(ev, kb, ev.event_date, "the event date")
     else:

@@ -81,6 +81,8 @@ ORIGIN_NOUNS = {"ابناء", "اهالي", "اهل", "وجهاء", "مهجري"
 DATE_FROM_STORY = "no date near the event; the day of the report's latest recent date in an earlier paragraph"
 #: A figure this large is a toll only when its sentence names the event's own day or place.
 LARGE_TOLL = 250
+#: A toll of this size in a sentence whose dates span more than PERIOD_DAYS counts over that period.
+PERIOD_TOLL, PERIOD_DAYS = 20, 31
 #: A four-digit figure in this range is a year, not a count ("2017 قتل").
 YEARS = (1900, 2100)
 
@@ -833,6 +835,10 @@ class FrameBuilder:
         """Why the figure ``n`` next to the killing word at ``kill`` is not the event's death toll ("" if it is)."""
         if cumulative is not None:
             return f"the sentence counts over a period ({self.doc[cumulative].text!r}: a cumulative total)"
+        days = sorted(d._.value.date for d in self._dates_from(frame.sentence.start, frame.sentence.end))
+        if value >= PERIOD_TOLL and days and (days[-1] - days[0]).days > PERIOD_DAYS:
+            # "مقتل 801 مدني بين أغسطس آب 2014 وأكتوبر تشرين الأول 2017": a count over that period
+            return f"the sentence spans {(days[-1] - days[0]).days} days ({days[0]} to {days[-1]}): a total over a period"
         before = self._prev_tokens(kill, 1, frame.sentence.start)
         if value >= LARGE_TOLL and before and self.norms[before[0]] in RELATIVE_PRONOUNS:
             # "الهجوم الكيماوي الذي قتل 1400": a relative clause recalls a past attack's toll
