@@ -144,6 +144,8 @@ def _hijri_at(norms: list[str], i: int, published: dt.date | None
     token i. Month names that are also names or words ("رمضان", "رجب", "صفر") count only with a day
     before them or a Hijri year after them; numeric dates only with the era marker."""
     tok = norms[i]
+    if not (tok[:1].isdigit() or tok in ORDINALS or tok in hijri.month_first_words()):
+        return None  # a Hijri date starts with a number, an ordinal or a month name
     for pat in (_HIJRI_YMD, _HIJRI_DMY):  # one token: "1437/5/19" + "ه"
         if m := pat.match(tok):
             era = i if m[4] else _era_after(norms, i)

@@ -40,6 +40,12 @@ def month_names() -> dict[tuple[str, ...], int]:
     return _table()[0]
 
 
+@cache
+def month_first_words() -> frozenset[str]:
+    """The first word of every Hijri month name: a token that can start a Hijri date."""
+    return frozenset(name[0] for name in month_names())
+
+
 def era_markers() -> frozenset[str]:
     """Normalised words that mark a Hijri year: "ه" (هـ), "هجري", "للهجره" ..."""
     return _table()[1]
