@@ -144,8 +144,6 @@ def _hijri_at(norms: list[str], i: int, published: dt.date | None
     token i. Month names that are also names or words ("رمضان", "رجب", "صفر") count only with a day
     before them or a Hijri year after them; numeric dates only with the era marker."""
     tok = norms[i]
-    if not (tok[:1].isdigit() or tok in ORDINALS or tok in hijri.month_first_words()):
-        return None  # a Hijri date starts with a number, an ordinal or a month name
     for pat in (_HIJRI_YMD, _HIJRI_DMY):  # one token: "1437/5/19" + "ه"
         if m := pat.match(tok):
             era = i if m[4] else _era_after(norms, i)
@@ -233,12 +231,15 @@ def find_dates(norms: list[str], published: dt.date | None, numbers: list | None
         out.append(DateMention(start, end, date, precision, kind))
         used.update(range(start, end))
 
+    hijri_starts = hijri.month_first_words()
     for i in range(n):
         tok = norms[i]
         if not tok.strip() or i in used:
             continue
-        # Hijri dates, before the Gregorian readings of their numbers
-        hd = _hijri_at(norms, i, published)
+        # Hijri dates, before the Gregorian readings of their numbers (one starts with a number,
+        # an ordinal or a month name)
+        hd = (_hijri_at(norms, i, published)
+              if tok[:1].isdigit() or tok in ORDINALS or tok in hijri_starts else None)
         if hd is not None:
             date, start, last, precision, hday = hd
             if date is None:  # not a day we can place (no year and no publication date, out of range)
