@@ -4,11 +4,13 @@
 1. Builds an SQLite store with ``--events`` synthetic report events (one document per 5 events;
    ``--dup-share`` of them are re-reports of an earlier event by another outlet, so dedup has
    work to do) and runs ``Store.dedup()`` over all of them (the time is reported).
-2. Starts ``marsad serve`` (uvicorn, one worker) in a subprocess on 127.0.0.1.
+2. Starts ``marsad serve`` (uvicorn, one worker; ``--workers N`` for more) in a subprocess on 127.0.0.1.
 3. A Python load generator (``--concurrency`` threads, keep-alive connections, http.client) sends
    the requests of each of ``--endpoints`` in turn for ``--seconds``, after a warm-up, and reports
    requests/s and latency percentiles per endpoint. The generator runs on the same machine, so it
-   competes with the server for the CPU. Endpoints:
+   competes with the server for the CPU; so do other jobs on a shared machine. The CPU time the
+   server's processes used per request (Linux: ``/proc/PID/stat``), and the generator's, depend
+   little on what else runs, so they are reported too. Endpoints:
 
    - ``events``: ``GET /api/events`` with a governorate filter, a date range and pagination
      (``admin1=...&date_from=...&date_to=...&limit=50&offset=...``);
@@ -18,7 +20,7 @@
      facet (the page's first view of the whole store).
 
 Usage: python benchmarks/bench_api.py [--events 100000] [--seconds 20] [--concurrency 8]
-       [--endpoints events,facets,facets-all] [--db FILE] [--json]
+       [--endpoints events,facets,facets-all] [--workers 1] [--db FILE] [--json]
 """
 
 from __future__ import annotations
@@ -125,8 +127,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "marsad.cli", "serve", "--db", str(db), "--port", str(port)],
+def start_server(db: Path, port: int, workers: int = 1) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-m", "marsad.cli", "serve", "--db", str(db), "--port", str(port),
+                             "--workers", str(workers)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ, MARSAD_TOKEN=""))
     for _ in range(300):
         try:
@@ -168,7 +171,29 @@ def query_paths(rng: random.Random, n: int, endpoint: str = "events") -> list[st
     return out
 
 
-def load(port: int, seconds: float, concurrency: int, paths: list[str]) -> dict:
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time so far of process ``pid`` and its descendants (uvicorn's workers)
+    (Linux), else None."""
+    stats = {}
+    for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else ():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))  # ppid, utime + stime
+    if pid not in stats:
+        return None
+    tree, ticks = {pid}, 0
+    for p in sorted(stats):  # children have larger pids than their parents, except after pid wrap-around
+        if stats[p][0] in tree:
+            tree.add(p)
+    for p in tree:
+        ticks += stats[p][1]
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def load(port: int, seconds: float, concurrency: int, paths: list[str], server_pid: int | None = None) -> dict:
     latencies: list[list[float]] = [[] for _ in range(concurrency)]
     errors = [0] * concurrency
     stop = time.perf_counter() + seconds
@@ -195,12 +220,16 @@ def load(port: int, seconds: float, concurrency: int, paths: list[str]) -> dict:
         conn.close()
 
     t0 = time.perf_counter()
+    server_cpu0 = cpu_seconds(server_pid) if server_pid else None
+    own_cpu0 = sum(os.times()[:2])
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(concurrency)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - t0
+    server_cpu1 = cpu_seconds(server_pid) if server_pid else None
+    own_cpu = sum(os.times()[:2]) - own_cpu0
     lat = sorted(x for xs in latencies for x in xs)
     if not lat:
         raise SystemExit("no successful request")
@@ -210,7 +239,10 @@ def load(port: int, seconds: float, concurrency: int, paths: list[str]) -> dict:
 
     return {"requests": len(lat), "errors": sum(errors), "seconds": round(elapsed, 1),
             "requests_per_s": round(len(lat) / elapsed, 1), "p50_ms": pct(0.50), "p90_ms": pct(0.90),
-            "p99_ms": pct(0.99), "max_ms": round(1000 * lat[-1], 1), "mean_ms": round(1000 * statistics.mean(lat), 1)}
+            "p99_ms": pct(0.99), "max_ms": round(1000 * lat[-1], 1), "mean_ms": round(1000 * statistics.mean(lat), 1),
+            "server_cpu_ms_per_request": round(1000 * (server_cpu1 - server_cpu0) / len(lat), 2)
+            if server_cpu0 is not None and server_cpu1 is not None else None,
+            "client_cpu_ms_per_request": round(1000 * own_cpu / len(lat), 2)}
 
 
 def main() -> None:
@@ -222,6 +254,7 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--endpoints", default="events,facets,facets-all",
                     help=f"comma-separated, measured in turn: {', '.join(ENDPOINTS)}")
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of marsad serve")
     ap.add_argument("--db", help="reuse (or create) this SQLite file instead of a temporary one")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
@@ -235,16 +268,16 @@ def main() -> None:
         db = Path(args.db) if args.db else Path(tmp) / "bench.sqlite"
         build = build_db(db, args.events, args.dup_share) if not db.exists() else {"reused": str(db)}
         port = free_port()
-        server = start_server(db, port)
+        server = start_server(db, port, args.workers)
         try:
             for endpoint in endpoints:
                 paths = query_paths(random.Random(1), 2000, endpoint)
                 load(port, args.warmup, args.concurrency, paths)
-                results[endpoint] = load(port, args.seconds, args.concurrency, paths)
+                results[endpoint] = load(port, args.seconds, args.concurrency, paths, server.pid)
         finally:
             server.terminate()
             server.wait(timeout=10)
-    report = {"events": args.events, "build": build, "concurrency": args.concurrency,
+    report = {"events": args.events, "build": build, "concurrency": args.concurrency, "workers": args.workers,
               "queries": {e: ENDPOINTS[e] for e in endpoints}, "results": results,
               "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
               "load_average": os.getloadavg()[0]}
@@ -256,14 +289,16 @@ def main() -> None:
     else:
         print(f"store: {build['events']:,} report events -> {build['canonical_events']:,} events after dedup "
               f"(insert {build['insert_s']} s, dedup {build['dedup_s']} s)")
-    print(f"load: {args.concurrency} keep-alive client threads, {args.seconds:g} s per endpoint, on {report['machine']} "
+    print(f"load: {args.concurrency} keep-alive client threads, {args.seconds:g} s per endpoint, {args.workers} server "
+          f"worker(s), on {report['machine']} "
           f"(load average {report['load_average']:.1f})")
     print()
-    print("| endpoint | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| endpoint | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms | server CPU ms/req | client CPU ms/req |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for endpoint, r in results.items():
         print(f"| {ENDPOINTS[endpoint]} | {r['requests']} | {r['errors']} | {r['requests_per_s']} | {r['p50_ms']} | "
-              f"{r['p90_ms']} | {r['p99_ms']} | {r['max_ms']} |")
+              f"{r['p90_ms']} | {r['p99_ms']} | {r['max_ms']} | "
+              f"{r['server_cpu_ms_per_request']} | {r['client_cpu_ms_per_request']} |")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,9 @@ from typing import Any
 
 from platformdirs import user_data_dir
 from sqlalchemy import (
+    Float,
+    Integer,
+    Text,
     and_,
     bindparam,
     case,
@@ -41,12 +44,14 @@ from sqlalchemy.exc import IntegrityError
 
 from ..model import ACLED_COLUMNS, Document, Event, Evidence
 from . import review as rv
+from .reads import CompiledSql, Lru, ReadCache
 from .review import ReviewError, UnknownEvent
 from .schema import (
     ALEMBIC_HEAD,
     SCHEMA_VERSION,
     audit,
     canonical_events,
+    data_version,
     deletions,
     documents,
     events,
@@ -60,7 +65,7 @@ from .schema import (
 
 __all__ = [
     "ALEMBIC_HEAD", "EXACT_FIELDS", "FACETS", "ORDERS", "SCHEMA_VERSION", "EventFilter", "ReviewError", "Store", "UnknownEvent",
-    "audit",
+    "audit", "data_version",
     "canonical_events", "db_url", "deletions", "documents", "events", "evidence", "merges", "metadata", "reviews", "schema_info",
 ]
 
@@ -87,6 +92,12 @@ def db_url(db: str | None) -> str:
     return f"sqlite:///{path}"
 
 
+#: Bytes of an SQLite file read through a memory map (``PRAGMA mmap_size``): pages are read without
+#: a system call each, which halves the time of a page of events from a store larger than SQLite's
+#: own page cache (a 100,000-event store is ~100 MB).
+SQLITE_MMAP_BYTES = 256 * 1024 * 1024
+
+
 def create_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = sa_create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
@@ -96,6 +107,7 @@ def create_engine(url: str) -> Engine:
             cur = dbapi_conn.cursor()
             if ":memory:" not in url:
                 cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
@@ -112,9 +124,15 @@ WRITE_LOCK_KEY = 0x6D617274
 
 
 def _writer_turn(conn: Connection) -> None:
-    """Wait for this transaction's turn to write events (PostgreSQL; SQLite needs nothing)."""
+    """Wait for this transaction's turn to write events (PostgreSQL's advisory lock; on SQLite the
+    first write takes the database's lock) and increment the data version, so that the read caches
+    of every process (``reads.ReadCache``) drop their answers when it commits."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
+    conn.execute(_NEXT_VERSION)
+
+
+_NEXT_VERSION = update(data_version).where(data_version.c.id == 1).values(version=data_version.c.version + 1)
 
 
 def _schema_state(engine: Engine) -> tuple[set[str], str | None]:
@@ -195,27 +213,58 @@ class EventFilter:
     #: an outlet (any case): events one of whose reports it published (one of the outlets ``source`` lists)
     source: str | None = None
 
-    def clauses(self) -> list:
-        c = canonical_events.c
-        out = [c.review_status.in_(self.status) if self.status else c.review_status != "rejected"]
+    def params(self) -> dict[str, Any]:
+        """The values ``clauses`` binds, by parameter name. The names alone (which filters are set,
+        how many statuses) decide the SQL, so ``Store`` compiles one statement per set of names and
+        runs it with each filter's values."""
+        p: dict[str, Any] = {f"f_status_{i}": s for i, s in enumerate(self.status or ())}
         if self.min_confidence is not None:
-            out.append(c.confidence >= self.min_confidence)
+            p["f_min_confidence"] = self.min_confidence
         if self.date_from:
-            out.append(c.event_date >= self.date_from)
+            p["f_date_from"] = self.date_from
         if self.date_to:
-            out.append(c.event_date <= self.date_to)
-        for name in EXACT_FIELDS:  # exact spelling (Store.spelling fixes case), so the indexes are used
+            p["f_date_to"] = self.date_to
+        for name in EXACT_FIELDS:
             value = getattr(self, name)
             if value:
-                out.append(c[name] == value)
+                p[f"f_{name}"] = value
         if self.actor:
-            pat = f"%{_escape_like(self.actor)}%"
-            out.append(or_(*[c[n].ilike(pat, escape="\\") for n in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")]))
+            p["f_actor"] = f"%{_escape_like(self.actor)}%"
         if self.bbox:
-            min_lon, min_lat, max_lon, max_lat = self.bbox
-            out.append(and_(c.longitude >= min_lon, c.longitude <= max_lon, c.latitude >= min_lat, c.latitude <= max_lat))
+            p.update(zip(("f_min_lon", "f_min_lat", "f_max_lon", "f_max_lat"), self.bbox, strict=True))
         if self.q:
-            pat = f"%{_escape_like(self.q)}%"
+            p["f_q"] = f"%{_escape_like(self.q)}%"
+        if self.source:  # one of the outlets of the list "A; B; C" (dedup's union of the reports' outlets)
+            p["f_source"] = f"%; {_escape_like(self.source.strip())}; %"
+        return p
+
+    def clauses(self) -> list:
+        """The filter's conditions on ``canonical_events``, its values bound as ``params`` names them."""
+        c = canonical_events.c
+        p = self.params()
+
+        def v(name: str, type_: Any = None) -> Any:
+            return bindparam(name, p[name], type_=type_ if type_ is not None else Text())
+
+        statuses = [v(k, c.review_status.type) for k in p if k.startswith("f_status_")]
+        out = [c.review_status.in_(statuses) if statuses else c.review_status != "rejected"]
+        if "f_min_confidence" in p:
+            out.append(c.confidence >= v("f_min_confidence", Float()))
+        if "f_date_from" in p:
+            out.append(c.event_date >= v("f_date_from"))
+        if "f_date_to" in p:
+            out.append(c.event_date <= v("f_date_to"))
+        for name in EXACT_FIELDS:  # exact spelling (Store.spelling fixes case), so the indexes are used
+            if f"f_{name}" in p:
+                out.append(c[name] == v(f"f_{name}"))
+        if "f_actor" in p:
+            pat = v("f_actor")
+            out.append(or_(*[c[n].ilike(pat, escape="\\") for n in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")]))
+        if "f_min_lon" in p:
+            min_lon, min_lat, max_lon, max_lat = (v(k, Float()) for k in ("f_min_lon", "f_min_lat", "f_max_lon", "f_max_lat"))
+            out.append(and_(c.longitude >= min_lon, c.longitude <= max_lon, c.latitude >= min_lat, c.latitude <= max_lat))
+        if "f_q" in p:
+            pat = v("f_q")
             in_text = (
                 select(events.c.event_id_cnty)
                 .join(documents, documents.c.doc_id == events.c.doc_id)
@@ -225,9 +274,8 @@ class EventFilter:
             out.append(or_(*[c[n].ilike(pat, escape="\\") for n in ("notes", "location", "actor1", "actor2",
                                                                       "assoc_actor_1", "assoc_actor_2", "source")],
                            in_text))
-        if self.source:  # one of the outlets of the list "A; B; C" (dedup's union of the reports' outlets)
-            pat = f"%; {_escape_like(self.source.strip())}; %"
-            out.append((literal("; ") + c.source + literal("; ")).ilike(pat, escape="\\"))
+        if "f_source" in p:
+            out.append((literal("; ") + c.source + literal("; ")).ilike(v("f_source"), escape="\\"))
         return out
 
 
@@ -255,6 +303,10 @@ class Store:
         self.url = db_url(db)
         self.engine: Engine = create_engine(self.url)
         self._spellings: dict[str, dict[str, str]] = {}
+        #: statements of the API's reads compiled for this store's dialect, by shape (``reads.CompiledSql``)
+        self._statements = Lru(512)
+        #: facet counts and totals of ``query_events`` by filter, for the current data version
+        self.read_cache = ReadCache(256)
         migrate(self.engine)
 
     def spelling(self, column: str, value: str) -> str:
@@ -733,21 +785,41 @@ class Store:
                 yield e
 
     def query_events(self, flt: EventFilter | None = None, limit: int | None = 100, offset: int = 0,
-                     with_total: bool = True, order: str = "date") -> tuple[int | None, list[dict[str, Any]]]:
+                     with_total: bool = True, order: str = "date",
+                     columns: tuple[str, ...] | None = None) -> tuple[int | None, list[dict[str, Any]]]:
         """(total matching, one page of canonical event rows) newest first, or in another of
         ``ORDERS``: ``order="confidence"`` least confident first (the review queue), ``"-fatalities"``
-        deadliest first, ``"location"`` by place name ..."""
-        where = (flt or EventFilter()).clauses()
-        q = select(canonical_events).where(*where).order_by(*_ordering(order))
-        if limit is not None:
-            q = q.limit(limit)
-        if offset:
-            q = q.offset(offset)
+        deadliest first, ``"location"`` by place name ...; ``columns``: only these, in this order."""
+        flt = flt or EventFilter()
+        values = flt.params()
+        page = self._statement(("page", tuple(values), order, limit is not None, bool(offset), columns),
+                               lambda: _page_statement(flt, order, limit is not None, bool(offset), columns))
         with self.engine.connect() as conn:
-            total = conn.execute(select(func.count()).select_from(canonical_events).where(*where)).scalar_one() \
-                if with_total else None
-            rows = [dict(r._mapping) for r in conn.execute(q)]
+            total = None
+            if with_total:  # kept per filter until the data changes: paging through a filter counts once
+                version = self._version(conn)
+                key = ("total", tuple(values.items()))
+                total = self.read_cache.get(version, key)
+                if total is None:
+                    count = self._statement(("count", tuple(values)), lambda: select(func.count())
+                                            .select_from(canonical_events).where(*flt.clauses()))
+                    total = count.scalar(conn, values)
+                    self.read_cache.put(version, key, total)
+            rows = page.rows(conn, values | {"f_limit": limit, "f_offset": offset})
         return total, rows
+
+    def data_version(self) -> int | None:
+        """The store's data version: every transaction that writes events increments it."""
+        with self.engine.connect() as conn:
+            return self._version(conn)
+
+    def _version(self, conn: Connection) -> int | None:
+        q = self._statement(("version",), lambda: select(data_version.c.version).where(data_version.c.id == 1))
+        return q.scalar(conn, {})
+
+    def _statement(self, key: tuple, build) -> CompiledSql:
+        """The statement of ``key`` compiled for this store (``build()`` makes it the first time)."""
+        return self._statements.setdefault(key, lambda: CompiledSql(build(), self.engine.dialect))
 
     def facets(self, flt: EventFilter | None = None, names: Iterable[str] = FACETS, size: int = 20) -> dict[str, Any]:
         """Counts of the canonical events matching ``flt`` by each facet of ``names`` (``FACETS``):
@@ -761,30 +833,27 @@ class Store:
         One statement: the matching events' facet columns are selected once (a CTE, which both
         SQLite and PostgreSQL materialise when it is read more than once), then one grouped query
         per facet, each cut to ``size + 1`` values, and the total, joined by UNION ALL. Outlets are
-        grouped by their lists ("A; B"), which are few; the counts per outlet are summed here."""
+        grouped by their lists ("A; B"), which are few; the counts per outlet are summed here.
+        (Counting the rows here instead is faster for one request alone, but SQLite's driver lets
+        go of the GIL for every row it reads, and requests in other threads then take turns with
+        it: several times slower under load.)
+
+        The statement is compiled once per filter shape, and the answer kept until the data changes
+        (``reads.ReadCache``): the whole store's facets, which the web page asks for first, are
+        counted once per change of the data."""
         names = list(names)
-        f = _facet_rows((flt or EventFilter()).clauses())
-        parts = [_facet_part(name, f, size + 1) for name in names]
-        parts.append(select(literal("").label("facet"), null().label("value"), func.count().label("n")).select_from(f))
-        rows: dict[str, list[tuple[str, int]]] = {name: [] for name in names}
-        total = 0
+        flt = flt or EventFilter()
+        values = flt.params()
+        key = ("facets", tuple(values.items()), tuple(names), size)
         with self.engine.connect() as conn:
-            for facet, value, n in conn.execute(union_all(*parts)):
-                if facet == "":
-                    total = n
-                else:
-                    rows[facet].append((value, n))
-        if "source" in rows:
-            per_outlet: dict[str, int] = {}
-            for outlets, n in rows["source"]:
-                for outlet in dict.fromkeys(p.strip() for p in outlets.split(";") if p.strip()):
-                    per_outlet[outlet] = per_outlet.get(outlet, 0) + n
-            rows["source"] = list(per_outlet.items())
-        out = {}
-        for name, values in rows.items():
-            values.sort(key=lambda vn: (-vn[1], vn[0]))
-            out[name] = {"values": [{"value": v, "count": n} for v, n in values[:size]], "truncated": len(values) > size}
-        return {"total": total, "facets": out}
+            version = self._version(conn)
+            out = self.read_cache.get(version, key)
+            if out is None:
+                stmt = self._statement(("facets", tuple(values), tuple(names)), lambda: _facets_statement(flt, names))
+                out = _facet_counts(stmt.execute(conn, values | {"f_facet_limit": size + 1}), names, size)
+                self.read_cache.put(version, key, out)
+        return {"total": out["total"], "facets": {name: {"values": [dict(v) for v in f["values"]], "truncated": f["truncated"]}
+                                                  for name, f in out["facets"].items()}}
 
     def event_detail(self, event_id: str) -> dict[str, Any] | None:
         """A canonical event (by its id or the id of any of its reports) with its reports, their
@@ -892,6 +961,49 @@ def _ordering(order: str) -> tuple:
     empty = col.is_(None) if name in _NUMERIC else or_(col.is_(None), col == "")
     return (case((empty, 1), else_=0), col.desc() if order.startswith("-") else col.asc(), c.event_date.desc(),
             c.event_id_cnty)
+
+
+def _page_statement(flt: EventFilter, order: str, limit: bool, offset: bool, columns: tuple[str, ...] | None):
+    """The page of ``Store.query_events``: its LIMIT and OFFSET are the parameters ``f_limit`` and ``f_offset``."""
+    cols = [canonical_events.c[n] for n in columns] if columns is not None else [canonical_events]
+    q = select(*cols).where(*flt.clauses()).order_by(*_ordering(order))
+    if limit:
+        q = q.limit(bindparam("f_limit", type_=Integer()))
+    if offset:
+        q = q.offset(bindparam("f_offset", type_=Integer()))
+    return q
+
+
+def _facets_statement(flt: EventFilter, names: list[str]):
+    """The statement of ``Store.facets``: (facet, value, count) rows, each facet cut to the parameter
+    ``f_facet_limit`` values, then ("", NULL, total)."""
+    f = _facet_rows(flt.clauses())
+    limit = bindparam("f_facet_limit", type_=Integer())
+    parts = [_facet_part(name, f, limit) for name in names]
+    parts.append(select(literal("").label("facet"), null().label("value"), func.count().label("n")).select_from(f))
+    return union_all(*parts)
+
+
+def _facet_counts(result: Iterable, names: list[str], size: int) -> dict[str, Any]:
+    """The answer of ``Store.facets`` from the rows of ``_facets_statement``."""
+    rows: dict[str, list[tuple[str, int]]] = {name: [] for name in names}
+    total = 0
+    for facet, value, n in result:
+        if facet == "":
+            total = n
+        else:
+            rows[facet].append((value, n))
+    if "source" in rows:
+        per_outlet: dict[str, int] = {}
+        for outlets, n in rows["source"]:
+            for outlet in dict.fromkeys(p.strip() for p in outlets.split(";") if p.strip()):
+                per_outlet[outlet] = per_outlet.get(outlet, 0) + n
+        rows["source"] = list(per_outlet.items())
+    out = {}
+    for name, values in rows.items():
+        values.sort(key=lambda vn: (-vn[1], vn[0]))
+        out[name] = {"values": [{"value": v, "count": n} for v, n in values[:size]], "truncated": len(values) > size}
+    return {"total": total, "facets": out}
 
 
 def _facet_rows(where: list):

@@ -16,6 +16,11 @@ needs a new migration there (``tests/test_store.py`` checks that a migrated data
 - ``deletions``: canonical events a re-extraction removed (ACLED's practice: id, date, why).
 - ``feeds``: the state of each feed ``marsad watch`` polls (conditional-request validators, the
   item keys already seen, consecutive failures and the next poll time), so that it survives restarts.
+- ``data_version``: one row, a counter every transaction that writes events increments; the API's
+  read caches (``store/reads.py``) keep an answer only while it has not changed.
+
+The indexes of ``canonical_events`` end with ``review_status`` (every listing filters on it), so
+that counting the events of a governorate, an event type or a date range reads the index alone.
 """
 
 from __future__ import annotations
@@ -24,9 +29,9 @@ from sqlalchemy import Column, Float, ForeignKey, Index, Integer, MetaData, Stri
 
 from ..model import ACLED_COLUMNS
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: The Alembic revision a current database is at (checked against the scripts by the tests).
-ALEMBIC_HEAD = "0005"
+ALEMBIC_HEAD = "0006"
 
 metadata = MetaData()
 
@@ -103,9 +108,9 @@ canonical_events = Table(
     Column("n_sources", Integer, nullable=False),
     Column("representative_id", String(64), nullable=False),
     Column("review_status", String(16), nullable=False, server_default="machine"),
-    Index("ix_canonical_date", "event_date"),
-    Index("ix_canonical_admin1_date", "admin1", "event_date"),
-    Index("ix_canonical_type_date", "event_type", "event_date"),
+    Index("ix_canonical_date_status", "event_date", "review_status"),
+    Index("ix_canonical_admin1_date_status", "admin1", "event_date", "review_status"),
+    Index("ix_canonical_type_date_status", "event_type", "event_date", "review_status"),
     Index("ix_canonical_lat_lon", "latitude", "longitude"),
 )
 
@@ -174,4 +179,11 @@ feeds = Table(
     Column("last_polled_at", String(32)),
     Column("last_status", Text),  # "200: 3 new", "304", "error: HTTP 500 ..."
     Column("ingested", Integer, nullable=False),  # documents stored from this feed so far
+)
+
+data_version = Table(
+    "data_version",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # 1, the only row
+    Column("version", Integer, nullable=False),
 )
