@@ -75,6 +75,19 @@ PAGE_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-T
                 "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY", "Cache-Control": "no-cache"}
 
 
+async def _read_body(request: Request, limit: int, what: str) -> bytearray:
+    """The request body, refused with 413 as soon as it (or its declared length) passes ``limit``."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, f"{what} larger than {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise HTTPException(413, f"{what} larger than {limit} bytes")
+    return body
+
+
 def config_path() -> Path:
     if os.environ.get("MARSAD_CONFIG"):
         return Path(os.environ["MARSAD_CONFIG"])
@@ -337,14 +350,7 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
 
         201 with the new events; 200 when the same document was already stored (nothing changes).
         """
-        declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > max_document_bytes:
-            raise HTTPException(413, f"document larger than {max_document_bytes} bytes")
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > max_document_bytes:
-                raise HTTPException(413, f"document larger than {max_document_bytes} bytes")
+        body = await _read_body(request, max_document_bytes, "document")
         try:
             payload = NewDocument.model_validate_json(bytes(body))
         except ValidationError as exc:
@@ -388,14 +394,7 @@ def create_app(db: str | Store | None = None, token: str | None = None, *, token
         that is not an ACLED export; rows with a bad value are skipped and counted."""
         if request.headers.get("content-type", "").lower().startswith("multipart/"):
             raise HTTPException(415, "send the CSV file itself as the body (Content-Type: text/csv), not a form")
-        declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > max_acled_bytes:
-            raise HTTPException(413, f"ACLED file larger than {max_acled_bytes} bytes")
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > max_acled_bytes:
-                raise HTTPException(413, f"ACLED file larger than {max_acled_bytes} bytes")
+        body = await _read_body(request, max_acled_bytes, "ACLED file")
         if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
             raise HTTPException(422, "date_from is after date_to")
         from starlette.concurrency import run_in_threadpool
