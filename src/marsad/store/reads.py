@@ -87,6 +87,10 @@ class Lru:
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
 
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
     def __len__(self) -> int:
         return len(self._data)
 
@@ -104,8 +108,7 @@ class ReadCache:
     fills it. ``hits`` and ``misses`` count lookups (for tests and benchmarks)."""
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._answers = Lru(size)
         self._version: int | None = None
         self._lock = threading.Lock()
         self.hits = 0
@@ -116,27 +119,23 @@ class ReadCache:
         if version is None:  # no version row: nothing can be cached
             return False
         if self._version is None or version > self._version:
-            self._data.clear()
+            self._answers.clear()
             self._version = version
         return version == self._version
 
     def get(self, version: int | None, key: Hashable) -> Any:
         with self._lock:
-            value = self._data.get(key) if self._current(version) else None
+            value = self._answers.get(key) if self._current(version) else None
             if value is None:
                 self.misses += 1
             else:
                 self.hits += 1
-                self._data.move_to_end(key)
             return value
 
     def put(self, version: int | None, key: Hashable, value: Any) -> None:
         with self._lock:
             if self._current(version):
-                self._data[key] = value
-                self._data.move_to_end(key)
-                while len(self._data) > self.size:
-                    self._data.popitem(last=False)
+                self._answers.put(key, value)
 
     def __len__(self) -> int:
-        return len(self._data)
+        return len(self._answers)

@@ -68,32 +68,9 @@
   var state = { events: [], total: 0, page: 0, selected: null, order: DEFAULT_ORDER, map: null, markers: null, tiles: null,
     byId: {}, markerById: {}, requestSeq: 0 };
 
-  // ---------- DOM helpers (text only) ----------
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    if (attrs) {
-      Object.keys(attrs).forEach(function (k) {
-        var v = attrs[k];
-        if (v === null || v === undefined) return;
-        if (k === "text") node.textContent = String(v);
-        else if (k === "className") node.className = v;
-        else if (k === "dataset") Object.keys(v).forEach(function (d) { node.dataset[d] = String(v[d]); });
-        else node.setAttribute(k, String(v));
-      });
-    }
-    (children || []).forEach(function (c) {
-      if (c === null || c === undefined) return;
-      node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
-    });
-    return node;
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-  function $(sel) { return document.querySelector(sel); }
-  function setStatus(text, isError) {
-    var s = $("#status");
-    s.textContent = text;
-    s.classList.toggle("error", !!isError);
-  }
+  // ---------- DOM helpers (text only): static/dom.js ----------
+  var el = window.MarsadDom.el, clear = window.MarsadDom.clear, $ = window.MarsadDom.$,
+    setStatus = window.MarsadDom.setStatus;
   function safeHref(url) {
     try {
       var u = new URL(url, window.location.href);
