@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..kb import Actor, KnowledgeBase
 from ..model import Event, Evidence
-from .frames import FOLLOW_UP_TOLL, STRONG_BATTLE_PRIORITY, ActorMention, Frame
+from .frames import FOLLOW_UP_TOLL, STRONG_BATTLE_PRIORITY, ActorMention, Frame, place_key
 from .ner_link import NER_ACTOR_PREFIX
 
 INTER_ORDER = [
@@ -81,11 +81,6 @@ def _actor_key(m: ActorMention | None) -> str:
     return m.actor.actor_id if m is not None else ""
 
 
-def _place_key(f: Frame) -> str:
-    point = f.place.point if f.place is not None else None
-    return point["id"] if point else ""
-
-
 def _pair(f: Frame) -> set[str]:
     """The sides of a frame; civilian victims are no side (they do not tell two attacks apart)."""
     return {_actor_key(a) for a in (f.actor1, f.actor2) if a is not None and a.actor.inter != "Civilians"}
@@ -95,7 +90,7 @@ def _compatible(group: Group, f: Frame) -> bool:
     """Can ``f`` report the same event as ``group``: same day and place, compatible type, and
     actors that are a subset (or superset) of the group's actors."""
     first = group.frames[0]
-    if f.date != first.date or _place_key(f) != _place_key(first):
+    if f.date != first.date or place_key(f) != place_key(first):
         return False
     kinetic = {"Battles", "Explosions/Remote violence"}
     families = group.families
@@ -150,7 +145,7 @@ def group_frames(frames: list[Frame]) -> list[Group]:
     groups: list[Group] = []
     by_key: dict[tuple, list[Group]] = {}
     for f in frames:
-        same = by_key.setdefault((f.date, _place_key(f)), [])
+        same = by_key.setdefault((f.date, place_key(f)), [])
         for g in same:
             if _compatible(g, f):
                 g.add(f)

@@ -76,8 +76,6 @@ FOLLOW_UP_SENTENCES = 2
 LIST_ITEM_WORDS = 3
 FOLLOW_UP_TOLL = "toll told in a following sentence that reports no other event"
 ADJECTIVE_CUE = "actor_adjective:"
-#: Nouns of belonging before a place: the people or the news of a place, not where the event was
-ORIGIN_NOUNS = {"ابناء", "اهالي", "اهل", "وجهاء", "مهجري", "نازحي", "اخبار", "عشاير"}
 DATE_FROM_STORY = "no date near the event; the day of the report's latest recent date in an earlier paragraph"
 #: A figure this large is a toll only when its sentence names the event's own day or place.
 LARGE_TOLL = 250
@@ -153,7 +151,8 @@ def _nearest_role(cues: dict[str, int]) -> str:
     return max(found)[2] if found else ""  # nearest first; on one token, the first of ROLE_CUES
 
 
-def _place_point(f: Frame) -> str:
+def place_key(f: Frame) -> str:
+    """The gazetteer id of a frame's point ("" with none): frames at one place share it."""
     point = f.place.point if f.place is not None else None
     return point["id"] if point else ""
 
@@ -172,6 +171,7 @@ class FrameBuilder:
         self.text = doc_text(doc)
         self.norms: list[str] = doc.user_data["marsad_norms"]
         self.cue_at: dict[int, set[str]] = {}
+        self._belonging = kb.cues.get("belonging", set())  # "أبناء درعا": where people come from
         for span in doc.spans.get("cues", []):
             for cue in span._.kb_ids:
                 self.cue_at.setdefault(span.start, set()).add(cue)
@@ -381,7 +381,7 @@ class FrameBuilder:
         for s_start, group in by_sentence.items():
             f = group[0]
             if (any(g.fatalities or g.fatality_evidence is not None or g.event_type not in VIOLENT_TYPES for g in group)
-                    or len({(g.date, _place_point(g)) for g in group}) > 1):
+                    or len({(g.date, place_key(g)) for g in group}) > 1):
                 continue
             k = bisect_left(starts, s_start)
             for j in range(k + 1, min(k + 1 + FOLLOW_UP_SENTENCES, len(starts))):
@@ -402,7 +402,7 @@ class FrameBuilder:
         """Whether ``sentence`` (which yielded no frame) can only be telling more of ``f``."""
         if self._dates_from(sentence.start, sentence.end):
             return False
-        point = _place_point(f)
+        point = place_key(f)
         if any(m.place is not None and not m.region and (m.point or {}).get("id") != point
                for m in self._places_from(sentence.start_char, sentence.end_char)):
             return False
@@ -769,7 +769,7 @@ class FrameBuilder:
         درعا", "أهالي", "بأخبار درعا"), through a list of places."""
         words = _gap_words(self.text[max(0, m.start_char - 60) : m.start_char])
         for w in reversed(words):
-            if w in ("من", "ومن") or w.removeprefix("و").removeprefix("ل").removeprefix("ب") in ORIGIN_NOUNS:
+            if w in ("من", "ومن") or w.removeprefix("و").removeprefix("ل").removeprefix("ب") in self._belonging:
                 return True
             if w in COORDINATION or w in PLACE_WORDS:
                 continue
