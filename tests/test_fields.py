@@ -176,6 +176,31 @@ def test_a_toll_split_over_the_days_of_an_operation():
     assert sum(f for _, f in per_day) <= 7
 
 
+@pytest.mark.parametrize("text, expected", [
+    # gold web-eyeofeuphrates-daraa-masalmeh-killing-2023-06-07: "his killing" counts one death
+    ('استهدف مسلحون مجهولون الشاب "أحمد فيصل المسالمة"، اليوم الأربعاء، على طريق السرايا في مدينة '
+     'درعا، ما أدى لمقتله.', 1),
+    # gold V-111#0: a singular title after the killing word, with the article
+    ("وذكرت حسابات مقربة من تحرير الشام أن عبوة ناسفة استهدفت سيارة في مدينة الدانا بريف إدلب، "
+     "وأدت إلى مقتل القائد العسكري مصطفى زهري .", 1),
+    # gold web-syrianpressagency-sanamayn-hayyed-clashes-2025-03-05: a dual noun counts two
+    ("وأدت الاشتباكات في مدينة الصنمين لاستشهاد عنصرين من قوات الأمن العام .", 2),
+    # corpus baly2018 (V-486#2): the scraped archives print "قُتل" as "ق تل"
+    ("ق تل مدني وأ صيب ابنه بجروح بليغة إثر انفجار لغم بهما في قرية درنج بريف دير الزور .", 1),
+])
+def test_a_killing_word_that_counts_its_dead_without_a_figure(text, expected):
+    assert expected in _tolls(text)
+
+
+@pytest.mark.parametrize("text", [
+    # gold V-143#1 and web-watan-dael-afi-attack-2021-04-28: killed and wounded counted together
+    "وخسر التنظيم في اشتباكات مدينة دير الزور أكثر من 40 عنصرا بين قتيل وجريح .",
+    "وقال موقع تجمع أحرار حوران إن عددا من قوات الأسد سقطوا بين قتيل وجريح إثر استهداف تجمع في مدينة داعل .",
+])
+def test_killed_or_wounded_is_no_count_of_the_dead(text):
+    assert all(t == 0 for t in _tolls(text))
+
+
 # -- actor periods ---------------------------------------------------------------------------
 
 def test_actor_name_follows_the_event_date():

@@ -19,7 +19,7 @@ from ..geo.geocoder import PlaceMention, resolve_places
 from ..kb import Actor, KnowledgeBase, Trigger
 from ..model import Evidence
 from ..nlp.dates import DateMention
-from ..nlp.normalize import normalize
+from ..nlp.normalize import normalize, strip_article
 from ..nlp.pipeline import doc_text, sentence_bounds
 from .ner_link import apply as apply_ner
 from .ner_link import persons
@@ -37,11 +37,6 @@ MODALITY_WINDOW = 8
 ROLE_WINDOW = 4
 # Words that make a trigger generic/habitual when it has no date of its own ("عمليات الاغتيال").
 GENERIC_HEADS = {"عمليات", "سلسله", "موجه", "حملات", "جرائم", "ظاهره"}
-# Singular nouns after a killing word mean one death ("مقتل شاب").
-SINGULAR_VICTIMS = {
-    "شاب", "طفل", "طفله", "رجل", "امراه", "سيده", "عنصر", "مدني", "جندي", "ضابط", "مقاتل",
-    "شخص", "قيادي", "مسن", "فتاه", "مواطن", "مزارع", "راعي", "صحفي", "ناشط", "معلم", "طالب",
-}
 RELATIVE_PRONOUNS = {"التي", "الذي", "الذين", "اللتين", "اللذين", "اللواتي"}
 NOT_NEGATING = {"تزال", "يزال", "زالت", "زال", "سيما", "تزل", "يزل", "يقل"}  # "ما لا يقل عن": at least
 HABITUAL = {"كان", "كانت", "كانوا", "يكون", "تكون", "ظل", "ظلت", "مازال", "مازالت", "لايزال", "لاتزال"}
@@ -172,9 +167,12 @@ class FrameBuilder:
         self.norms: list[str] = doc.user_data["marsad_norms"]
         self.cue_at: dict[int, set[str]] = {}
         self._belonging = kb.cues.get("belonging", set())  # "أبناء درعا": where people come from
+        self._killed_end: dict[int, int] = {}  # where a killing phrase that starts at a token ends ("لقي حتفه")
         for span in doc.spans.get("cues", []):
             for cue in span._.kb_ids:
                 self.cue_at.setdefault(span.start, set()).add(cue)
+                if cue == "killed":
+                    self._killed_end[span.start] = max(span.end, self._killed_end.get(span.start, 0))
         # tokens of a hedge ("ما لا يقل عن", "أكثر من") that may stand between a killing word and its figure
         self.hedged: set[int] = {j for span in doc.spans.get("cues", []) if "quantifier" in span._.kb_ids
                                  for j in range(span.start, span.end)}
@@ -805,12 +803,39 @@ class FrameBuilder:
                 frame.fatalities = value
                 frame.fatality_evidence = _ev(self.doc[min(i, n.start) : max(i + 1, n.end)])
                 return
-            nxt = next((j for j in range(i + 1, min(i + 3, sent.end)) if self.norms[j]), None)
-            if nxt is not None and self.norms[nxt] in SINGULAR_VICTIMS and cumulative is None:
-                frame.fatalities = 1
-                frame.fatality_evidence = _ev(self.doc[i : nxt + 1])
-                return
+            if cumulative is None:
+                counted = self._counted_victims(i, sent.end)
+                if counted is not None:
+                    frame.fatalities, end = counted
+                    frame.fatality_evidence = _ev(self.doc[i:end])
+                    return
         frame.reasons["fatalities"] = set_aside or "no death toll reported in the sentence"
+
+    def _counted_victims(self, i: int, end: int) -> tuple[int, int] | None:
+        """The deaths a killing word at ``i`` counts with no figure beside it, and where its
+        evidence ends: a death word that counts them itself ("لمقتله", "سقوط قتيلين": the
+        ``killed_one`` and ``killed_two`` cues), or a victim noun right after it, singular
+        ("مقتل شاب", "قتل القيادي": ``victim_one``) or dual ("مقتل عنصرين": ``victim_two``). None
+        when the dead and the wounded are counted together."""
+        here = self.cue_at.get(i, ())
+        after = self._killed_end.get(i, i + 1)
+        before = self._prev_tokens(i, 1, 0)
+        if before and self.norms[before[0]] == "بين":
+            return None  # "بين قتيل وجريح": killed or wounded, not a count of the dead
+        nxt = next((j for j in range(after, min(after + 2, end)) if self.norms[j]), None)
+        if nxt is not None:
+            word = self.norms[nxt]
+            if word in self.kb.cues.get("victim_two", ()):
+                return 2, nxt + 1
+            if word in self.kb.cues.get("victim_one", ()) or strip_article(word) in self.kb.cues.get("victim_one", ()):
+                return 1, nxt + 1
+        if any("injured" in self.cue_at.get(j, ()) for j in range(after, min(after + 2, end))):
+            return None  # "مقتل وإصابة", "قتيل وجريح": the dead and the wounded counted together
+        if "killed_two" in here:
+            return 2, after
+        if "killed_one" in here:
+            return 1, after
+        return None
 
     def _live_fire(self, sentence: Span) -> bool:
         """"الرصاص الحي", or a firing verb with النار or الرصاص a few words on ("أطلقت قوات
