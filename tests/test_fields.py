@@ -302,6 +302,49 @@ def test_civilian_victims_do_not_split_one_shelling_into_two_events():
     assert shelling[0].actor1.startswith("Military Forces of Syria") and shelling[0].actor2 == "Civilians (Syria)"
 
 
+def _gold_text(doc_id: str, split: str = "dev") -> str:
+    gold = Path(__file__).resolve().parents[1] / "eval" / "gold" / f"{split}.jsonl"
+    for line in gold.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["doc_id"] == doc_id:
+            return record["text"]
+    raise KeyError(doc_id)
+
+
+def test_a_states_institutions_are_one_side_of_one_event():
+    # vetogate.com, 28 December 2025 (gold dev): the Jableh protests are told once against "the
+    # internal security forces" and once against the General Security, both Syria's police
+    text = _gold_text("web-vetogate-lattakia-jableh-protests-2025-12-28")
+    events = extract(Document(text=text, published="2025-12-28"), min_confidence=0)
+    protests = [e for e in events if e.sub_event_type == "Peaceful protest" and e.location == "Jablah"]
+    assert len(protests) == 1
+
+
+def test_a_figure_of_the_wounded_does_not_hide_the_one_killed():
+    # baath.media, 11 October 2021 (gold train): "عدد من" counts the wounded, "شخص" the one dead
+    assert 1 in _tolls("مقتل شخص وإصابة عدد من المدنيين بانفجار سيارة مفخخة في مدينة عفرين", "2021-10-11")
+
+
+def test_a_figure_joined_by_min_to_the_killing_word_after_it():
+    # aljazeera.net, 24 January 2021 (gold dev), shortened
+    text = ("نشرت مواقع تابعة للمعارضة صورا لبطاقات شخصية قالت إنها لثلاثة من جنود النظام قتلوا أثناء "
+            "اشتباكات مع مقاتلين معارضين على أطراف مدينة طفس .")
+    assert 3 in _tolls(text, "2021-01-24")
+
+
+@pytest.mark.parametrize("text, civilians", [
+    # corpus baly2018 V-486#2 (ruyaa), a landmine's victim not said to be a fighter
+    ("قتل شخص , إثر انفجار لغم من مخلفات تنظيم داعش في مدينة الرقة .", True),
+    # the same with a fighter named: no civilians
+    ("قتل عنصر من قوات سوريا الديمقراطية وشخص آخر , إثر انفجار لغم في مدينة الرقة .", False),
+])
+def test_people_killed_by_a_blast_are_civilians_unless_called_fighters(text, civilians):
+    events = extract(Document(text=text, published="2017-12-11"), min_confidence=0)
+    blasts = [e for e in events if e.event_type == "Explosions/Remote violence"]
+    assert blasts
+    assert (blasts[0].actor2 == "Civilians (Syria)") is civilians
+
+
 # -- the day of the news a later paragraph follows up ----------------------------------------
 
 # a real report (vetogate.com, 26 August 2025), shortened: a headline, a lead dated "مساء الإثنين"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from ..kb import Actor, KnowledgeBase
@@ -57,6 +58,7 @@ class Group:
     frames: list[Frame]
     families: set[str] = field(default_factory=set)
     actors: set[str] = field(default_factory=set)
+    sides: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         frames, self.frames = self.frames, []
@@ -67,6 +69,7 @@ class Group:
         self.frames.append(f)
         self.families.add(f.event_type)
         self.actors |= _pair(f)
+        self.sides |= _sides(f)
 
     @property
     def head(self) -> Frame:
@@ -86,6 +89,25 @@ def _pair(f: Frame) -> set[str]:
     return {_actor_key(a) for a in (f.actor1, f.actor2) if a is not None and a.actor.inter != "Civilians"}
 
 
+#: A state's institutions ("Government of Syria", "Military Forces of Syria", "Police Forces of
+#: Syria" and their units) are one side when telling two reports of an event apart.
+_STATE_NAME = re.compile(r"^(?:Government|Military Forces|Police Forces) of (.+?) \(")
+
+
+def _side(m: ActorMention) -> str:
+    actor = m.actor
+    if actor.inter == "State forces":
+        state = _STATE_NAME.match(actor.name_en)
+        if state:
+            return "state:" + state.group(1)
+    return actor.actor_id
+
+
+def _sides(f: Frame) -> set[str]:
+    """The sides of a frame as reports of one event tell them: a state's institutions are one."""
+    return {_side(a) for a in (f.actor1, f.actor2) if a is not None and a.actor.inter != "Civilians"}
+
+
 def _compatible(group: Group, f: Frame) -> bool:
     """Can ``f`` report the same event as ``group``: same day and place, compatible type, and
     actors that are a subset (or superset) of the group's actors."""
@@ -100,8 +122,8 @@ def _compatible(group: Group, f: Frame) -> bool:
     folds = folds or (f.event_type == "Strategic developments" and bool(families & kinetic))
     if f.event_type not in families and not folds:
         return False
-    pair = _pair(f)
-    union = group.actors
+    pair = _sides(f)
+    union = group.sides
     if f.event_type not in families:
         # an air strike or shelling folds into a ground battle only when the sides are shared; a
         # strategic move also when it names no side

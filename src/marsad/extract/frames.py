@@ -37,6 +37,8 @@ MODALITY_WINDOW = 8
 ROLE_WINDOW = 4
 # Words that make a trigger generic/habitual when it has no date of its own ("عمليات الاغتيال").
 GENERIC_HEADS = {"عمليات", "سلسله", "موجه", "حملات", "جرائم", "ظاهره"}
+#: Most words between a figure and the killing word after it when من joins them ("ثلاثة من جنود النظام قتلوا").
+PARTITIVE_GAP = 5
 RELATIVE_PRONOUNS = {"التي", "الذي", "الذين", "اللتين", "اللذين", "اللواتي"}
 NOT_NEGATING = {"تزال", "يزال", "زالت", "زال", "سيما", "تزل", "يزل", "يقل"}  # "ما لا يقل عن": at least
 HABITUAL = {"كان", "كانت", "كانوا", "يكون", "تكون", "ظل", "ظلت", "مازال", "مازالت", "لايزال", "لاتزال"}
@@ -535,10 +537,13 @@ class FrameBuilder:
             frame.sub_event_type = "Excessive force against protesters"
             frame.reasons["sub_event_type"] = ("protesters dispersed with live fire or killed: excessive force "
                                                "(kb/cues.csv 'live_fire', 'fire_verb')")
-        if frame.event_type == "Explosions/Remote violence" and frame.actor2 is None and civilians_cue:
+        if frame.event_type == "Explosions/Remote violence" and frame.actor2 is None:
             in_sentence_cues = {c for i in range(sentence.start, sentence.end) for c in self.cue_at.get(i, ())}
-            if in_sentence_cues & {"killed", "injured"}:
-                frame.civilian_victims = True  # civilians killed or wounded by the strike: actor2
+            # civilians, or people not said to be fighters ("قتل شخص إثر انفجار لغم"), killed or
+            # wounded by the strike: actor2
+            victims = civilians_cue or ("person_victim" in in_sentence_cues and "combatant" not in in_sentence_cues)
+            if victims and in_sentence_cues & {"killed", "injured"}:
+                frame.civilian_victims = True
         placed = [frame, *self._more_places(frame)]
         return [day for f in placed for day in self._per_day(f)]
 
@@ -789,12 +794,14 @@ class FrameBuilder:
         for i in range(sent.start, sent.end):
             if "killed" not in self.cue_at.get(i, ()):
                 continue
-            near = [n for n in numbers if (0 < self._gap(i, n.start) <= 4 or 0 < i - n.end + 1 <= 2) and not _is_year(n)]
-            if near:
-                n = min(near, key=lambda n: abs(n.start - i))
-                lo, hi = sorted((i, n.start))
-                if any("injured" in self.cue_at.get(j, ()) for j in range(lo + 1, hi)):
-                    continue
+            near = [n for n in numbers if (0 < self._gap(i, n.start) <= 4 or 0 < i - n.end + 1 <= 2
+                                           or (0 < i - n.end + 1 <= PARTITIVE_GAP and self._partitive(n, i)))
+                    and not _is_year(n)]
+            n = min(near, key=lambda n: abs(n.start - i)) if near else None
+            if n is not None and any("injured" in self.cue_at.get(j, ())
+                                     for j in range(min(i, n.start) + 1, max(i, n.start))):
+                n = None  # "مقتل شخص وإصابة عدد من المدنيين": the figure counts the wounded
+            if n is not None:
                 value = n._.value.value
                 why = self._not_a_toll(frame, n, value, cumulative, i)
                 if why:
@@ -811,12 +818,18 @@ class FrameBuilder:
                     return
         frame.reasons["fatalities"] = set_aside or "no death toll reported in the sentence"
 
+    def _partitive(self, n: Span, i: int) -> bool:
+        """"لثلاثة من جنود النظام قتلوا": the figure, then من and the group it counts, then the
+        killing word (no wounding word in between)."""
+        return (n.end < i and self.norms[n.end] == "من"
+                and not any("injured" in self.cue_at.get(j, ()) for j in range(n.end, i)))
+
     def _counted_victims(self, i: int, end: int) -> tuple[int, int] | None:
         """The deaths a killing word at ``i`` counts with no figure beside it, and where its
         evidence ends: a death word that counts them itself ("لمقتله", "سقوط قتيلين": the
         ``killed_one`` and ``killed_two`` cues), or a victim noun right after it, singular
-        ("مقتل شاب", "قتل القيادي": ``victim_one``) or dual ("مقتل عنصرين": ``victim_two``). None
-        when the dead and the wounded are counted together."""
+        ("مقتل شاب", "قتل القيادي": ``victim_one``; a dual one, "مقتل عنصرين", is a figure of
+        ``nlp.numbers``). None when the dead and the wounded are counted together."""
         here = self.cue_at.get(i, ())
         after = self._killed_end.get(i, i + 1)
         before = self._prev_tokens(i, 1, 0)
@@ -825,8 +838,6 @@ class FrameBuilder:
         nxt = next((j for j in range(after, min(after + 2, end)) if self.norms[j]), None)
         if nxt is not None:
             word = self.norms[nxt]
-            if word in self.kb.cues.get("victim_two", ()):
-                return 2, nxt + 1
             if word in self.kb.cues.get("victim_one", ()) or strip_article(word) in self.kb.cues.get("victim_one", ()):
                 return 1, nxt + 1
         if any("injured" in self.cue_at.get(j, ()) for j in range(after, min(after + 2, end))):

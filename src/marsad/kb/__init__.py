@@ -14,6 +14,8 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
+from ..nlp.numbers import splittable_words
+
 #: Fall of the Assad government: state actor names change on this day (kb/actors.csv periods).
 REGIME_CHANGE = "2024-12-08"
 
@@ -217,5 +219,6 @@ def get_kb() -> KnowledgeBase:
         words.update(phrase.split())
     for name in kb.foreign_places:
         words.update(name.split())
+    words.update(splittable_words())
     kb.known_words = _without_glued(words, places, actors.values())
     return kb

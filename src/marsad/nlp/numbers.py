@@ -49,6 +49,14 @@ UNITS, TENS, HUNDREDS, THOUSAND, VAGUE, DUALS, SEVERAL_ALONE, SEVERAL_WITH_MIN =
 )
 
 
+def splittable_words() -> set[str]:
+    """Number words the tokenizer may cut a proclitic from ("لثلاثة" -> ل + ثلاثة, "بعشرات" ->
+    ب + عشرات): the units of four letters or more, tens, hundreds and the vague counts. Not "احد"
+    ("لأحد الفصائل": for one of the factions) nor the short forms ("لست": you are not)."""
+    units = {w for w in UNITS if len(w) >= 4 and not w.startswith("احد")}
+    return units | set(TENS) | set(HUNDREDS) | {w for w in VAGUE if not w.startswith("ال")}
+
+
 @dataclass(frozen=True)
 class NumberMention:
     start: int  # token index
