@@ -363,6 +363,15 @@ def test_a_paragraph_with_no_day_takes_the_day_of_the_news_it_follows():
     assert "earlier paragraph" in clash.reasons["event_date"]
 
 
+def test_yesterday_in_one_item_of_a_roundup_is_not_the_day_of_the_next_items():
+    # almanar.com.lb daily roundup of 11 December 2017 (corpus baly2018, gold dev): "أمس" dates
+    # the Sweidan item only; the shelling of Mhardeh, further down with no day, is the day's news
+    text = _gold_text("V-486#2", "dev_baly2018")
+    events = extract(Document(text=text, published="2017-12-11"), min_confidence=0)
+    mhardeh = [e for e in events if e.location == "Muhradah"]
+    assert mhardeh and all(e.event_date == "2017-12-11" for e in mhardeh)
+
+
 def test_an_old_date_earlier_in_the_report_is_not_the_day_of_the_news():
     events = extract(Document(text=FOLLOW_UP.format(when="في 3 آب 2025"), published="2025-08-26"))
     clash = next(e for e in events if e.sub_event_type == "Armed clash")

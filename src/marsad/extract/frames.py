@@ -67,6 +67,10 @@ DATE_FROM_PUBLICATION = "no date in the text near the event; publication date us
 #: paragraph follows up (a report covers the last days; an older date is background).
 STORY_DAYS = 7
 STORY_AHEAD_CHARS = 400
+#: The day of the news is stated in the headline or the lead: a date this many characters or more
+#: into the text belongs to its own paragraph (an item of a roundup: "أمس" in one item is not the
+#: day of the next). Chosen on the development and train articles (450 to 1,500 did as well).
+STORY_LEAD_CHARS = 800
 #: How many sentences after an event's may tell its toll (when they report nothing else).
 FOLLOW_UP_SENTENCES = 2
 #: The most words an unplaced item of a comma-separated list of places may have.
@@ -707,7 +711,8 @@ class FrameBuilder:
 
     def _story_date(self, sent: Span, valid) -> Span | None:
         """The day of the news a sentence with no date of its own follows up: the last day-precise
-        date in an earlier paragraph within STORY_DAYS before publication, else (a headline or a
+        date in an earlier paragraph within STORY_DAYS before publication when it stands in the
+        lead (the first STORY_LEAD_CHARS characters), else (a headline or a
         lead before the dated sentence) the first such date in the next STORY_AHEAD_CHARS. An
         older date (background, an anniversary) or a vaguer one (a month, a year) is not it, nor a
         stated date of the publication day itself (a page stamp: the publication date says as much)."""
@@ -722,6 +727,8 @@ class FrameBuilder:
 
         for d in reversed(self.dates[: bisect_left(self._date_chars, sent.start_char)]):
             if news(d):
+                if d.start_char >= STORY_LEAD_CHARS:
+                    break  # the latest news date is an item's own, past the lead: not the story's
                 return d
         ahead = self.dates[bisect_left(self._date_chars, sent.end_char):
                            bisect_left(self._date_chars, sent.end_char + STORY_AHEAD_CHARS)]
