@@ -345,6 +345,19 @@ def test_people_killed_by_a_blast_are_civilians_unless_called_fighters(text, civ
     assert (blasts[0].actor2 == "Civilians (Syria)") is civilians
 
 
+@pytest.mark.parametrize("text, place", [
+    # syria.tv, 8 August 2022 (gold dev): the village, told from Daraa, which stands nearer the word
+    ("مصادر محلية أفادت لموقع تلفزيون سوريا، باستهداف منزل في بلدة علما  شرقي درعا بعبوة ناسفة "
+     "مما أدى لانهيار المنزل بالكامل وسقوط قتلى وجرحى.", "Alma"),
+    # step-agency.com, 24 January 2021 (gold train)
+    ("وفي بلدة سحم الجولان غرب درعا هاجم مسلحون مواقع تابعة للفرقة الرابعة وطردوا المقاتلين منها "
+     "وسيطروا عليها كلياً.", "Sahm El Golan"),
+])
+def test_a_place_told_from_a_city_is_the_event_place_not_the_city(text, place):
+    events = extract(Document(text=text, published="2022-08-08"), min_confidence=0)
+    assert events and all(e.location == place for e in events)
+
+
 # -- the day of the news a later paragraph follows up ----------------------------------------
 
 # a real report (vetogate.com, 26 August 2025), shortened: a headline, a lead dated "مساء الإثنين"

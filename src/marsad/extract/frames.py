@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span
 
-from ..geo.geocoder import PlaceMention, resolve_places
+from ..geo.geocoder import DIRECTION_NOUNS, PlaceMention, resolve_places
 from ..kb import Actor, KnowledgeBase, Trigger
 from ..model import Evidence
 from ..nlp.dates import DateMention
@@ -741,8 +741,8 @@ class FrameBuilder:
         if inside:
             # prefer the most precise mention, not an origin ("مجموعات من مدينة جاسم"), then the
             # first one after the trigger
-            inside.sort(key=lambda m: (m.region, self._is_origin(m), m.start_char < trig_char,
-                                       abs(m.start_char - trig_char)))
+            inside.sort(key=lambda m: (m.region, self._is_origin(m), self._is_reference(m),
+                                       m.start_char < trig_char, abs(m.start_char - trig_char)))
             frame.place = inside[0]
             frame.place_reason = "place named in the sentence"
             return
@@ -773,6 +773,12 @@ class FrameBuilder:
         frame.place_reason = (
             unresolved[0].reason if unresolved else "no Syrian place found in the text (outside Syria or unnamed)"
         )
+
+    def _is_reference(self, m: PlaceMention) -> bool:
+        """A place named after a direction word ("قرية علما شرقي درعا", "حسياء جنوب حمص"): the
+        point the event's place is told from, not the place itself when the sentence names another."""
+        words = _gap_words(self.text[max(0, m.start_char - 20) : m.start_char])
+        return bool(words) and words[-1].removeprefix("و").removeprefix("ب") in DIRECTION_NOUNS
 
     def _is_origin(self, m: PlaceMention) -> bool:
         """A place introduced by "من" (where people come from) or by a noun of belonging ("أبناء
