@@ -178,3 +178,24 @@ def test_hijri_conversion_never_raises():
     assert to_gregorian(1437, 5, 29) == dt.date(2016, 3, 9)
     assert to_gregorian(1437, 5, 30) == dt.date(2016, 3, 10)  # a sighted 30th of a 29-day Umm al-Qura month
     assert [to_gregorian(*d) for d in ((1437, 5, 31), (1437, 13, 1), (1437, 0, 1), (1437, 1, 0), (1600, 1, 1))] == [None] * 5
+
+
+@pytest.mark.parametrize("text, expected", [
+    # enabbaladi.net page header (corpus baly2018 V-111#0): the month in both its names, then the year
+    ("الأحد 21 كانون الثاني / يناير 2018", [("2018-01-21", 1, "absolute")]),
+    ("في 5 أيار ( مايو ) 2017", [("2017-05-05", 1, "absolute")]),
+])
+def test_a_month_named_twice_is_one_date_and_its_weekday_no_day_back(text, expected):
+    assert dates(text) == expected
+
+
+def test_a_crawl_header_with_a_later_year_does_not_make_the_report_background():
+    from marsad.extract import extract
+    from marsad.model import Document
+
+    # enabbaladi.net (corpus baly2018 V-111#0), the opening: the page was crawled in January 2018
+    text = ("اغتيال قيادي في \" تحرير الشام \" في إدلب - عنب بلدي الأحد 21 كانون الثاني / يناير 2018 قتل "
+            "القيادي العسكري في \" هيئة تحرير الشام \" , مصطفى زهري , جراء انفجار عبوة ناسفة استهدفت سيارته "
+            "في مدينة الدانا بريف إدلب الشمالي .")
+    events = extract(Document(text=text, published="2017-10-23"), min_confidence=0)
+    assert [(e.location, e.fatalities) for e in events if e.event_type == "Explosions/Remote violence"] == [("Dana", 1)]

@@ -98,7 +98,25 @@ def _infer_year(month: int, day: int, anchor: dt.date) -> dt.date | None:
 
 
 def _month_at(norms: list[str], i: int) -> tuple[int, int] | None:
-    """(month, last token index) if a month name starts at token i."""
+    """(month, last token index) if a month name starts at token i; a month named twice, in the
+    Levantine and the international name ("كانون الثاني / يناير", "أيار (مايو)"), is one."""
+    found = _one_month_at(norms, i)
+    if found is None:
+        return None
+    month, last = found
+    j = _skip(norms, last)
+    if j is not None and norms[j] in ("/", "(", "-"):
+        k = _skip(norms, j)
+        again = _one_month_at(norms, k) if k is not None else None
+        if again is not None and again[0] == month:
+            last = again[1]
+            close = _skip(norms, last)
+            if norms[j] == "(" and close is not None and norms[close] == ")":
+                last = close
+    return month, last
+
+
+def _one_month_at(norms: list[str], i: int) -> tuple[int, int] | None:
     tok = norms[i]
     j = _skip(norms, i)
     if j is not None and (tok, norms[j]) in MONTHS_TWO_WORD:
@@ -367,6 +385,11 @@ def find_dates(norms: list[str], published: dt.date | None, numbers: list | None
                 end = nxt + 1
             elif nxt is not None and norms[nxt] in ("المقبل", "القادم"):
                 continue
+            day = _skip(norms, nxt) if nxt is not None and norms[nxt] in (",", "،") else nxt
+            if (day is not None and norms[day].isdigit() and len(norms[day]) <= 2
+                    and (month := _skip(norms, day)) is not None
+                    and (_month_at(norms, month) or norms[month] in ("من",))):
+                continue  # "الأحد 21 كانون الثاني": the weekday of the date that follows, not a day back
             start = prev if prev is not None and norms[prev] in ("يوم", *DAY_PARTS) else i
             add(start, end, _shift(published, -back), 1, "relative")
             continue
