@@ -144,6 +144,19 @@ def test_no_date_anywhere_leaves_the_event_undated_with_a_reason():
     assert events[0].reasons["published"].startswith("no publication date")
 
 
+def test_an_article_with_no_date_anywhere_emits_its_events_only_on_request():
+    # a listing page of a news site's tag (gold train web-aljaml-listing-idlib-protests, shortened):
+    # no date in the page and none given; its events cannot be dated, and an ACLED record needs a day
+    text = ("تظاهرات في إدلب\n\nخرجت تظاهرات في مدينة إدلب ضد النظام السوري .\n\n"
+            "وشهدت مدينة دارة عزة تظاهرات مماثلة ضد النظام .\n\nتابعونا على مواقع التواصل .\n\n"
+            "المزيد من الأخبار .")
+    assert extract(Document(text=text)) == []
+    kept = extract(Document(text=text), min_confidence=0)
+    assert kept and all(not e.event_date for e in kept)
+    dropped = extract(Document(text=text), explain=True)
+    assert any(e.reasons.get("dropped", "").startswith("no date") for e in dropped)
+
+
 # -- death tolls -----------------------------------------------------------------------------
 
 def _tolls(text: str, published: str = "2017-12-06") -> list[int]:

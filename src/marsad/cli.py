@@ -601,7 +601,7 @@ def evaluate(gold: tuple[str, ...], places_gold: tuple[str, ...], show_errors: b
     if gold:
         from .evaluate import evaluate as run_eval
         from .evaluate import format_reliability, format_scores, label_candidates, load_gold, reliability
-        from .extract import DROPPED_ABROAD, DROPPED_BY_RULES
+        from .extract import DROPPED_ABROAD, DROPPED_BY_RULES, DROPPED_UNDATED
         from .extract import extract as extract_doc
 
         try:
@@ -616,7 +616,8 @@ def evaluate(gold: tuple[str, ...], places_gold: tuple[str, ...], show_errors: b
                                          source=source, id=d.get("doc_id")), ner=use_ner,
                                 min_confidence=min_confidence, explain=True)
             # the candidates the scorer decides on: accepted by the rules and inside the scope
-            judged = [e for e in every if not e.reasons.get("dropped", "").startswith((DROPPED_BY_RULES, DROPPED_ABROAD))]
+            out_of_scope = (DROPPED_BY_RULES, DROPPED_ABROAD, DROPPED_UNDATED)
+            judged = [e for e in every if not e.reasons.get("dropped", "").startswith(out_of_scope)]
             for e, label in zip(judged, label_candidates(d.get("events", []), judged), strict=True):
                 if label is not None:
                     scored.append((e.confidence, label))

@@ -60,6 +60,7 @@ ALL_COUNTRIES_ENV = "MARSAD_ALL_COUNTRIES"
 #: How ``reasons["dropped"]`` begins for a candidate the coding rules rejected / one located abroad.
 DROPPED_BY_RULES = "coding rules"
 DROPPED_ABROAD = "located outside Syria"
+DROPPED_UNDATED = "no date"
 
 
 def env_min_confidence() -> float | None:
@@ -162,6 +163,11 @@ def decide(cands: list[Candidate], min_confidence: float | None = None, all_coun
                 e.confidence = 0.0  # not scored: the rules already rejected it
         elif not everywhere and located_abroad(e):
             c.dropped = f"{DROPPED_ABROAD} ({e.country}); --all-countries keeps it"
+        elif not e.event_date and not c.short_text and fixed != 0:
+            # an article with no date in it and none given (a listing, an undated feature): an
+            # ACLED record needs a date, and no day can be told for this one
+            c.dropped = (f"{DROPPED_UNDATED} in the article and no publication date given: an event record needs "
+                         "one; --min-confidence 0 keeps it")
         elif scorer is not None and c.score < (threshold := scorer.threshold_for(c) if fixed is None else fixed):
             kind = "" if fixed is not None else " of short texts" if c.short_text else " of articles"
             c.dropped = f"confidence {c.score:.2f} below the threshold{kind} {threshold:.2f}"
