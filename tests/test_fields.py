@@ -371,6 +371,16 @@ def test_a_place_told_from_a_city_is_the_event_place_not_the_city(text, place):
     assert events and all(e.location == place for e in events)
 
 
+def test_opposition_forces_named_as_forces_take_a_list_of_villages():
+    # ajmubasher.net, 28 November 2024 (gold train): "قوات المعارضة", the list after a colon
+    text = ("وكانت قوات المعارضة قد سيطرت في وقت سابق الأربعاء، على قرى: الشيخ عقيل، وقبتان الجبل، وبلدة "
+            "عينجارة، وبسرطون، وحور، والقاسمية، وعاجل، وبالا، والسلوم، وكفربسين، وأورم الصغرى، وعويجل.")
+    events = extract(Document(text=text, published="2024-11-28"))
+    captures = [e for e in events if e.sub_event_type == "Non-state actor overtakes territory"]
+    assert len(captures) >= 10
+    assert all(e.actor1 == "Opposition Rebels (Syria)" for e in captures)
+
+
 # -- the day of the news a later paragraph follows up ----------------------------------------
 
 # a real report (vetogate.com, 26 August 2025), shortened: a headline, a lead dated "مساء الإثنين"
