@@ -381,6 +381,19 @@ def test_opposition_forces_named_as_forces_take_a_list_of_villages():
     assert all(e.actor1 == "Opposition Rebels (Syria)" for e in captures)
 
 
+@pytest.mark.parametrize("text, sub", [
+    # corpus baly2018 V-111#8 (almanar roundup): aircraft after the generic word
+    ("قتل 15 مدنيا إثر قصف طائرات \" التحالف الدولي \" بلدة مركدة في ريف الحسكة الجنوبي .", "Air/drone strike"),
+    # corpus baly2018 V-111#1, with the broken shadda of the scraped archive ("جو ي")
+    ("مقتل خمسة مدنيين من عائلة واحدة جر اء قصف جو ي روسي على قرية السوسة بريف البوكمال .", "Air/drone strike"),
+    # the generic word alone stays a shelling
+    ("قتل ثلاثة مدنيين إثر قصف قوات النظام بلدة كفرنبل في ريف إدلب الجنوبي .", "Shelling/artillery/missile attack"),
+])
+def test_a_bombardment_by_aircraft_is_an_air_strike(text, sub):
+    events = extract(Document(text=text, published="2017-10-07"), min_confidence=0)
+    assert [e.sub_event_type for e in events if e.event_type == "Explosions/Remote violence"] == [sub]
+
+
 # -- the day of the news a later paragraph follows up ----------------------------------------
 
 # a real report (vetogate.com, 26 August 2025), shortened: a headline, a lead dated "مساء الإثنين"

@@ -37,6 +37,8 @@ MODALITY_WINDOW = 8
 ROLE_WINDOW = 4
 # Words that make a trigger generic/habitual when it has no date of its own ("عمليات الاغتيال").
 GENERIC_HEADS = {"عمليات", "سلسله", "موجه", "حملات", "جرائم", "ظاهره"}
+#: The priority of the generic bombardment words ("قصف"), which the words after them may make an air strike.
+GENERIC_BOMBARDMENT_PRIORITY = 4
 #: Most words between a figure and the killing word after it when من joins them ("ثلاثة من جنود النظام قتلوا").
 PARTITIVE_GAP = 5
 RELATIVE_PRONOUNS = {"التي", "الذي", "الذين", "اللتين", "اللذين", "اللواتي"}
@@ -529,6 +531,7 @@ class FrameBuilder:
             return []  # coded only when significant: a named actor at a named place
         self._fatalities(frame)
         self._territory(frame)
+        self._air_bombardment(frame)
         if (frame.event_type == "Battles" and trig.priority < STRONG_BATTLE_PRIORITY and frame.actor2 is None
                 and civilians_cue and any(self.cue_at.get(i, set()) & {"killed", "injured"}
                                           for i in range(sentence.start, sentence.end))):
@@ -896,6 +899,18 @@ class FrameBuilder:
                                          or frame.place_reason.startswith("place named in the sentence")):
             return f"a toll of {LARGE_TOLL} or more with no day or place of its own in the sentence"
         return ""
+
+    def _air_bombardment(self, frame: Frame) -> None:
+        """"قصف طائرات التحالف", "قصف جو ي روسي", "قصف سوري روسي": a generic bombardment word
+        (no more than GENERIC_BOMBARDMENT_PRIORITY) whose next words name aircraft (kb/cues.csv
+        'aircraft') reports an air strike."""
+        if (frame.sub_event_type != "Shelling/artillery/missile attack"
+                or frame.trigger.priority > GENERIC_BOMBARDMENT_PRIORITY):
+            return
+        end = frame.trigger_span.end
+        if any("aircraft" in self.cue_at.get(j, ()) for j in range(end, min(end + 3, frame.sentence.end))):
+            frame.sub_event_type = "Air/drone strike"
+            frame.reasons["sub_event_type"] = "a bombardment word with aircraft after it: an air strike"
 
     def _territory(self, frame: Frame) -> None:
         """Control words code a territorial change only when a whole town or village is taken."""
