@@ -394,6 +394,13 @@ def test_a_bombardment_by_aircraft_is_an_air_strike(text, sub):
     assert [e.sub_event_type for e in events if e.event_type == "Explosions/Remote violence"] == [sub]
 
 
+def test_a_protest_dispersed_is_a_protest_with_intervention():
+    # annahar.com, 9 March 2025 (gold train), the headline and lead, shortened
+    text = "فرقت قوات الأمن السوري الأحد اعتصاماً في دمشق ضم العشرات ودعا إليه ناشطون في المجتمع المدني ."
+    events = extract(Document(text=text, published="2025-03-09"), min_confidence=0)
+    assert [e.sub_event_type for e in events if e.event_type == "Protests"] == ["Protest with intervention"]
+
+
 # -- the day of the news a later paragraph follows up ----------------------------------------
 
 # a real report (vetogate.com, 26 August 2025), shortened: a headline, a lead dated "مساء الإثنين"

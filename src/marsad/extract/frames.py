@@ -540,6 +540,11 @@ class FrameBuilder:
             frame.event_type, frame.sub_event_type = "Violence against civilians", "Attack"
             frame.civilian_victims = True
             frame.reasons["sub_event_type"] = "a one-sided attack word with a civilian killed or hurt: an attack"
+        if frame.sub_event_type == "Peaceful protest" and any(
+                "dispersal" in self.cue_at.get(i, ()) for i in range(sentence.start, sentence.end)):
+            frame.sub_event_type = "Protest with intervention"
+            frame.reasons["sub_event_type"] = ("the protest was dispersed or its people arrested: an intervention "
+                                               "(kb/cues.csv 'dispersal')")
         if frame.sub_event_type == "Protest with intervention" and (frame.fatalities or self._live_fire(sentence)):
             frame.sub_event_type = "Excessive force against protesters"
             frame.reasons["sub_event_type"] = ("protesters dispersed with live fire or killed: excessive force "
