@@ -401,6 +401,14 @@ def test_a_protest_dispersed_is_a_protest_with_intervention():
     assert [e.sub_event_type for e in events if e.event_type == "Protests"] == ["Protest with intervention"]
 
 
+def test_a_bombing_told_at_the_city_and_at_its_quarter_is_one_event_at_the_quarter():
+    # eanlibya.com, 4 September 2025 (gold train): Mezzeh 86, then "Damascus" alone further down
+    text = _gold_text("web-eanlibya-mazzeh86-ied-2025-09-03", "train")
+    events = extract(Document(text=text, published="2025-09-04"), min_confidence=0)
+    blasts = [e for e in events if e.event_type == "Explosions/Remote violence"]
+    assert [e.location for e in blasts] == ["Damascus - Mezzeh"]
+
+
 # -- the day of the news a later paragraph follows up ----------------------------------------
 
 # a real report (vetogate.com, 26 August 2025), shortened: a headline, a lead dated "مساء الإثنين"

@@ -176,7 +176,34 @@ def group_frames(frames: list[Frame]) -> list[Group]:
             g = Group([f])
             groups.append(g)
             same.append(g)
-    return groups
+    return _fold_cities_into_quarters(groups)
+
+
+def _place_label(g: Group) -> str:
+    """The ACLED location label of a group's place ("Homs", "Homs - Wadi Ath-Thahab"; "" with none)."""
+    point = g.frames[0].place.point if g.frames[0].place is not None else None
+    return (point or {}).get("location") or ""
+
+
+def _fold_cities_into_quarters(groups: list[Group]) -> list[Group]:
+    """"انفجار في حمص" ... "استهدف مسجدا في حي وادي الذهب بمدينة حمص": a report told once at a
+    city and once at one of its quarters or landmarks ("Homs - Wadi Ath-Thahab"), the same day and
+    of the same event type, is one event at the quarter. Only when the report names one quarter of
+    that city for that day and type: with several, the city's report may be any of them, or all."""
+    out = list(groups)
+    for city in groups:
+        label = _place_label(city)
+        if not label:
+            continue
+        day, kind = city.frames[0].date, city.head.event_type
+        quarters = [g for g in out if g is not city and g.frames[0].date == day and g.head.event_type == kind
+                    and _place_label(g).startswith(label + " - ")]
+        if len({_place_label(g) for g in quarters}) != 1:
+            continue
+        for f in city.frames:
+            quarters[0].add(f)
+        out.remove(city)
+    return out
 
 
 def _inter_number(inter: str) -> int:
