@@ -409,6 +409,13 @@ def test_a_bombing_told_at_the_city_and_at_its_quarter_is_one_event_at_the_quart
     assert [e.location for e in blasts] == ["Damascus - Mezzeh"]
 
 
+def test_a_security_operation_told_with_its_arrests_is_the_arrests():
+    # qasioun-news.com, 10 March 2025 (gold dev): "إلقاء القبض", then "العملية الأمنية" of it
+    text = _gold_text("web-qasioun-deirezzor-remnants-arrest-2025-03-10")
+    events = extract(Document(text=text, published="2025-03-10"), min_confidence=0)
+    assert [e.sub_event_type for e in events if e.location == "Deir-ez-Zor"] == ["Arrests"]
+
+
 # -- the day of the news a later paragraph follows up ----------------------------------------
 
 # a real report (vetogate.com, 26 August 2025), shortened: a headline, a lead dated "مساء الإثنين"

@@ -73,11 +73,18 @@ class Group:
 
     @property
     def head(self) -> Frame:
-        """The frame whose type codes the event: highest event type, then trigger priority."""
-        return max(
-            self.frames,
-            key=lambda f: (EVENT_TYPE_RANK[f.event_type], f.trigger.priority, f.actor1 is not None),
-        )
+        """The frame whose type codes the event: highest event type, then trigger priority. A
+        generic operation word ("عملية أمنية", below STRONG_BATTLE_PRIORITY) that killed no one, told
+        with arrests at its place and day, is the arrest campaign, not a battle above it."""
+        arrests = any(f.sub_event_type == "Arrests" for f in self.frames)
+
+        def rank(f: Frame) -> int:
+            if (arrests and f.event_type == "Battles" and f.trigger.priority < STRONG_BATTLE_PRIORITY
+                    and not f.fatalities):
+                return 0
+            return EVENT_TYPE_RANK[f.event_type]
+
+        return max(self.frames, key=lambda f: (rank(f), f.trigger.priority, f.actor1 is not None))
 
 
 def _actor_key(m: ActorMention | None) -> str:

@@ -628,6 +628,14 @@ class FrameBuilder:
         events = any(lo <= t.start_char < hi for t in self.doc.spans.get("triggers", []))
         return not events and not any(lo <= a.evidence.start < hi for a in self.actors)
 
+    def _arrested(self, frame: Frame, a: ActorMention) -> bool:
+        """"إلقاء القبض على قادة من فلول النظام": the group named after على a few words past an
+        arrest word is who was arrested, not who arrested."""
+        span = frame.trigger_span
+        if frame.sub_event_type != "Arrests" or not 0 <= a.start - span.end <= ROLE_WINDOW:
+            return False
+        return any(self.norms[j] in ("علي", "على") for j in range(span.start, a.start))
+
     def _assign_roles(self, frame: Frame, actors: list[ActorMention]) -> None:
         # "عناصر/مسلحون تابعون للفرقة الرابعة": the group is who the generic fighters are
         members = [a for a in actors if a.role == "member"]
@@ -643,7 +651,7 @@ class FrameBuilder:
             primary.append(a)
         between = [a for a in primary if a.role in ("between1", "between2")]
         agent = next((a for a in primary if a.role == "agent"), None)
-        target = next((a for a in primary if a.role == "target"), None)
+        target = next((a for a in primary if a.role == "target" or self._arrested(frame, a)), None)
         civil = next((a for a in primary if a.actor.inter == "Civilians"), None)
         armed = [a for a in primary if a.actor.inter not in ("Civilians", "Protesters")]
         if frame.event_type == "Violence against civilians" or frame.trigger.needs == "passive":
@@ -657,7 +665,7 @@ class FrameBuilder:
         elif len(between) >= 2:
             frame.actor1, frame.actor2 = between[0], between[1]
         else:
-            first = agent or next((a for a in armed if a.role != "target"), None)
+            first = agent or next((a for a in armed if a.role != "target" and a is not target), None)
             frame.actor1 = first
             second = target or next((a for a in armed if a is not first), None)
             if second is first:
