@@ -89,7 +89,7 @@ def test_dask_extract_gives_the_local_events_in_the_same_order(docs_jsonl, local
     p = _marsad("extract", "--input", str(docs_jsonl), "--format", "jsonl", "--engine", "dask", "--workers", "2",
                 "--partition-size", "4", "--parquet", str(out))
     assert p.returncode == 0, p.stderr
-    assert local_extract.stdout.count("\n") > 20
+    assert local_extract.stdout.count("\n") > 12  # enough events for the order to be tested (20 with the 2026-12 rules)
     assert p.stdout == local_extract.stdout  # byte for byte: same events, fields, evidence, order
     skips = _skips(p.stderr)
     assert skips == _skips(local_extract.stderr)
