@@ -416,6 +416,14 @@ def test_a_security_operation_told_with_its_arrests_is_the_arrests():
     assert [e.sub_event_type for e in events if e.location == "Deir-ez-Zor"] == ["Arrests"]
 
 
+def test_one_place_under_two_gazetteer_entries_is_one_event():
+    # shehabnews (corpus baly2018 R-133#3, gold dev): the bus bombing in Homs, told as in the city
+    # and as in the governorate, both "Homs"
+    text = _gold_text("R-133#3", "dev_baly2018")
+    events = extract(Document(text=text, published="2017-12-05"), min_confidence=0)
+    assert sum(1 for e in events if e.location == "Homs" and e.event_type == "Explosions/Remote violence") == 1
+
+
 # -- the day of the news a later paragraph follows up ----------------------------------------
 
 # a real report (vetogate.com, 26 August 2025), shortened: a headline, a lead dated "مساء الإثنين"

@@ -196,8 +196,23 @@ def _fold_cities_into_quarters(groups: list[Group]) -> list[Group]:
     """"انفجار في حمص" ... "استهدف مسجدا في حي وادي الذهب بمدينة حمص": a report told once at a
     city and once at one of its quarters or landmarks ("Homs - Wadi Ath-Thahab"), the same day and
     of the same event type, is one event at the quarter. Only when the report names one quarter of
-    that city for that day and type: with several, the city's report may be any of them, or all."""
-    out = list(groups)
+    that city for that day and type: with several, the city's report may be any of them, or all.
+    First, groups at two gazetteer entries of one place (a city and its governorate, both "Homs")
+    the same day, of the same type and with no other side, are one."""
+    out: list[Group] = []
+    for g in groups:
+        # the same place under two gazetteer entries (the city of Homs and its governorate, both
+        # "Homs"), the same day and type and no other side: one event
+        label = _place_label(g)
+        twin = next((o for o in out if label and _place_label(o) == label and o.frames[0].date == g.frames[0].date
+                     and o.head.event_type == g.head.event_type
+                     and (not g.sides or not o.sides or g.sides <= o.sides or o.sides <= g.sides)), None)
+        if twin is None:
+            out.append(g)
+            continue
+        for f in g.frames:
+            twin.add(f)
+    groups = list(out)
     for city in groups:
         label = _place_label(city)
         if not label:
