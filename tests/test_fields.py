@@ -424,6 +424,15 @@ def test_one_place_under_two_gazetteer_entries_is_one_event():
     assert sum(1 for e in events if e.location == "Homs" and e.event_type == "Explosions/Remote violence") == 1
 
 
+def test_the_supporter_of_the_side_a_protest_targets_is_that_sides():
+    # alalam.ir, 1 November 2022 (gold train), shortened: the US back the SDF, not the protesters
+    text = ("وخرج العشرات من أهالي بلدة ذيبان بالريف الشرقي لدير الزور اليوم بمظاهرة ضد ميليشيا قسد المدعومة "
+            "من القوات الأمريكية .")
+    protest = extract(Document(text=text, published="2022-11-01"), min_confidence=0)[0]
+    assert protest.actor2 == "QSD: Syrian Democratic Forces"
+    assert protest.assoc_actor_1 == "" and protest.assoc_actor_2.startswith("Military Forces of the United States")
+
+
 # -- the day of the news a later paragraph follows up ----------------------------------------
 
 # a real report (vetogate.com, 26 August 2025), shortened: a headline, a lead dated "مساء الإثنين"

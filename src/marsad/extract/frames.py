@@ -676,9 +676,11 @@ class FrameBuilder:
             if a.role != "assoc" or a.actor.actor_id in self._ids(frame.actor1, frame.actor2):
                 continue
             side = frame.assoc1
-            if frame.actor2 is not None and frame.actor1 is not None:
-                if frame.actor2.start < a.start and (frame.actor1.start > a.start or frame.actor2.start > frame.actor1.start):
-                    side = frame.assoc2
+            if frame.actor2 is not None and frame.actor2.start < a.start and (
+                    frame.actor1 is None or frame.actor1.start > a.start or frame.actor2.start > frame.actor1.start):
+                # "تظاهرة ضد قسد المدعومة أمريكيا": the supporter of the side named before it, even
+                # when the other side is not named (protesters are coded generic)
+                side = frame.assoc2
             if all(x.actor.actor_id != a.actor.actor_id for x in side):
                 side.append(a)
 
