@@ -433,6 +433,13 @@ def test_the_supporter_of_the_side_a_protest_targets_is_that_sides():
     assert protest.assoc_actor_1 == "" and protest.assoc_actor_2.startswith("Military Forces of the United States")
 
 
+def test_a_charge_is_no_event():
+    # the arrest is the event; the protest it is charged with is not
+    events = extract(Document(text="اعتقلت قوات النظام شابا في مدينة درعا بتهمة المشاركة في المظاهرات .",
+                              published="2022-11-01"), min_confidence=0)
+    assert [e.sub_event_type for e in events] == ["Arrests"]
+
+
 # -- the day of the news a later paragraph follows up ----------------------------------------
 
 # a real report (vetogate.com, 26 August 2025), shortened: a headline, a lead dated "مساء الإثنين"

@@ -25,7 +25,7 @@ from .ner_link import apply as apply_ner
 from .ner_link import persons
 
 # Modality cues that cancel a trigger when they precede it in its clause.
-BLOCKING_CUES = ("negation", "denial", "future", "threat", "plan", "demand", "conditional", "anniversary")
+BLOCKING_CUES = ("negation", "denial", "future", "threat", "plan", "demand", "conditional", "anniversary", "accusation")
 NEGATION_WINDOW = 3  # tokens before the trigger
 ANY_WORDS = {"اي", "لاي", "باي", "ولاي", "واي"}
 STOP_WORDS = {"وقف", "لوقف", "بوقف", "ايقاف", "لايقاف", "بايقاف", "منع", "لمنع", "انهاء", "لانهاء"}
