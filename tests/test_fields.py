@@ -435,7 +435,7 @@ def test_the_supporter_of_the_side_a_protest_targets_is_that_sides():
 
 def test_a_charge_is_no_event():
     # the arrest is the event; the protest it is charged with is not
-    events = extract(Document(text="اعتقلت قوات النظام شابا في مدينة درعا بتهمة المشاركة في المظاهرات .",
+    events = extract(Document(text="اعتقلت قوات النظام اليوم شابا في مدينة درعا بتهمة المشاركة في المظاهرات .",
                               published="2022-11-01"), min_confidence=0)
     assert [e.sub_event_type for e in events] == ["Arrests"]
 
