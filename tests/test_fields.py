@@ -214,6 +214,15 @@ def test_killed_or_wounded_is_no_count_of_the_dead(text):
     assert all(t == 0 for t in _tolls(text))
 
 
+def test_a_figure_wins_over_a_vague_count_of_the_same_event():
+    # almodon.com, 20 October 2021 (the Ariha shelling, tests/data): the headline's "عدد من"
+    # (several, counted 3) is not a lower figure than the 13 the report gives
+    text = (Path(__file__).parent / "data" / "almodon_ariha_2021-10-20.txt").read_text(encoding="utf-8")
+    events = extract(Document(text=text, published="2021-10-20"), min_confidence=0)
+    shelling = [e for e in events if e.sub_event_type == "Shelling/artillery/missile attack" and e.location == "Ariha"]
+    assert [e.fatalities for e in shelling] == [13]
+
+
 # -- actor periods ---------------------------------------------------------------------------
 
 def test_actor_name_follows_the_event_date():

@@ -428,10 +428,11 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
         ev.country = abroad
         ev.iso = 0
         ev.region = ""
-    # fatalities: the lowest figure among the reports of this event
+    # fatalities: the lowest figure among the reports of this event; a vague count ("عدد من
+    # الضحايا": 3) only when no report gives a figure
     figures = [f for f in group.frames if f.fatality_evidence is not None]
     if figures:
-        lowest = min(figures, key=lambda f: f.fatalities)
+        lowest = min(figures, key=lambda f: (f.fatalities_vague, f.fatalities))
         ev.fatalities = lowest.fatalities
         ev.add_evidence("fatalities", lowest.fatality_evidence)
         if lowest.reasons.get("fatalities") == FOLLOW_UP_TOLL:

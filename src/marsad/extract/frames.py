@@ -116,6 +116,7 @@ class Frame:
     date_until: dt.date | None = None  # last day of a multi-day operation
     fatalities: int = 0
     fatality_evidence: Evidence | None = None
+    fatalities_vague: bool = False  # the toll is a vague count ("عدد من", "عشرات"), not a figure
     civilian_victims: bool = False
     reasons: dict[str, str] = field(default_factory=dict)
 
@@ -401,6 +402,7 @@ class FrameBuilder:
                 self._fatalities(probe)
                 if probe.fatality_evidence is not None:
                     f.fatalities, f.fatality_evidence = probe.fatalities, probe.fatality_evidence
+                    f.fatalities_vague = probe.fatalities_vague
                     f.reasons["fatalities"] = FOLLOW_UP_TOLL
                     break
 
@@ -840,6 +842,7 @@ class FrameBuilder:
                     continue
                 frame.fatalities = value
                 frame.fatality_evidence = _ev(self.doc[min(i, n.start) : max(i + 1, n.end)])
+                frame.fatalities_vague = bool(getattr(n._.value, "vague", False))
                 return
             if cumulative is None:
                 counted = self._counted_victims(i, sent.end)
