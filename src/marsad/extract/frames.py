@@ -27,25 +27,13 @@ from .ner_link import persons
 # Modality cues that cancel a trigger when they precede it in its clause.
 BLOCKING_CUES = ("negation", "denial", "future", "threat", "plan", "demand", "conditional", "anniversary", "accusation")
 NEGATION_WINDOW = 3  # tokens before the trigger
-ANY_WORDS = {"اي", "لاي", "باي", "ولاي", "واي"}
-STOP_WORDS = {"وقف", "لوقف", "بوقف", "ايقاف", "لايقاف", "بايقاف", "منع", "لمنع", "انهاء", "لانهاء"}
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
-AIRCRAFT = {"طايره", "طايرات", "مسيره", "مسيرات", "درون"}
-DOWNING = {"اسقط", "اسقطت", "اسقاط", "باسقاط"}
-PAST_AUXILIARIES = {"وكانت", "وكان", "كانت", "كان", "فيما", "وقد"}
 MODALITY_WINDOW = 8
 ROLE_WINDOW = 4
-# Words that make a trigger generic/habitual when it has no date of its own ("عمليات الاغتيال").
-GENERIC_HEADS = {"عمليات", "سلسله", "موجه", "حملات", "جرائم", "ظاهره"}
 #: The priority of the generic bombardment words ("قصف"), which the words after them may make an air strike.
 GENERIC_BOMBARDMENT_PRIORITY = 4
 #: Most words between a figure and the killing word after it when من joins them ("ثلاثة من جنود النظام قتلوا").
 PARTITIVE_GAP = 5
-RELATIVE_PRONOUNS = {"التي", "الذي", "الذين", "اللتين", "اللذين", "اللواتي"}
-NOT_NEGATING = {"تزال", "يزال", "زالت", "زال", "سيما", "تزل", "يزل", "يقل"}  # "ما لا يقل عن": at least
-HABITUAL = {"كان", "كانت", "كانوا", "يكون", "تكون", "ظل", "ظلت", "مازال", "مازالت", "لايزال", "لاتزال"}
-SETTLEMENT_WORDS = {"قريه", "قري", "بلده", "بلدات", "مدينه", "مدن", "القريه", "البلده", "المدينه", "كامل", "بلدتي", "قريتي"}
-PARTIAL_OBJECTS = {"اجزاء", "الاجزاء", "نقاط", "مواقع", "مباني", "بناء", "اطراف"}
 # An explicitly dated event this many days before publication is background, not news.
 MAX_REPORT_LAG_DAYS = 10
 TERRITORY = ("Non-state actor overtakes territory", "Government regains territory")
@@ -127,16 +115,12 @@ class Frame:
         return self.date_evidence is not None and not self.date_reason.startswith(DATE_FROM_STORY)
 
 
-COORDINATION = {"و", ",", "،", "في", "ب", "وفي", "وب", "بلده", "بلدات", "قريه", "قري", "مدينه", "مدينتي",
-                "حي", "احياء", "وحي", "وقريه", "وبلده", "ومدينه", "بلدتي", "قريتي", "مخيم", "ومخيم", "و،",
-                "اطراف", "واطراف", "محيط", "ومحيط"}  # "أريحا، أطراف البارة": the outskirts of a listed town
 
 
 #: A battle needs two sides, or an exchange of fire: a fighting word (اشتباكات، معارك) or a capture
 #: (priority 6 and up in kb/triggers.csv). A one-sided attack or raid word (هجوم، تسلل، أغارت، تصدت،
 #: استهدف) is not a clash; with a weapon named in its sentence it is that weapon's event.
 STRONG_BATTLE_PRIORITY = 5
-PLACE_WORDS = {"ريف", "الريف", "الغربي", "الشرقي", "الشمالي", "الجنوبي", "محافظه", "منطقه", "ناحيه", "باديه"}
 
 
 def _gap_words(gap: str) -> list[str]:
@@ -234,7 +218,7 @@ class FrameBuilder:
     def _idiom_after(self, j: int) -> bool:
         """"لا تزال" (still) and "لا سيما" (especially) contain لا but negate nothing."""
         nxt = next((k for k in range(j + 1, min(j + 3, len(self.norms))) if self.norms[k]), None)
-        return nxt is not None and self.norms[nxt] in NOT_NEGATING
+        return nxt is not None and self.norms[nxt] in self.kb.words("not_negating")
 
     def _cues_before(self, i: int, k: int, floor: int) -> dict[str, int]:
         """Cue -> token index, for cues starting in the k tokens before token i."""
@@ -433,22 +417,22 @@ class FrameBuilder:
             return True
         prev2 = [self.norms[j] for j in self._prev_tokens(span.start, 2, clause)]
         # "لم تشهد الجبهات أي اشتباكات" / "لم يتعرض الحي لأي قصف": "any" under a negation in the clause
-        if any(self.norms[j] in ANY_WORDS for j in self._prev_tokens(span.start, 4, clause)):
+        if any(self.norms[j] in self.kb.words("any") for j in self._prev_tokens(span.start, 4, clause)):
             negations = self._cues_before(span.start, 12, clause)
             if "negation" in negations and not self._idiom_after(negations["negation"]):
                 return True
         # "دعا إلى وقف القصف" / "لمنع الاشتباكات": a call to stop violence is not violence
-        if trig.event_type in VIOLENT_TYPES and any(w in STOP_WORDS for w in prev2):
+        if trig.event_type in VIOLENT_TYPES and any(w in self.kb.words("stop") for w in prev2):
             return True
         # "وكانت البلدة قد شهدت اشتباكات": the pluperfect tells earlier, already reported events
         if not self._dates_from(sentence.start, sentence.end):
             opening = [self.norms[j] for j in range(sentence.start, min(span.start, sentence.start + 7))
                        if self.norms[j] and self.norms[j] not in ("و", "ف")]
-            if opening and opening[0] in PAST_AUXILIARIES and "قد" in opening:
+            if opening and opening[0] in self.kb.words("past_auxiliary") and "قد" in opening:
                 return True
         # "المناطق التي سيطر عليها": a relative clause describes control, it does not report it
         prev = self._prev_tokens(span.start, 1, sentence.start)
-        if prev and self.norms[prev[0]] in RELATIVE_PRONOUNS and trig.sub_event_type in TERRITORY:
+        if prev and self.norms[prev[0]] in self.kb.words("relative_pronoun") and trig.sub_event_type in TERRITORY:
             return True
         wide = self._cues_before(span.start, MODALITY_WINDOW, sentence.start)
         if any(c in wide for c in BLOCKING_CUES[1:]):
@@ -464,11 +448,11 @@ class FrameBuilder:
                 return True
             # "عمليات الاغتيال" / "سلسلة تفجيرات": a habitual or generic mention
             heads = [span.start, *self._prev_tokens(span.start, 2, sentence.start)]
-            if any(self.norms[j].removeprefix("و").removeprefix("ف") in GENERIC_HEADS for j in heads):
+            if any(self.norms[j].removeprefix("و").removeprefix("ف") in self.kb.words("generic_head") for j in heads):
                 return True
         # "كانت تتمركز": a past habitual state, not an event
         prev = self._prev_tokens(span.start, 1, sentence.start)
-        if prev and self.norms[prev[0]].removeprefix("و") in HABITUAL:
+        if prev and self.norms[prev[0]].removeprefix("و") in self.kb.words("habitual"):
             return True
         return False
 
@@ -508,8 +492,8 @@ class FrameBuilder:
             # "فكك عناصر اللواء عبوة ناسفة", "أسقطت الدفاعات طائرة مسيرة"; but "أسقطت الطائرات
             # براميل" drops bombs: downing counts only when the trigger names the aircraft
             verb = self.norms[disrupt["disrupt"]] if "disrupt" in disrupt else ""
-            aircraft = any(w.removeprefix("ال") in AIRCRAFT for w in self.norms[span.start:span.end])
-            if verb and (aircraft or verb not in DOWNING):
+            aircraft = any(w.removeprefix("ال") in self.kb.words("aircraft_noun") for w in self.norms[span.start:span.end])
+            if verb and (aircraft or verb not in self.kb.words("downing")):
                 frame.event_type, frame.sub_event_type = "Strategic developments", "Disrupted weapons use"
                 frame.reasons["sub_event_type"] = "the device or aircraft was defused, seized or downed before it did harm"
         self._date(frame)
@@ -622,7 +606,7 @@ class FrameBuilder:
         ("، و", "وقرية"), or comma-separated items of at most LIST_ITEM_WORDS words that name no
         event or actor (villages the gazetteer lacks: "أورم الكبرى، وباشنطرة، وجمعية المعري")."""
         words = gap.split()
-        if len(words) <= 3 and all(w in COORDINATION for w in _gap_words(gap)):
+        if len(words) <= 3 and all(w in self.kb.words("coordination") for w in _gap_words(gap)):
             return True
         items = gap.replace("،", ",").split(",")
         if len(items) < 3 or len(words) > 4 * LIST_ITEM_WORDS or any(len(x.split()) > LIST_ITEM_WORDS for x in items):
@@ -807,7 +791,7 @@ class FrameBuilder:
         for w in reversed(words):
             if w in ("من", "ومن") or w.removeprefix("و").removeprefix("ل").removeprefix("ب") in self._belonging:
                 return True
-            if w in COORDINATION or w in PLACE_WORDS:
+            if w in self.kb.words("coordination") or w in self.kb.words("place_word"):
                 continue
             if self._place_word_end.get(w, m.start_char + 1) <= m.start_char:
                 continue
@@ -910,7 +894,7 @@ class FrameBuilder:
             # "مقتل 801 مدني بين أغسطس آب 2014 وأكتوبر تشرين الأول 2017": a count over that period
             return f"the sentence spans {(days[-1] - days[0]).days} days ({days[0]} to {days[-1]}): a total over a period"
         before = self._prev_tokens(kill, 1, frame.sentence.start)
-        if value >= LARGE_TOLL and before and self.norms[before[0]] in RELATIVE_PRONOUNS:
+        if value >= LARGE_TOLL and before and self.norms[before[0]] in self.kb.words("relative_pronoun"):
             # "الهجوم الكيماوي الذي قتل 1400": a relative clause recalls a past attack's toll
             return f"a toll of {LARGE_TOLL} or more in a relative clause ({self.doc[before[0]].text!r}) describing an attack"
         if value >= LARGE_TOLL and not (frame.date_reason.startswith("date expression in the sentence")
@@ -938,12 +922,12 @@ class FrameBuilder:
         after = [w for w in self.norms[end : min(end + 12, frame.sentence.end)] if w]
         clause_end = next((k for k, w in enumerate(after) if w in (",", ".", ":")), len(after))
         obj = after[: min(clause_end, 8)]
-        settlement_word = any(w.removeprefix("و") in SETTLEMENT_WORDS for w in obj[:4])
+        settlement_word = any(w.removeprefix("و") in self.kb.words("settlement") for w in obj[:4])
         town_after = any(
             m.place is not None and not m.region and m.geo_precision == 1 and m.start_char < frame.sentence.end_char
             for m in self._places_from(frame.trigger_span.end_char, frame.trigger_span.end_char + 80)
         )
-        if any(w in PARTIAL_OBJECTS for w in obj[:3]) or not (town_after or settlement_word):
+        if any(w in self.kb.words("partial_object") for w in obj[:3]) or not (town_after or settlement_word):
             frame.sub_event_type = "Armed clash"
             frame.reasons["sub_event_type"] = (
                 "control of part of a place, or no named town taken: coded as Armed clash"

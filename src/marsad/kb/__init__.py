@@ -72,6 +72,11 @@ class KnowledgeBase:
     categories: dict[str, dict[str, str]]  # sub_event_type -> row of the ACLED table
     known_words: set[str] = field(default_factory=set)
     foreign_places: dict[str, str] = field(default_factory=dict)  # name -> country (English)
+    function_words: dict[str, frozenset[str]] = field(default_factory=dict)  # family -> normalised words
+
+    def words(self, family: str) -> frozenset[str]:
+        """The closed-class words of a family of kb/function_words.csv (normalised)."""
+        return self.function_words.get(family, frozenset())
 
     def valid_on(self, actor: Actor, on_date: str | None) -> bool:
         """Whether ``actor``'s name applies on ``on_date`` (valid_to is exclusive)."""
@@ -205,6 +210,10 @@ def get_kb() -> KnowledgeBase:
     categories = {c["sub_event_type"]: c for c in load_json("categories.json")}
     kb = KnowledgeBase(places, actors, triggers, cues, cue_phrases, categories)
     kb.foreign_places = load_json("foreign_places.json")
+    families: dict[str, set[str]] = {}
+    for r in load_json("function_words.json"):
+        families.setdefault(r["family"], set()).add(r["word_norm"])
+    kb.function_words = {k: frozenset(v) for k, v in families.items()}
     words: set[str] = set()
     for p in places:
         for n in p["names_norm"]:
