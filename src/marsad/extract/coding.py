@@ -200,32 +200,34 @@ def _fold_cities_into_quarters(groups: list[Group]) -> list[Group]:
     First, groups at two gazetteer entries of one place (a city and its governorate, both "Homs")
     the same day, of the same type and with no other side, are one."""
     out: list[Group] = []
+    twins: dict[tuple, list[Group]] = {}  # (label, day, type) -> groups: each group is tried once
     for g in groups:
         # the same place under two gazetteer entries (the city of Homs and its governorate, both
         # "Homs"), the same day and type and no other side: one event
         label = _place_label(g)
-        twin = next((o for o in out if label and _place_label(o) == label and o.frames[0].date == g.frames[0].date
-                     and o.head.event_type == g.head.event_type
-                     and (not g.sides or not o.sides or g.sides <= o.sides or o.sides <= g.sides)), None)
+        same = twins.setdefault((label, g.frames[0].date, g.head.event_type), []) if label else []
+        twin = next((o for o in same if not g.sides or not o.sides or g.sides <= o.sides or o.sides <= g.sides), None)
         if twin is None:
             out.append(g)
+            same.append(g)
             continue
         for f in g.frames:
             twin.add(f)
-    groups = list(out)
-    for city in groups:
+    quarters: dict[tuple, list[Group]] = {}  # (city label, day, type) -> groups at its quarters
+    for g in out:
+        label = _place_label(g)
+        if " - " in label:
+            quarters.setdefault((label.split(" - ", 1)[0], g.frames[0].date, g.head.event_type), []).append(g)
+    folded: set[int] = set()
+    for city in out:
         label = _place_label(city)
-        if not label:
-            continue
-        day, kind = city.frames[0].date, city.head.event_type
-        quarters = [g for g in out if g is not city and g.frames[0].date == day and g.head.event_type == kind
-                    and _place_label(g).startswith(label + " - ")]
-        if len({_place_label(g) for g in quarters}) != 1:
+        inside = quarters.get((label, city.frames[0].date, city.head.event_type), []) if label else []
+        if len({_place_label(g) for g in inside}) != 1:
             continue
         for f in city.frames:
-            quarters[0].add(f)
-        out.remove(city)
-    return out
+            inside[0].add(f)
+        folded.add(id(city))
+    return [g for g in out if id(g) not in folded]
 
 
 def _inter_number(inter: str) -> int:
