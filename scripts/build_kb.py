@@ -16,8 +16,11 @@ Outputs (in src/marsad/data/, shipped with the package; never edit them by hand)
   group_words.json   kb/group_words.csv: head words of armed-group names (inter type) and the
                      ACLED-style romanisation of words common in group names, for actors that
                      only the NER model finds
-  function_words.json kb/function_words.csv: closed-class words the extraction rules read
-                     (relative pronouns, auxiliaries, settlement and list words ...), by family
+  function_words.json kb/function_words.csv: closed-class words the extraction rules and the
+                     geocoder read (relative pronouns, auxiliaries, settlement, list and region
+                     words, prepositions ...), by family
+  directions.json    kb/directions.csv: direction words around a place name (the adjective
+                     after it, "الغربي", or the noun before it, "شرق") and the bearing they name
 
 Usage: python scripts/build_kb.py [--shared ../shared]
 """
@@ -442,7 +445,8 @@ def main() -> None:
     for r in hijri:  # normalised names only: no article variants ("الصفر" is zero, not a month)
         r["phrase_norm"] = list(dict.fromkeys(normalize_phrase(p) for p in split_multi(r["phrase"])))
     function_words = build_table(KB / "function_words.csv", [])
-    for r in function_words:  # closed-class words the rules read, each as written: no variants
+    directions = build_table(KB / "directions.csv", [])
+    for r in (*function_words, *directions):  # closed-class words the rules read, each as written: no variants
         r["word_norm"] = normalize_phrase(r["word"])
     categories = list(csv.DictReader(open(args.shared / "data/acled/acled_event_categories.csv")))
     valid = {(c["event_type"], c["sub_event_type"]) for c in categories}
@@ -451,7 +455,8 @@ def main() -> None:
             raise SystemExit(f"triggers.csv line {t['line']}: invalid type {t['event_type']}/{t['sub_event_type']}")
     for name, data in (("actors", actors), ("triggers", triggers), ("cues", cues), ("categories", categories),
                        ("group_words", group_words), ("page_dates", page_dates),
-                       ("hijri_calendar", hijri), ("function_words", function_words)):
+                       ("hijri_calendar", hijri), ("function_words", function_words),
+                       ("directions", directions)):
         with open(OUT / f"{name}.json", "w", encoding="utf-8") as fh:
             json.dump(data, fh, ensure_ascii=False, indent=0)
     counts = defaultdict(int)

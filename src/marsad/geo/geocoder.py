@@ -21,6 +21,16 @@ from ..nlp.normalize import normalize_phrase
 from ..nlp.pipeline import FOREIGN_PREFIX, sentence_bounds
 from .distance import haversine_km
 
+
+def _words(family: str) -> frozenset[str]:
+    """Closed-class words of a family of kb/function_words.csv (normalised)."""
+    return frozenset(r["word_norm"] for r in load_json("function_words.json") if r["family"] == family)
+
+
+def _directions(position: str) -> dict[str, str]:
+    """kb/directions.csv: the direction words of one position (after or before a place name) -> bearing name."""
+    return {r["word_norm"]: r["direction"] for r in load_json("directions.json") if r["position"] == position}
+
 # cue word -> the feature types it announces
 CUES: dict[str, tuple[str, ...]] = {
     "حي": ("neighbourhood", "community"),
@@ -48,26 +58,14 @@ CUES: dict[str, tuple[str, ...]] = {
     "حاجز": ("community", "landmark_base"),
     "قاعده": ("landmark_base", "landmark_airbase"),
 }
-REGION_CUES = {"ريف", "باديه", "محافظه", "منطقه", "ناحيه"}
-# adjectives after a region name: "ريف درعا الغربي", "البادية الشرقية"
-DIRECTIONS = {
-    "الشرقي": "east", "الغربي": "west", "الشمالي": "north", "الجنوبي": "south",
-    "الشمالي الغربي": "north-west", "الشمالي الشرقي": "north-east",
-    "الجنوبي الغربي": "south-west", "الجنوبي الشرقي": "south-east",
-    "الشرقيه": "east", "الغربيه": "west", "الشماليه": "north", "الجنوبيه": "south",
-    "الشماليه الغربيه": "north-west", "الشماليه الشرقيه": "north-east",
-    "الجنوبيه الغربيه": "south-west", "الجنوبيه الشرقيه": "south-east",
-}
-# nouns before a name: "شرق دير الزور", "شمال غربي حماة"
-DIRECTION_NOUNS = {
-    "شرق": "east", "غرب": "west", "شمال": "north", "جنوب": "south",
-    "شرقي": "east", "غربي": "west", "شمالي": "north", "جنوبي": "south",
-}
+REGION_CUES = _words("region_cue")
+DIRECTIONS = _directions("after")  # "ريف درعا الغربي", "البادية الشرقية"
+DIRECTION_NOUNS = _directions("before")  # "شرق دير الزور", "شمال غربي حماة"
 BEARINGS = {
     "north": 0, "north-east": 45, "east": 90, "south-east": 135, "south": 180,
     "south-west": 225, "west": 270, "north-west": 315,
 }
-PREPOSITIONS = {"في", "ب", "الي", "الى", "من", "علي", "على", "داخل", "نحو", "باتجاه"}
+PREPOSITIONS = _words("preposition")
 TYPE_RANK = {
     "neighbourhood": 5, "community": 6, "camp": 5, "admin1": 4, "admin2": 3, "admin3": 2,
     "geonames_populated_place": 1, "idp_camp_parent_coords": 1, "region": 5,
@@ -272,7 +270,7 @@ def _unresolved(span: Span, sent_start: int, reason: str, candidates: list[tuple
                         foreign=foreign, country=country)
 
 
-LIST_GLUE = {",", "،", "و", "-", "/"}
+LIST_GLUE = _words("list_glue")
 
 
 def _in_place_list(doc: Doc, spans: list[Span], span: Span, near_anchor: bool,
