@@ -8,11 +8,12 @@ plain arrays in ``marsad/data/scorer/`` (no pickles, nothing downloaded):
   development or none;
 - the event model: a logistic regression over the candidate's rule features
   (``features.candidate_features``) and what the sentence model says of its sentences. Its
-  probability, recalibrated per kind of text (Platt scaling fitted on the development split:
-  articles, short texts), is the event's ``confidence``. The default thresholds were chosen on the
-  development split (see ``scorer.json``): one for articles (event F1 at a recall floor), one for
-  short texts of a few sentences (sentence-level F1 of sentences read alone), where a reader
-  weighs each sentence on its own.
+  probability, recalibrated per kind of text (Platt scaling fitted on the out-of-fold train
+  candidates and the development candidates: articles, short texts), is the event's
+  ``confidence``. The default thresholds were chosen on the development split (see
+  ``scorer.json``): one for articles (event F1 at a recall floor), one for short texts of a few
+  sentences (sentence-level F1 of sentences read alone), where a reader weighs each sentence on
+  its own.
 """
 
 from __future__ import annotations
@@ -36,17 +37,19 @@ def type_group(event_type: str) -> str:
     return EVENT_TYPE_GROUP.get(event_type, "none")
 
 
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
 def logistic(weights: dict[str, float], intercept: float, features: dict[str, float]) -> float:
     """The event model's probability for one candidate's features."""
-    z = intercept + sum(weights.get(k, 0.0) * v for k, v in features.items())
-    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+    return _sigmoid(intercept + sum(weights.get(k, 0.0) * v for k, v in features.items()))
 
 
 def platt(p: float, a: float, b: float) -> float:
     """``p`` recalibrated: sigmoid(a * logit(p) + b) (Platt scaling; a > 0 keeps the order)."""
     p = min(max(p, 1e-9), 1 - 1e-9)
-    z = a * math.log(p / (1 - p)) + b
-    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+    return _sigmoid(a * math.log(p / (1 - p)) + b)
 
 
 def make_vectorizers(spec: list[dict[str, Any]]) -> list:
@@ -106,7 +109,7 @@ class EventScorer:
         self.threshold: float = meta["threshold"]
         self.threshold_short_text: float = meta.get("threshold_short_text", self.threshold)
         self.sentence_model = sentence_model
-        # Platt scaling per kind of text, fitted on the development split; thresholds are on its scale
+        # Platt scaling per kind of text (scripts/train_scorer.py step 4); thresholds are on its scale
         cal = meta.get("calibration") or {}
         self.calibration: dict[bool, tuple[float, float]] = {
             short: (cal[kind]["a"], cal[kind]["b"])
