@@ -16,20 +16,16 @@ from functools import cache
 
 from spacy.tokens import Doc, Span
 
-from ..kb import get_kb, load_json
+from ..kb import function_words, get_kb, load_json
 from ..nlp.normalize import normalize_phrase
 from ..nlp.pipeline import FOREIGN_PREFIX, sentence_bounds
 from .distance import haversine_km
 
 
-def _words(family: str) -> frozenset[str]:
-    """Closed-class words of a family of kb/function_words.csv (normalised)."""
-    return frozenset(r["word_norm"] for r in load_json("function_words.json") if r["family"] == family)
-
-
 def _directions(position: str) -> dict[str, str]:
     """kb/directions.csv: the direction words of one position (after or before a place name) -> bearing name."""
     return {r["word_norm"]: r["direction"] for r in load_json("directions.json") if r["position"] == position}
+
 
 # cue word -> the feature types it announces
 CUES: dict[str, tuple[str, ...]] = {
@@ -58,14 +54,14 @@ CUES: dict[str, tuple[str, ...]] = {
     "حاجز": ("community", "landmark_base"),
     "قاعده": ("landmark_base", "landmark_airbase"),
 }
-REGION_CUES = _words("region_cue")
+REGION_CUES = function_words()["region_cue"]
 DIRECTIONS = _directions("after")  # "ريف درعا الغربي", "البادية الشرقية"
 DIRECTION_NOUNS = _directions("before")  # "شرق دير الزور", "شمال غربي حماة"
 BEARINGS = {
     "north": 0, "north-east": 45, "east": 90, "south-east": 135, "south": 180,
     "south-west": 225, "west": 270, "north-west": 315,
 }
-PREPOSITIONS = _words("preposition")
+PREPOSITIONS = function_words()["preposition"]
 TYPE_RANK = {
     "neighbourhood": 5, "community": 6, "camp": 5, "admin1": 4, "admin2": 3, "admin3": 2,
     "geonames_populated_place": 1, "idp_camp_parent_coords": 1, "region": 5,
@@ -270,7 +266,7 @@ def _unresolved(span: Span, sent_start: int, reason: str, candidates: list[tuple
                         foreign=foreign, country=country)
 
 
-LIST_GLUE = _words("list_glue")
+LIST_GLUE = function_words()["list_glue"]
 
 
 def _in_place_list(doc: Doc, spans: list[Span], span: Span, near_anchor: bool,

@@ -33,6 +33,16 @@ def load_json(name: str) -> Any:
         return json.load(fh)
 
 
+@cache
+def function_words() -> dict[str, frozenset[str]]:
+    """kb/function_words.csv by family: the closed-class words the extraction rules and the
+    geocoder read (normalised), loaded once."""
+    families: dict[str, set[str]] = {}
+    for r in load_json("function_words.json"):
+        families.setdefault(r["family"], set()).add(r["word_norm"])
+    return {k: frozenset(v) for k, v in families.items()}
+
+
 @dataclass
 class Actor:
     actor_id: str
@@ -72,11 +82,11 @@ class KnowledgeBase:
     categories: dict[str, dict[str, str]]  # sub_event_type -> row of the ACLED table
     known_words: set[str] = field(default_factory=set)
     foreign_places: dict[str, str] = field(default_factory=dict)  # name -> country (English)
-    function_words: dict[str, frozenset[str]] = field(default_factory=dict)  # family -> normalised words
 
-    def words(self, family: str) -> frozenset[str]:
+    @staticmethod
+    def words(family: str) -> frozenset[str]:
         """The closed-class words of a family of kb/function_words.csv (normalised)."""
-        return self.function_words.get(family, frozenset())
+        return function_words().get(family, frozenset())
 
     def valid_on(self, actor: Actor, on_date: str | None) -> bool:
         """Whether ``actor``'s name applies on ``on_date`` (valid_to is exclusive)."""
@@ -210,10 +220,6 @@ def get_kb() -> KnowledgeBase:
     categories = {c["sub_event_type"]: c for c in load_json("categories.json")}
     kb = KnowledgeBase(places, actors, triggers, cues, cue_phrases, categories)
     kb.foreign_places = load_json("foreign_places.json")
-    families: dict[str, set[str]] = {}
-    for r in load_json("function_words.json"):
-        families.setdefault(r["family"], set()).add(r["word_norm"])
-    kb.function_words = {k: frozenset(v) for k, v in families.items()}
     words: set[str] = set()
     for p in places:
         for n in p["names_norm"]:
