@@ -44,6 +44,8 @@ AGO_UNITS = {"سنوات": "year", "سنه": "year", "عاما": "year", "اعو
              "اشهر": "month", "شهور": "month", "شهرا": "month", "شهر": "month"}
 #: duals only: "قبل عام 2011" / "قبل شهر رمضان" is "before", not "ago"
 AGO_ONE = {"عامين": (2, "year"), "سنتين": (2, "year"), "شهرين": (2, "month")}
+#: Words that may stand before a year: "عام 2011", "سنة 1438"
+YEAR_WORDS = ("عام", "العام", "سنه")
 #: "آذار الماضي": a month named as the last one of that name, without "شهر" or a year
 PAST_MONTH = ("الماضي", "المنصرم", "الفايت")
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
@@ -76,7 +78,7 @@ def _year(norms: list[str], i: int | None) -> tuple[int, int] | None:
     """(year, index) if token i is a plausible year (optionally 'عام/سنة' before it)."""
     if i is None:
         return None
-    if norms[i] in ("عام", "العام", "سنه"):
+    if norms[i] in YEAR_WORDS:
         i = _skip(norms, i)
         if i is None:
             return None
@@ -135,7 +137,7 @@ def _era_after(norms: list[str], i: int) -> int | None:
 def _hijri_year(norms: list[str], i: int | None) -> tuple[int, int] | None:
     """(Hijri year, last index) if token i is a year 13xx/14xx ('عام/سنة' before it allowed), with
     the era marker after it, if any, taken in."""
-    if i is not None and norms[i] in ("عام", "العام", "سنه"):
+    if i is not None and norms[i] in YEAR_WORDS:
         i = _skip(norms, i)
     if i is None or not (m := hijri.HIJRI_YEAR.match(norms[i])):
         return None
@@ -207,7 +209,7 @@ def _hijri_at(norms: list[str], i: int, published: dt.date | None
         after = _skip(norms, last)
         if after is not None and norms[after] in ("في", "من"):
             after = _skip(norms, after)
-        if after is not None and norms[after] in ("السنه", "العام", "سنه", "عام"):
+        if after is not None and norms[after] in (*YEAR_WORDS, "السنه"):
             return None  # "17 رمضان في السنة الثانية من الهجرة": a year in words, long ago
         # no year: the last such day up to the publication date
         return (hijri.infer_year(month, day, published) if published else None), i, last, 1, day
@@ -343,7 +345,7 @@ def find_dates(norms: list[str], published: dt.date | None, numbers: list | None
                 j = _skip(norms, i)
                 if j is not None and norms[j] == "من":
                     j = _skip(norms, j)
-                if j is not None and norms[j] in ("عام", "العام", "سنه"):
+                if j is not None and norms[j] in YEAR_WORDS:
                     j = _skip(norms, j)
                 if j is not None and norms[j].isascii() and norms[j].isdigit() and len(norms[j]) == 4:
                     add(before2, j + 1, _safe(int(norms[j]), published.month, published.day), 1, "anniversary")
