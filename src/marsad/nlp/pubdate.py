@@ -152,9 +152,14 @@ def _make_hijri(y: int, m: int, d: int, weekday: str | None, today: dt.date) -> 
     if day is None:
         return None
     if weekday in WEEKDAYS:
-        off = (WEEKDAYS[weekday] - day.weekday()) % 7
-        day += dt.timedelta(days={1: 1, 6: -1}.get(off, 0))
+        day = _on_weekday(day, WEEKDAYS[weekday])
     return _make(day.year, day.month, day.day, today)
+
+
+def _on_weekday(day: dt.date, weekday: int) -> dt.date:
+    """A Hijri date's Gregorian ``day`` moved onto ``weekday`` when that is the day after or before
+    (a sighted month may start a day off Umm al-Qura); unchanged otherwise."""
+    return day + dt.timedelta(days={1: 1, 6: -1}.get((weekday - day.weekday()) % 7, 0))
 
 
 @dataclass(frozen=True)
@@ -283,8 +288,7 @@ def find_publication_date(text: str, url: str | None = None, today: dt.date | No
         return None, "a listing or archive page: its dates are those of other pages"
     weekday = _today_weekday(folded)
     if weekday is not None:  # a Hijri date a day off the text's "today" is that day (a sighted month)
-        found = [replace(f, date=f.date + dt.timedelta(days={1: 1, 6: -1}[off]))
-                 if f.from_hijri and (off := (weekday - f.date.weekday()) % 7) in (1, 6) else f for f in found]
+        found = [replace(f, date=_on_weekday(f.date, weekday)) if f.from_hijri else f for f in found]
     set_aside: list[str] = []
 
     def usable(f: _Found) -> bool:
