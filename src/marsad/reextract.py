@@ -172,13 +172,16 @@ def summary_text(s: Summary) -> str:
         lines.append(f"{len(s.reviews_moved)} review(s) moved with their reports: " + _pairs(s.reviews_moved))
     if s.deleted_reviewed:
         lines.append(f"{len(s.deleted_reviewed)} reviewed event(s) deleted, their reviews kept under the old ids "
-                     "(marsad export --deletions): " + ", ".join(s.deleted_reviewed[:10])
-                     + (" ..." if len(s.deleted_reviewed) > 10 else ""))
+                     "(marsad export --deletions): " + _listed(s.deleted_reviewed))
     if s.failed:
         lines.append(f"{len(s.failed)} document(s) left as they were: " + "; ".join(s.failed[:5]))
     return "\n".join(lines)
 
 
-def _pairs(ids: dict[str, str], most: int = 10) -> str:
-    items = [f"{a} -> {b}" for a, b in list(ids.items())[:most]]
-    return ", ".join(items) + (" ..." if len(ids) > most else "")
+def _pairs(ids: dict[str, str]) -> str:
+    return _listed([f"{a} -> {b}" for a, b in ids.items()])
+
+
+def _listed(items: list[str], most: int = 10) -> str:
+    """The first ``most`` items, comma-separated, and "..." when there are more."""
+    return ", ".join(items[:most]) + (" ..." if len(items) > most else "")
