@@ -91,9 +91,14 @@ def _actor_key(m: ActorMention | None) -> str:
     return m.actor.actor_id if m is not None else ""
 
 
+def _armed(f: Frame) -> list[ActorMention]:
+    """A frame's actor1 and actor2 but civilian victims (they do not tell two attacks apart)."""
+    return [a for a in (f.actor1, f.actor2) if a is not None and a.actor.inter != "Civilians"]
+
+
 def _pair(f: Frame) -> set[str]:
-    """The sides of a frame; civilian victims are no side (they do not tell two attacks apart)."""
-    return {_actor_key(a) for a in (f.actor1, f.actor2) if a is not None and a.actor.inter != "Civilians"}
+    """The sides of a frame, by actor."""
+    return {_actor_key(a) for a in _armed(f)}
 
 
 #: A state's institutions ("Government of Syria", "Military Forces of Syria", "Police Forces of
@@ -112,7 +117,7 @@ def _side(m: ActorMention) -> str:
 
 def _sides(f: Frame) -> set[str]:
     """The sides of a frame as reports of one event tell them: a state's institutions are one."""
-    return {_side(a) for a in (f.actor1, f.actor2) if a is not None and a.actor.inter != "Civilians"}
+    return {_side(a) for a in _armed(f)}
 
 
 def _compatible(group: Group, f: Frame) -> bool:

@@ -620,7 +620,7 @@ class FrameBuilder:
         span = frame.trigger_span
         if frame.sub_event_type != "Arrests" or not 0 <= a.start - span.end <= ROLE_WINDOW:
             return False
-        return any(self.norms[j] in ("علي", "على") for j in range(span.start, a.start))
+        return any(self.norms[j] == "علي" for j in range(span.start, a.start))  # "على", normalised
 
     def _assign_roles(self, frame: Frame, actors: list[ActorMention]) -> None:
         # "عناصر/مسلحون تابعون للفرقة الرابعة": the group is who the generic fighters are
