@@ -170,12 +170,19 @@ def test_a_changed_cluster_keeps_its_id_and_the_review_is_applied_again(db):
     assert summary.deleted == 1 and summary.merged == {other: cid}
 
 
-def test_a_review_moves_with_the_reports_of_a_merged_event(db):
+def _two_events_a_day_and_a_town_apart(db) -> tuple[Store, Document, Document, str, str]:
+    """Two outlets' reports of a clash a day and a town apart: two canonical events (the first
+    outlet's, the second's), which a coder that dates and places both alike makes one."""
     store = Store(db)
     a, b = _doc(1, source="Outlet 1"), _doc(2, source="Outlet 2")
     store.add(a, [_event(a)])
     store.add(b, [_event(b, day="2023-03-02", place=("Nawa", 32.89, 36.04))])
     first, second = sorted(_canonical(store), key=lambda i: i != f"SYR-{a.doc_id[:10]}-1")
+    return store, a, b, first, second
+
+
+def test_a_review_moves_with_the_reports_of_a_merged_event(db):
+    store, a, b, first, second = _two_events_a_day_and_a_town_apart(db)
     store.review(second, "confirmed", reviewer="sara")
     # the new coder dates and places the second report's clash as the first's: one event, the first id
     summary = reextract(store, _coder({a.doc_id: [lambda d: _event(d)], b.doc_id: [lambda d: _event(d)]}))
@@ -216,11 +223,7 @@ def test_an_event_truly_gone_is_a_deletion_that_keeps_its_review(db):
 
 
 def test_two_reviewed_events_merged_each_review_is_kept(db):
-    store = Store(db)
-    a, b = _doc(1, source="Outlet 1"), _doc(2, source="Outlet 2")
-    store.add(a, [_event(a)])
-    store.add(b, [_event(b, day="2023-03-02", place=("Nawa", 32.89, 36.04))])
-    first, second = sorted(_canonical(store), key=lambda i: i != f"SYR-{a.doc_id[:10]}-1")
+    store, a, b, first, second = _two_events_a_day_and_a_town_apart(db)
     store.review(first, "corrected", {"fatalities": 4}, reason="hospital", reviewer="amira")
     store.review(second, "confirmed", reviewer="sara")
     summary = reextract(store, _coder({a.doc_id: [lambda d: _event(d)], b.doc_id: [lambda d: _event(d)]}))
