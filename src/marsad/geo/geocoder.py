@@ -22,9 +22,9 @@ from ..nlp.pipeline import FOREIGN_PREFIX, sentence_bounds
 from .distance import haversine_km
 
 
-def _directions(position: str) -> dict[str, str]:
+def _directions(rows: list[dict[str, str]], position: str) -> dict[str, str]:
     """kb/directions.csv: the direction words of one position (after or before a place name) -> bearing name."""
-    return {r["word_norm"]: r["direction"] for r in load_json("directions.json") if r["position"] == position}
+    return {r["word_norm"]: r["direction"] for r in rows if r["position"] == position}
 
 
 # cue word -> the feature types it announces
@@ -55,8 +55,9 @@ CUES: dict[str, tuple[str, ...]] = {
     "قاعده": ("landmark_base", "landmark_airbase"),
 }
 REGION_CUES = function_words()["region_cue"]
-DIRECTIONS = _directions("after")  # "ريف درعا الغربي", "البادية الشرقية"
-DIRECTION_NOUNS = _directions("before")  # "شرق دير الزور", "شمال غربي حماة"
+_DIRECTION_ROWS = load_json("directions.json")
+DIRECTIONS = _directions(_DIRECTION_ROWS, "after")  # "ريف درعا الغربي", "البادية الشرقية"
+DIRECTION_NOUNS = _directions(_DIRECTION_ROWS, "before")  # "شرق دير الزور", "شمال غربي حماة"
 BEARINGS = {
     "north": 0, "north-east": 45, "east": 90, "south-east": 135, "south": 180,
     "south-west": 225, "west": 270, "north-west": 315,
