@@ -524,6 +524,20 @@ def test_a_toll_after_a_sentence_that_reports_another_event_stays_there():
 
 # -- sub-event types the CODEBOOK decides by who acts and with what ------------------------
 
+def test_each_clause_of_a_sentence_keeps_its_own_toll():
+    # a daily roundup (22 March 2017, eval/gold/dev.jsonl R-487#4): two air strikes, two tolls
+    text = ("قالت مواقع مقربة من تنظيم داعش إن 27 مدنيا قتلوا وأ صيب أكثر من 40 آخرين , إثر غارات لطائرات"
+            " أمريكية استهدفت فرنا وسوقا في مدينة الطبقة في ريف الرقة الغربي , كما ق تل شخصان وج رح 4 آخرون"
+            " إثر غارة لطائرات \" التحالف الدولي \" على قرية \" فخيخة \" في ريف الرقة الغربي .")
+    events = extract(Document(text=text, published="2017-03-22"))
+    assert sorted(e.fatalities for e in events) == [2, 27]
+    # Step's Aleppo roundup (14 November 2017): a woman killed in the first clashes, none elsewhere
+    text = ("تواصلت الاشتباكات في ريف حلب الغربي بين عناصر الزنكي وتحرير الشام قرب مفرق عويجل مما أسفر عن"
+            " مقتل امرأة واصابة رجل مسن كما اندلعت اشتباكات متقطعة في بلدات تقاد والابزمة وتديل .")
+    events = extract(Document(text=text, published="2017-11-14"))
+    assert len(events) >= 2 and sum(e.fatalities for e in events) == 1
+
+
 def test_detention_by_an_armed_group_is_abduction_not_arrest():
     # alaraby.co.uk (27 June 2022), shortened
     text = ("اعتقل \"جهاز الأمن العام\"، الذراع الأمنية لـ\"تحرير الشام\"، ناشطاً مدنياً في إدلب، اليوم الإثنين،"

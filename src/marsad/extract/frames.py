@@ -9,7 +9,7 @@ casualties come from the sentence, else from the paragraph, else from the docume
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -105,6 +105,8 @@ class Frame:
     fatalities: int = 0
     fatality_evidence: Evidence | None = None
     fatalities_vague: bool = False  # the toll is a vague count ("عدد من", "عشرات"), not a figure
+    # the killing words of its sentence that can give this frame's toll (None: all of them)
+    killing_words: frozenset[int] | None = None
     civilian_victims: bool = False
     reasons: dict[str, str] = field(default_factory=dict)
 
@@ -121,6 +123,10 @@ class Frame:
 #: (priority 6 and up in kb/triggers.csv). A one-sided attack or raid word (هجوم، تسلل، أغارت، تصدت،
 #: استهدف) is not a clash; with a weapon named in its sentence it is that weapon's event.
 STRONG_BATTLE_PRIORITY = 5
+
+
+#: Marks that end a clause, for telling which event a casualty word belongs to.
+CLAUSE_MARKS = frozenset({",", "،", ":", ";", "-", "(", "«"})
 
 
 def _gap_words(gap: str) -> list[str]:
@@ -237,6 +243,40 @@ class FrameBuilder:
             j -= 1
         return floor
 
+    def _clause_starts(self, sentence: Span) -> list[int]:
+        """Where the clauses of a sentence start, for casualty words: the sentence start, after a
+        comma, colon or dash, and at a clause opener ("كما", "فيما": kb/function_words.csv
+        ``clause_opener``)."""
+        starts = [sentence.start]
+        openers = self.kb.words("clause_opener")
+        for j in range(sentence.start + 1, sentence.end):
+            if self.doc[j - 1].text in CLAUSE_MARKS or self.norms[j] in openers:
+                if starts[-1] != j:
+                    starts.append(j)
+        return starts
+
+    def _killing_words_by_event(self, sentence: Span, reported: list[int]) -> dict[int, frozenset[int]]:
+        """Which killing words of a sentence count the dead of which of its event words
+        (``reported``: token starts, in order), when it has several: the event word of the
+        killing word's clause (the last before it, else the first after), else the last event
+        word before the clause ("اشتباكات عنيفة ، أسفرت عن مقتل 5"), else the first one
+        ("قتل 27 مدنيا إثر غارات ... ، كما قتل شخصان إثر غارة ...": 27 and 2, not 27 twice)."""
+        if len(set(reported)) < 2:
+            return {}
+        starts = self._clause_starts(sentence)
+        owned: dict[int, set[int]] = {r: set() for r in reported}
+        for i in range(sentence.start, sentence.end):
+            if "killed" not in self.cue_at.get(i, ()):
+                continue
+            k = bisect_right(starts, i)
+            lo, hi = starts[k - 1], starts[k] if k < len(starts) else sentence.end
+            before = [r for r in reported if lo <= r <= i]
+            after = [r for r in reported if i < r < hi]
+            earlier = [r for r in reported if r < lo]
+            owner = before[-1] if before else after[0] if after else earlier[-1] if earlier else reported[0]
+            owned[owner].add(i)
+        return {r: frozenset(v) for r, v in owned.items()}
+
     def _paragraph_start(self, char: int) -> int:
         return self.text.rfind("\n", 0, char) + 1
 
@@ -325,14 +365,19 @@ class FrameBuilder:
         for sentence, kept in self.kept:
             has_strong = any(t.needs != "passive" for _, t in kept)
             weapons = [(s, t) for s, t in kept if t.event_type == "Explosions/Remote violence"]
-            for span, trig in kept:
-                if trig.needs == "passive" and (has_strong or (weapons and trig.event_type != "Explosions/Remote violence")):
+            casualties_only = [trig.needs == "passive" and (has_strong or (weapons and trig.event_type != "Explosions/Remote violence"))
+                               for _, trig in kept]
+            reported = [span.start for (span, trig), skip in zip(kept, casualties_only, strict=True)
+                        if not skip and not (weapons and trig.event_type == "Battles" and trig.priority < STRONG_BATTLE_PRIORITY)]
+            owned = self._killing_words_by_event(sentence, reported)
+            for (span, trig), skip in zip(kept, casualties_only, strict=True):
+                if skip:
                     continue  # casualties of another event in the same sentence (an explosion's too)
                 weapon = None
                 if weapons and trig.event_type == "Battles" and trig.priority < STRONG_BATTLE_PRIORITY:
                     # "القصف المدفعي ... استهدفت عدة مدن": the targeting word is the shelling's
                     weapon = min(weapons, key=lambda w: abs(w[0].start - span.start))
-                frames.extend(self._frame(span, trig, sentence, weapon))
+                frames.extend(self._frame(span, trig, sentence, weapon, owned.get(span.start)))
             self._fold_into_capture(frames, sentence)
         self._follow_up_tolls(frames)
         return frames
@@ -457,8 +502,8 @@ class FrameBuilder:
         return False
 
     def _frame(self, span: Span, trig: Trigger, sentence: Span,
-               weapon: tuple[Span, Trigger] | None = None) -> list[Frame]:
-        frame = Frame(trig, span, sentence, trig.event_type, trig.sub_event_type)
+               weapon: tuple[Span, Trigger] | None = None, killing_words: frozenset[int] | None = None) -> list[Frame]:
+        frame = Frame(trig, span, sentence, trig.event_type, trig.sub_event_type, killing_words=killing_words)
         if weapon is not None:
             frame.event_type, frame.sub_event_type = weapon[1].event_type, weapon[1].sub_event_type
             frame.reasons["sub_event_type"] = (
@@ -809,7 +854,7 @@ class FrameBuilder:
         cumulative = next((i for i in range(sent.start, sent.end) if "cumulative" in self.cue_at.get(i, ())), None)
         set_aside = ""
         for i in range(sent.start, sent.end):
-            if "killed" not in self.cue_at.get(i, ()):
+            if "killed" not in self.cue_at.get(i, ()) or (frame.killing_words is not None and i not in frame.killing_words):
                 continue
             near = [n for n in numbers if (0 < self._gap(i, n.start) <= 4 or 0 < i - n.end + 1 <= 2
                                            or (0 < i - n.end + 1 <= PARTITIVE_GAP and self._partitive(n, i)))
