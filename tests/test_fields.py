@@ -524,6 +524,19 @@ def test_a_toll_after_a_sentence_that_reports_another_event_stays_there():
 
 # -- sub-event types the CODEBOOK decides by who acts and with what ------------------------
 
+@pytest.mark.parametrize("text, toll", [
+    # corpus pages (November and December 2017): "لقي N ... مصرعهم", a hedge, a sub-count, an execution
+    ("ولقي 26 شخصا على الأقل مصرعهم , بينهم 12 طفلا , في تفجير سيارة مفخخة استهدف تجمعا للنازحين"
+     " بمحافظة دير الزور امس .", 26),
+    ("لقي نحو 34 مدنيا سوريا من بينهم 5 طفلا مصرعهم في غارات روسية على قرية تقع سيطرة تنظيم داعش"
+     " في قرية الشعفة في دير الزور .", 34),
+    ("أعدمت فصائل \" درع الفرات \" 4 مسؤولين من تنظيم داعش في مدينة جرابلس بريف حلب الشمالي الشرقي .", 4),
+])
+def test_tolls_told_around_their_death_word(text, toll):
+    events = extract(Document(text=text, published="2017-11-26"))
+    assert [e.fatalities for e in events] == [toll]
+
+
 def test_each_clause_of_a_sentence_keeps_its_own_toll():
     # a daily roundup (22 March 2017, eval/gold/dev.jsonl R-487#4): two air strikes, two tolls
     text = ("قالت مواقع مقربة من تنظيم داعش إن 27 مدنيا قتلوا وأ صيب أكثر من 40 آخرين , إثر غارات لطائرات"

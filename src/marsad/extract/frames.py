@@ -125,6 +125,12 @@ class Frame:
 STRONG_BATTLE_PRIORITY = 5
 
 
+#: Quotation marks, which a toll's figure may stand beyond (not words).
+QUOTE_TOKENS = frozenset({'"', "«", "»", "“", "”"})
+
+#: How far after the figure of "لقي 34 مدنيا ..." its death word ("مصرعهم") may close it.
+MET_DEATH_SPAN = 8
+
 #: Marks that end a clause, for telling which event a casualty word belongs to.
 CLAUSE_MARKS = frozenset({",", "،", ":", ";", "-", "(", "«"})
 
@@ -175,6 +181,8 @@ class FrameBuilder:
         # tokens of a hedge ("ما لا يقل عن", "أكثر من") that may stand between a killing word and its figure
         self.hedged: set[int] = {j for span in doc.spans.get("cues", []) if "quantifier" in span._.kb_ids
                                  for j in range(span.start, span.end)}
+        # ... and quotation marks around a name ("أعدمت فصائل \" درع الفرات \" 4 مسؤولين")
+        self.hedged.update(t.i for t in doc if t.text in QUOTE_TOKENS)
         self.dates: list[Span] = sorted(doc.spans.get("dates", []), key=lambda d: d.start)
         self._date_starts = [d.start for d in self.dates]
         self._date_chars = [d.start_char for d in self.dates]
@@ -856,9 +864,13 @@ class FrameBuilder:
         for i in range(sent.start, sent.end):
             if "killed" not in self.cue_at.get(i, ()) or (frame.killing_words is not None and i not in frame.killing_words):
                 continue
-            near = [n for n in numbers if (0 < self._gap(i, n.start) <= 4 or 0 < i - n.end + 1 <= 2
-                                           or (0 < i - n.end + 1 <= PARTITIVE_GAP and self._partitive(n, i)))
+            near = [n for n in numbers if (0 < self._gap(i, n.start) <= 4 or 0 < self._back_gap(n, i) <= 2
+                                           or (0 < i - n.end + 1 <= PARTITIVE_GAP and self._partitive(n, i))
+                                           or self._met_death(n, i))
                     and not _is_year(n)]
+            if len(near) > 1:
+                # "34 مدنيا من بينهم 5 أطفال": a figure after "بينهم" counts part of another one
+                near = [n for n in near if not self._subcount(n)] or near
             n = min(near, key=lambda n: abs(n.start - i)) if near else None
             if n is not None and any("injured" in self.cue_at.get(j, ())
                                      for j in range(min(i, n.start) + 1, max(i, n.start))):
@@ -880,6 +892,25 @@ class FrameBuilder:
                     frame.fatality_evidence = _ev(self.doc[i:end])
                     return
         frame.reasons["fatalities"] = set_aside or "no death toll reported in the sentence"
+
+    def _back_gap(self, n: Span, i: int) -> int:
+        """Token distance from the end of a figure to a later killing word at ``i``, not counting
+        the words of a hedge in between ("26 شخصا على الأقل مصرعهم")."""
+        return i - n.end + 1 - sum(1 for k in range(n.end, i) if k in self.hedged) if i >= n.end else 0
+
+    def _met_death(self, n: Span, i: int) -> bool:
+        """"لقي نحو 34 مدنيا ... مصرعهم": the figure right after the verb "لقي" (a hedge
+        between allowed), closed by the death word at ``i`` a few words on."""
+        if not 0 < i - n.end + 1 <= MET_DEATH_SPAN:
+            return False
+        j = n.start - 1
+        while j >= 0 and j in self.hedged:
+            j -= 1
+        return j >= 0 and self.norms[j] in self.kb.words("death_meeting")
+
+    def _subcount(self, n: Span) -> bool:
+        """A figure right after "بينهم" / "منهم" (kb/function_words.csv ``subcount``)."""
+        return n.start > 0 and self.norms[n.start - 1] in self.kb.words("subcount")
 
     def _partitive(self, n: Span, i: int) -> bool:
         """"لثلاثة من جنود النظام قتلوا": the figure, then من and the group it counts, then the
