@@ -497,6 +497,18 @@ AFRIN = ("استهدف تفجير بصهريج مفخخ يوم الثلاثاء 
          " مقتل مدني واصابة اخرين.")
 
 
+def test_the_items_of_a_roundup_that_lost_its_line_breaks_keep_their_own_day():
+    # al-Manar's daily roundup (22 March 2017, eval/gold/dev.jsonl R-487#4): ". - " opens each item;
+    # "أول أمس" of one item dates its capture, not the air strikes of the next items
+    text = ("التطورات السورية اليوم 22 - 3 - 2017 - ابرز التطورات على الساحة السورية لهذا اليوم 22 آذار 2017 ."
+            " - كما دارت اشتباكات عنيفة بين الطرفين عند أطراف البلدة التي سيطر مسلحو \" القوات \" على أجزاء واسعة"
+            " منها أول أمس . - قالت مواقع مقربة من تنظيم داعش إن 27 مدنيا قتلوا وأ صيب أكثر من 40 آخرين , إثر"
+            " غارات لطائرات أمريكية استهدفت فرنا وسوقا في مدينة الطبقة في ريف الرقة الغربي .")
+    events = extract(Document(text=text, published="2017-03-22"))
+    strike = next(e for e in events if e.sub_event_type == "Air/drone strike")
+    assert strike.event_date == "2017-03-22"
+
+
 def test_a_toll_in_the_next_sentence_belongs_to_the_event_it_follows():
     events = extract(Document(text=SWEIDA, published="2025-07-14"))
     assert [(e.sub_event_type, e.fatalities) for e in events] == [("Armed clash", 37)]

@@ -9,6 +9,7 @@ casualties come from the sentence, else from the paragraph, else from the docume
 from __future__ import annotations
 
 import datetime as dt
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -125,6 +126,9 @@ class Frame:
 STRONG_BATTLE_PRIORITY = 5
 
 
+#: The opening of an item of a roundup that lost its line breaks: ". - دخل الجيش ...".
+ITEM_MARK = re.compile(r"[.:] +- +(?=\S)")
+
 #: Quotation marks, which a toll's figure may stand beyond (not words).
 QUOTE_TOKENS = frozenset({'"', "«", "»", "“", "”"})
 
@@ -186,6 +190,9 @@ class FrameBuilder:
         self.dates: list[Span] = sorted(doc.spans.get("dates", []), key=lambda d: d.start)
         self._date_starts = [d.start for d in self.dates]
         self._date_chars = [d.start_char for d in self.dates]
+        # the lead: the first STORY_LEAD_CHARS characters, and no further than a roundup's first item
+        first_item = ITEM_MARK.search(self.text, 0, STORY_LEAD_CHARS)
+        self._lead_end = first_item.start() if first_item is not None else STORY_LEAD_CHARS
         self.kept = self._kept_triggers()
         if ner:  # names the lexicons missed, around the triggers that survived the filters
             apply_ner(doc, [span for _, group in self.kept for span, _ in group])
@@ -286,7 +293,14 @@ class FrameBuilder:
         return {r: frozenset(v) for r, v in owned.items()}
 
     def _paragraph_start(self, char: int) -> int:
-        return self.text.rfind("\n", 0, char) + 1
+        """Start of the paragraph holding ``char``: after a line break, or at an item of a
+        roundup whose line breaks were lost (". - " opens each item: ITEM_MARK)."""
+        line = self.text.rfind("\n", 0, char) + 1
+        start = line
+        for m in ITEM_MARK.finditer(self.text, line, char + 3):  # the sentence may start at the dash
+            if m.start() < char:
+                start = m.end()
+        return start
 
     # -- actors ---------------------------------------------------------------------------
     def _actor_mentions(self) -> list[ActorMention]:
@@ -769,7 +783,7 @@ class FrameBuilder:
     def _story_date(self, sent: Span, valid) -> Span | None:
         """The day of the news a sentence with no date of its own follows up: the last day-precise
         date in an earlier paragraph within STORY_DAYS before publication when it stands in the
-        lead (the first STORY_LEAD_CHARS characters), else (a headline or a
+        lead (the first STORY_LEAD_CHARS characters, up to a roundup's first item), else (a headline or a
         lead before the dated sentence) the first such date in the next STORY_AHEAD_CHARS. An
         older date (background, an anniversary) or a vaguer one (a month, a year) is not it, nor a
         stated date of the publication day itself (a page stamp: the publication date says as much)."""
@@ -784,7 +798,7 @@ class FrameBuilder:
 
         for d in reversed(self.dates[: bisect_left(self._date_chars, sent.start_char)]):
             if news(d):
-                if d.start_char >= STORY_LEAD_CHARS:
+                if d.start_char >= self._lead_end:
                     break  # the latest news date is an item's own, past the lead: not the story's
                 return d
         ahead = self.dates[bisect_left(self._date_chars, sent.end_char):
