@@ -549,6 +549,25 @@ def test_tolls_told_around_their_death_word(text, toll):
     assert [e.fatalities for e in events] == [toll]
 
 
+@pytest.mark.parametrize("text, published, actor1, actor2", [
+    # Euronews (26 November 2017): the Russian strikes hit a village the Islamic State held
+    ("لقي نحو 34 مدنيا سوريا من بينهم 5 طفلا مصرعهم في غارات روسية على قرية الشعفة التي يسيطر عليها"
+     " تنظيم داعش في دير الزور .", "2017-11-26", "Military Forces of Russia (2000-)", None),
+    # al-Manar (22 March 2017): American aircraft, the Islamic State's sites as the source
+    ("قالت مواقع مقربة من تنظيم داعش إن 27 مدنيا قتلوا إثر غارات لطائرات أمريكية استهدفت فرنا وسوقا في"
+     " مدينة الطبقة في ريف الرقة الغربي .", "2017-03-22", "Military Forces of the United States (2017-2021)",
+     "Islamic State (Syria)"),
+    # Veto (25 August 2025): an armed group's own drone stays its strike
+    ("هاجمت قوات سوريا الديمقراطية \"قسد\"، الجيش السوري بطائرة مسيرة على أطراف مدينة دير الزور مساء"
+     " الإثنين.", "2025-08-25", "QSD: Syrian Democratic Forces", "Military Forces of Syria (2024-)"),
+])
+def test_warplanes_are_a_states(text, published, actor1, actor2):
+    strikes = [e for e in extract(Document(text=text, published=published)) if e.sub_event_type == "Air/drone strike"]
+    assert strikes and all(e.actor1 == actor1 for e in strikes)
+    if actor2:
+        assert all(e.actor2 == actor2 for e in strikes)
+
+
 def test_each_clause_of_a_sentence_keeps_its_own_toll():
     # a daily roundup (22 March 2017, eval/gold/dev.jsonl R-487#4): two air strikes, two tolls
     text = ("قالت مواقع مقربة من تنظيم داعش إن 27 مدنيا قتلوا وأ صيب أكثر من 40 آخرين , إثر غارات لطائرات"

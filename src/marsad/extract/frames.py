@@ -132,6 +132,9 @@ ITEM_MARK = re.compile(r"[.:] +- +(?=\S)")
 #: Quotation marks, which a toll's figure may stand beyond (not words).
 QUOTE_TOKENS = frozenset({'"', "«", "»", "“", "”"})
 
+#: Who flies warplanes (ACLED inter codes): an air strike's author is one of them.
+AIR_FORCES = frozenset({"State forces", "External/Other forces"})
+
 #: How far after the figure of "لقي 34 مدنيا ..." its death word ("مصرعهم") may close it.
 MET_DEATH_SPAN = 8
 
@@ -585,6 +588,7 @@ class FrameBuilder:
         self._fatalities(frame)
         self._territory(frame)
         self._air_bombardment(frame)
+        self._air_strike_author(frame, weapon[0] if weapon is not None else span, sentence)
         if (frame.event_type == "Battles" and trig.priority < STRONG_BATTLE_PRIORITY and frame.actor2 is None
                 and civilians_cue and any(self.cue_at.get(i, set()) & {"killed", "injured"}
                                           for i in range(sentence.start, sentence.end))):
@@ -661,12 +665,45 @@ class FrameBuilder:
     def _author_by_nationality(self, frame: Frame, span: Span, sentence: Span) -> None:
         """"القصف التركي", "غارات روسية": a nationality right after the attack word names its
         author, that state's forces (kb/cues.csv 'actor_adjective:<actor id>')."""
+        found = self._nationality_author(span, sentence)
+        if found is not None:
+            frame.actor1 = found
+            frame.reasons["actor1"] = f"the attack is called {self.doc[found.end - 1].text!r}: that state's forces"
+
+    def _nationality_author(self, span: Span, sentence: Span) -> ActorMention | None:
         for j in range(span.start, min(span.end + 2, sentence.end)):
             for cue in self.cue_at.get(j, ()):
                 if cue.startswith(ADJECTIVE_CUE) and (actor := self.kb.actors.get(cue[len(ADJECTIVE_CUE):])):
-                    frame.actor1 = ActorMention(actor, actor, j, j + 1, _ev(self.doc[span.start : j + 1]))
-                    frame.reasons["actor1"] = f"the attack is called {self.doc[j].text!r}: that state's forces"
-                    return
+                    return ActorMention(actor, actor, j, j + 1, _ev(self.doc[span.start : j + 1]))
+        return None
+
+    def _air_strike_author(self, frame: Frame, span: Span, sentence: Span) -> None:
+        """Warplanes belong to states: an air strike's actor1 is a state's forces (or an
+        international force), never an armed group named beside it, which is its target
+        ("غارات روسية على قرية تقع تحت سيطرة تنظيم داعش", "غارات لطائرات أمريكية"). The
+        nationality of the strike, else a state's forces named as its other side, carried it out.
+        Drones ("طائرة مسيرة": kb/function_words.csv ``drone_word``) may be an armed group's own.
+        ``span``: the words that name the strike (the weapon's, when a one-sided word reports it)."""
+        first = frame.actor1
+        if frame.sub_event_type != "Air/drone strike" or first is None or first.actor.inter in AIR_FORCES:
+            return
+        near = range(max(span.start - 2, sentence.start), min(span.end + 3, sentence.end))
+        nationality = self._nationality_author(span, sentence)
+        if nationality is None and any(self.norms[j].removeprefix("ال") in self.kb.words("drone_word") for j in near):
+            return
+        second = frame.actor2
+        if nationality is not None and nationality.actor.actor_id != first.actor.actor_id:
+            frame.actor1 = nationality
+            if second is None or second.actor.actor_id == nationality.actor.actor_id:
+                frame.actor2 = first
+            frame.reasons["actor1"] = (f"the air strike is called {self.doc[nationality.end - 1].text!r}: that "
+                                       f"state's forces; {first.actor.name_en} is no air force")
+        elif second is not None and second.actor.inter in AIR_FORCES:
+            frame.actor1, frame.actor2 = second, first
+            frame.reasons["actor1"] = f"an air strike is a state's: {first.actor.name_en} is its target"
+        elif second is None:
+            frame.actor1, frame.actor2 = None, first
+            frame.reasons["actor1"] = f"an air strike is a state's: {first.actor.name_en} is its target"
 
     def _list_gap(self, gap: str, lo: int, hi: int) -> bool:
         """Whether the text between two places continues a list of places: coordination words only
