@@ -98,6 +98,17 @@ def test_admin_context_disambiguates_repeated_names():
     assert chosen and chosen[0]["admin1"] == "Ar Raqqa"
 
 
+def test_a_village_named_with_a_qualifier_is_a_variant_and_another_name_is_not():
+    from marsad.geo.geocoder import qualified_names
+
+    # "المشيرفة" in "ريف حمص": Homs has "مشيرفة الشرقية", "مشيرفة قبلية" (the README's example)
+    hits = geocode("المشيرفة", context="قصف على قرية المشيرفة في ريف حمص")
+    assert [h["admin1"] for h in hits if h["chosen"]] == ["Homs"]
+    # "تلة الغالي" is a village of its own, not a hill ("تلة") with a qualifier
+    names = qualified_names()
+    assert "مشيرفه" in names and "تله" not in names and "خان" not in names
+
+
 @pytest.mark.parametrize("text", ["انفجار عبوة ناسفة في مدينة الرياض اليوم أدى إلى مقتل شخصين."])
 def test_event_outside_syria_is_kept_with_a_reason_with_all_countries(text):
     events = extract(Document(text=text, published="2022-11-01"), all_countries=True, min_confidence=0)

@@ -548,15 +548,19 @@ def geocode(name: str, context: str | None = None, admin1: str | None = None) ->
 @cache
 def qualified_names() -> dict[str, tuple[str, ...]]:
     """A name's first word, without the article -> the communities whose name is that word and a
-    qualifier ("مشيرفة الشرقية", "مشيرفة قبلية" under "مشيرفه"): where a text names a village in a
-    governorate that has no village of exactly that name, these are what it may mean."""
+    qualifier ("مشيرفة الشرقية", "مشيرفة قبلية" under "مشيرفه"; kb/function_words.csv
+    ``name_qualifier``): where a text names a village in a governorate that has no village of
+    exactly that name, these are what it may mean. A second word that is a name of its own
+    ("تلة الغالي", "خان طومان") makes another place, not a variant of the first word."""
+    kb = get_kb()
+    qualifiers = kb.words("name_qualifier")
     index: dict[str, list[str]] = {}
-    for p in get_kb().places:
+    for p in kb.places:
         if p["feature_type"] != "community":
             continue
         for name in p["names_norm"]:
             words = name.split()
-            if len(words) == 2:
+            if len(words) == 2 and words[1] in qualifiers:
                 index.setdefault(words[0].removeprefix("ال"), []).append(p["id"])
     return {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
 
