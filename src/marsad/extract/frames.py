@@ -500,6 +500,10 @@ class FrameBuilder:
                        if self.norms[j] and self.norms[j] not in ("و", "ف")]
             if opening and opening[0] in self.kb.words("past_auxiliary") and "قد" in opening:
                 return True
+        # "حملة لاستعادة مدينة الرقة", "محاولة للسيطرة عليها", "الخاضعة لسيطرة": the proclitic
+        # "ل" before a control word makes it a purpose or a state, not a capture
+        if trig.sub_event_type in TERRITORY and span.start > sentence.start and self._purpose_clitic(span.start - 1):
+            return True
         # "المناطق التي سيطر عليها": a relative clause describes control, it does not report it
         prev = self._prev_tokens(span.start, 1, sentence.start)
         if prev and self.norms[prev[0]] in self.kb.words("relative_pronoun") and trig.sub_event_type in TERRITORY:
@@ -525,6 +529,11 @@ class FrameBuilder:
         if prev and self.norms[prev[0]].removeprefix("و") in self.kb.words("habitual"):
             return True
         return False
+
+    def _purpose_clitic(self, j: int) -> bool:
+        """Token ``j`` is the proclitic "ل" split off the next word ("لتحرير" -> "ل" + "تحرير")."""
+        tok = self.doc[j]
+        return tok.text in ("ل", "لل") and not tok.whitespace_
 
     def _frame(self, span: Span, trig: Trigger, sentence: Span,
                weapon: tuple[Span, Trigger] | None = None, killing_words: frozenset[int] | None = None) -> list[Frame]:
