@@ -579,6 +579,21 @@ def test_a_capture_aimed_at_is_no_capture(text):
     assert not [e for e in events if e.sub_event_type in ("Government regains territory", "Non-state actor overtakes territory")]
 
 
+@pytest.mark.parametrize("text, published, shooter, target, toll", [
+    # Eram News (5 September 2025): IS gunmen fired on an SDF vehicle, one SDF member killed
+    ("قُتل عنصر من قوات سوريا الديمقراطية \"قسد\" اليوم الجمعة في دير الزور، بعد أن فتح مسلحان من خلايا"
+     " تنظيم \"داعش\" النار على سيارة عسكرية في بلدة الشحيل.", "2025-09-05",
+     "Islamic State (Syria)", "QSD: Syrian Democratic Forces", 1),
+    # the victims named right after the death word, the shooters after "برصاص"
+    ("قتل عنصران من قوات النظام برصاص قناص من هيئة تحرير الشام على جبهة كبانة في ريف اللاذقية .", "2019-09-05",
+     "HTS: Hayat Tahrir al Sham", "Military Forces of Syria (2000-2024)", 2),
+])
+def test_fighters_shot_by_another_armed_group_is_a_clash(text, published, shooter, target, toll):
+    events = extract(Document(text=text, published=published))
+    assert [(e.sub_event_type, e.actor1, e.actor2, e.fatalities) for e in events] == [
+        ("Armed clash", shooter, target, toll)]
+
+
 def test_each_clause_of_a_sentence_keeps_its_own_toll():
     # a daily roundup (22 March 2017, eval/gold/dev.jsonl R-487#4): two air strikes, two tolls
     text = ("قالت مواقع مقربة من تنظيم داعش إن 27 مدنيا قتلوا وأ صيب أكثر من 40 آخرين , إثر غارات لطائرات"

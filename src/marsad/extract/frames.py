@@ -132,6 +132,12 @@ ITEM_MARK = re.compile(r"[.:] +- +(?=\S)")
 #: Quotation marks, which a toll's figure may stand beyond (not words).
 QUOTE_TOKENS = frozenset({'"', "«", "»", "“", "”"})
 
+#: A casualty-only trigger of this priority or more names the shooting itself (kb/triggers.csv
+#: "إطلاق النار", "النار على", "قنص"), not only the dead ("قتل", priority 2).
+FIRING_PRIORITY = 3
+#: How far after a death word ("قتل عنصر من قسد") the victims' group may be named.
+VICTIM_GAP = 4
+
 #: Who flies warplanes (ACLED inter codes): an air strike's author is one of them.
 AIR_FORCES = frozenset({"State forces", "External/Other forces"})
 
@@ -392,8 +398,12 @@ class FrameBuilder:
             weapons = [(s, t) for s, t in kept if t.event_type == "Explosions/Remote violence"]
             casualties_only = [trig.needs == "passive" and (has_strong or (weapons and trig.event_type != "Explosions/Remote violence"))
                                for _, trig in kept]
-            reported = [span.start for (span, trig), skip in zip(kept, casualties_only, strict=True)
-                        if not skip and not (weapons and trig.event_type == "Battles" and trig.priority < STRONG_BATTLE_PRIORITY)]
+            # the event words whose tolls are told apart: not a one-sided word that reports a
+            # weapon's attack, nor a bare death word ("قتل": what the tolls count) beside others
+            words = [(sp, t) for (sp, t), skip in zip(kept, casualties_only, strict=True)
+                     if not skip and not (weapons and t.event_type == "Battles" and t.priority < STRONG_BATTLE_PRIORITY)]
+            reported = ([sp.start for sp, t in words if not (t.needs == "passive" and t.priority < FIRING_PRIORITY)]
+                        or [sp.start for sp, _ in words])
             owned = self._killing_words_by_event(sentence, reported)
             for (span, trig), skip in zip(kept, casualties_only, strict=True):
                 if skip:
@@ -530,6 +540,36 @@ class FrameBuilder:
             return True
         return False
 
+    def _shooting_between_armed_sides(self, frame: Frame, span: Span, trig: Trigger, sentence: Span,
+                                      actors: list[ActorMention]) -> bool:
+        """"قتل عنصر من قسد بعد أن فتح مسلحان من خلايا داعش النار على سيارة عسكرية": a firing
+        word (a casualty-only trigger of FIRING_PRIORITY or more, not a bare death word) in a
+        sentence that names two armed sides and someone hurt. The side named right after a death
+        or wounding word, or as the target, was fired on (actor2); the other fired (actor1).
+        Failing that, the side named last before the firing word fired."""
+        if trig.priority < FIRING_PRIORITY or trig.event_type != "Battles":
+            return False
+        armed: dict[str, ActorMention] = {}
+        for m in actors:
+            if m.role != "assoc" and m.actor.inter not in ("Civilians", "Protesters"):
+                armed.setdefault(m.actor.actor_id, m)
+        if len(armed) != 2:
+            return False
+        if not any(self.cue_at.get(i, set()) & {"killed", "injured"} for i in range(sentence.start, sentence.end)):
+            return False
+        first, second = sorted(armed.values(), key=lambda m: m.start)
+        hurt = [i for i in range(sentence.start, sentence.end) if self.cue_at.get(i, set()) & {"killed", "injured"}]
+
+        def victim(m: ActorMention) -> bool:  # "قتل عنصر من قسد", "النار على عناصر الأمن"
+            return m.role == "target" or any(0 < m.start - i <= VICTIM_GAP for i in hurt)
+
+        if victim(first) != victim(second):
+            shooter, target = (second, first) if victim(first) else (first, second)
+        else:
+            shooter, target = (second, first) if second.start < span.start else (first, second)
+        frame.actor1, frame.actor2 = shooter, target
+        return True
+
     def _purpose_clitic(self, j: int) -> bool:
         """Token ``j`` is the proclitic "ل" split off the next word ("لتحرير" -> "ل" + "تحرير")."""
         tok = self.doc[j]
@@ -560,12 +600,17 @@ class FrameBuilder:
             # a generic explosion word that hurt someone or was set off by unknown men is an event
             blast_event = blast and any(self.cue_at.get(i, set()) & {"killed", "injured", "unknown_actor"}
                                         for i in range(sentence.start, sentence.end))
-            if not (civilians_cue or blast_event or any(a.actor.inter == "Civilians" for a in actors)):
+            civilians = civilians_cue or any(a.actor.inter == "Civilians" for a in actors)
+            if not civilians and self._shooting_between_armed_sides(frame, span, trig, sentence, actors):
+                frame.reasons["sub_event_type"] = ("armed men fired on another armed group's men, who were hurt: "
+                                                   "an armed clash (ACLED codes an attack on an armed actor so)")
+            elif not (civilians or blast_event):
                 # deaths of fighters with no event word: part of some battle, not codable alone
                 return []
-            if not blast:  # an explosion stays one (ACLED)
-                frame.event_type, frame.sub_event_type = "Violence against civilians", "Attack"
-            frame.civilian_victims = civilians_cue or not blast or any(a.actor.inter == "Civilians" for a in actors)
+            else:
+                if not blast:  # an explosion stays one (ACLED)
+                    frame.event_type, frame.sub_event_type = "Violence against civilians", "Attack"
+                frame.civilian_victims = civilians or not blast
         if trig.event_type == "Explosions/Remote violence":
             disrupt = self._cues_before(span.start, 6, self._clause_start(span.start, sentence.start))
             # "فكك عناصر اللواء عبوة ناسفة", "أسقطت الدفاعات طائرة مسيرة"; but "أسقطت الطائرات
