@@ -661,6 +661,14 @@ def test_a_list_of_places_goes_on_past_outskirts_and_villages_the_gazetteer_lack
             if e.sub_event_type == "Shelling/artillery/missile attack"] == ["Ariha"]
 
 
+def test_a_list_in_quotation_marks_after_each_of_is_the_places_hit():
+    # Step News (15 September 2019): "كلاً من" lists the places hit, it names no origin
+    text = ("وأوضح مراسلنا أنَّ القصف المدفعي طال كلاً من مدينة “كفرنبل” وبلدات “حاس وكفرومة ومعرة حرمة ومعرزيتا"
+            " وكنصفرة”، بالإضافة إلى قريتي “جبالا وأرينبة” في ريف إدلب الجنوبي.")
+    places = [e.location for e in extract(Document(text=text, published="2019-09-15"), min_confidence=0)]
+    assert places[:3] == ["Kafr Nobol", "Has", "Kafruma"]
+
+
 def test_a_large_toll_in_a_relative_clause_or_years_ago_is_background():
     # corpus R-165#1 (2017), a news ticker recalling the 2013 chemical attack
     text = ("البيت الأبيض يلاحظ اليوم الرابع من الهجوم السوري على الأسلحة الكيماوية الذي قتل 1400 , يؤكد من جديد"

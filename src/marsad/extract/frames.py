@@ -131,6 +131,7 @@ ITEM_MARK = re.compile(r"[.:] +- +(?=\S)")
 
 #: Quotation marks, which a toll's figure may stand beyond (not words).
 QUOTE_TOKENS = frozenset({'"', "«", "»", "“", "”"})
+QUOTE_CHARS = "".join(QUOTE_TOKENS)
 
 #: A casualty-only trigger of this priority or more names the shooting itself (kb/triggers.csv
 #: "إطلاق النار", "النار على", "قنص"), not only the dead ("قتل", priority 2).
@@ -149,8 +150,9 @@ CLAUSE_MARKS = frozenset({",", "،", ":", ";", "-", "(", "«"})
 
 
 def _gap_words(gap: str) -> list[str]:
-    """The normalised words of a stretch of text (a bidi mark or zero-width space alone is no word)."""
-    return [n for w in gap.replace(",", " , ").replace("،", " ، ").split() if (n := normalize(w))]
+    """The normalised words of a stretch of text (a bidi mark, a zero-width space or a quotation
+    mark alone is no word: "مدينة “كفرنبل” وبلدات “حاس وكفرومة”" lists three places)."""
+    return [n for w in gap.replace(",", " , ").replace("،", " ، ").split() if (n := normalize(w.strip(QUOTE_CHARS)))]
 
 
 #: Role cue (kb/cues.csv) -> the role it gives the actor after it.
@@ -946,8 +948,12 @@ class FrameBuilder:
         """A place introduced by "من" (where people come from) or by a noun of belonging ("أبناء
         درعا", "أهالي", "بأخبار درعا"), through a list of places."""
         words = _gap_words(self.text[max(0, m.start_char - 60) : m.start_char])
-        for w in reversed(words):
-            if w in ("من", "ومن") or w.removeprefix("و").removeprefix("ل").removeprefix("ب") in self._belonging:
+        for k in range(len(words) - 1, -1, -1):
+            w = words[k]
+            if w in ("من", "ومن"):
+                # "طال القصف كلاً من مدينة كفرنبل": "each of" lists the places hit
+                return not (k > 0 and words[k - 1] in self.kb.words("enumerator"))
+            if w.removeprefix("و").removeprefix("ل").removeprefix("ب") in self._belonging:
                 return True
             if w in self.kb.words("coordination") or w in self.kb.words("place_word"):
                 continue
