@@ -669,6 +669,19 @@ def test_a_list_in_quotation_marks_after_each_of_is_the_places_hit():
     assert places[:3] == ["Kafr Nobol", "Has", "Kafruma"]
 
 
+def test_a_town_targeted_right_after_a_sentence_about_shelling_is_shelled():
+    # Step News (15 September 2019), shortened
+    text = ("كثّفت قوّات النظام السوري وميليشياتها، منذ صباح اليوم الأحد، القصف المدفعي على مدن وبلدات ريف إدلب"
+            " الجنوبي، موقعًة ضحايا بين صفوف المدنيين.\n\nهذا واستهدفت قوّات النظام المتمركزة في حاجز النمر داخل"
+            " مدينة خان شيخون، بلدة كنصفرة الواقعة في جبل الزاوية، ما أدى إلى مقتل إمراة وجرح عدد آخر من المدنيين.")
+    events = extract(Document(text=text, published="2019-09-15"))
+    kansafra = [e for e in events if e.location == "Kansafra"]
+    assert kansafra and kansafra[0].sub_event_type == "Shelling/artillery/missile attack"
+    # with no shelling before, a town targeted and a woman killed stays an attack
+    alone = extract(Document(text=text.split("\n\n")[1], published="2019-09-15"))
+    assert {e.sub_event_type for e in alone} == {"Attack"}
+
+
 def test_a_large_toll_in_a_relative_clause_or_years_ago_is_background():
     # corpus R-165#1 (2017), a news ticker recalling the 2013 chemical attack
     text = ("البيت الأبيض يلاحظ اليوم الرابع من الهجوم السوري على الأسلحة الكيماوية الذي قتل 1400 , يؤكد من جديد"

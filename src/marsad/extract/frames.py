@@ -139,6 +139,12 @@ FIRING_PRIORITY = 3
 #: How far after a death word ("قتل عنصر من قسد") the victims' group may be named.
 VICTIM_GAP = 4
 
+#: A sentence about shelling lends its weapon to a town targeted in the next event sentence
+#: when that one starts within this many characters of its end.
+STORY_WEAPON_CHARS = 300
+#: How far after a targeting word its object (a town: kb/function_words.csv ``settlement``) may be named.
+TOWN_OBJECT_WORDS = 10
+
 #: Who flies warplanes (ACLED inter codes): an air strike's author is one of them.
 AIR_FORCES = frozenset({"State forces", "External/Other forces"})
 
@@ -395,9 +401,13 @@ class FrameBuilder:
 
     def frames(self) -> list[Frame]:
         frames: list[Frame] = []
+        story_weapon: tuple[Span, Trigger] | None = None  # the last weapon of the sentence before
+        story_end = -1
         for sentence, kept in self.kept:
             has_strong = any(t.needs != "passive" for _, t in kept)
             weapons = [(s, t) for s, t in kept if t.event_type == "Explosions/Remote violence"]
+            if story_weapon is not None and sentence.start_char - story_end > STORY_WEAPON_CHARS:
+                story_weapon = None
             casualties_only = [trig.needs == "passive" and (has_strong or (weapons and trig.event_type != "Explosions/Remote violence"))
                                for _, trig in kept]
             # the event words whose tolls are told apart: not a one-sided word that reports a
@@ -414,8 +424,17 @@ class FrameBuilder:
                 if weapons and trig.event_type == "Battles" and trig.priority < STRONG_BATTLE_PRIORITY:
                     # "القصف المدفعي ... استهدفت عدة مدن": the targeting word is the shelling's
                     weapon = min(weapons, key=lambda w: abs(w[0].start - span.start))
+                elif (story_weapon is not None and not weapons and trig.event_type == "Battles" and trig.needs != "passive"
+                      and trig.priority < STRONG_BATTLE_PRIORITY and self._targets_a_town(span, sentence)):
+                    # "القصف المدفعي على بلدات ريف إدلب ... واستهدفت قوات النظام بلدة كنصفرة": a town
+                    # targeted right after a sentence about shelling is shelled
+                    weapon = story_weapon
                 frames.extend(self._frame(span, trig, sentence, weapon, owned.get(span.start)))
             self._fold_into_capture(frames, sentence)
+            if weapons:
+                story_weapon = weapons[-1]
+            if weapons or story_weapon is not None:
+                story_end = sentence.end_char
         self._follow_up_tolls(frames)
         return frames
 
@@ -571,6 +590,16 @@ class FrameBuilder:
             shooter, target = (second, first) if second.start < span.start else (first, second)
         frame.actor1, frame.actor2 = shooter, target
         return True
+
+    def _targets_a_town(self, span: Span, sentence: Span) -> bool:
+        """A one-sided attack word whose object, a few words on in its clause, is a town or
+        village ("استهدفت قوات النظام ... بلدة كنصفرة"), not people or a vehicle."""
+        after = []
+        for j in range(span.end, min(span.end + TOWN_OBJECT_WORDS, sentence.end)):
+            if self.doc[j].text in CLAUSE_MARKS:
+                break
+            after.append(self.norms[j].removeprefix("و").removeprefix("ب"))
+        return any(w in self.kb.words("settlement") for w in after)
 
     def _purpose_clitic(self, j: int) -> bool:
         """Token ``j`` is the proclitic "ل" split off the next word ("لتحرير" -> "ل" + "تحرير")."""
