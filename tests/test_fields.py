@@ -594,6 +594,14 @@ def test_fighters_shot_by_another_armed_group_is_a_clash(text, published, shoote
         ("Armed clash", shooter, target, toll)]
 
 
+def test_an_attempt_to_take_a_village_is_fighting_not_a_capture():
+    # Smart News (19 January 2017), shortened
+    text = ("وأعلن الجيش التركي , يوم 19 كانون الثاني 2017 , حيث تستمر محاولات \" الحر \" السيطرة على قرية"
+            " السفلانية , وحصار تنظيم \" الدولة الإسلامية \" في بلدة قباسين .")
+    events = extract(Document(text=text, published="2017-01-19"), min_confidence=0)
+    assert [e.sub_event_type for e in events if e.location == "Saflaniyeh"] == ["Armed clash"]
+
+
 def test_each_clause_of_a_sentence_keeps_its_own_toll():
     # a daily roundup (22 March 2017, eval/gold/dev.jsonl R-487#4): two air strikes, two tolls
     text = ("قالت مواقع مقربة من تنظيم داعش إن 27 مدنيا قتلوا وأ صيب أكثر من 40 آخرين , إثر غارات لطائرات"

@@ -145,6 +145,9 @@ STORY_WEAPON_CHARS = 300
 #: How far after a targeting word its object (a town: kb/function_words.csv ``settlement``) may be named.
 TOWN_OBJECT_WORDS = 10
 
+#: How many words before a control word an attempt word ("محاولات", "حاولت") may stand.
+ATTEMPT_WINDOW = 5
+
 #: Who flies warplanes (ACLED inter codes): an air strike's author is one of them.
 AIR_FORCES = frozenset({"State forces", "External/Other forces"})
 
@@ -1143,7 +1146,13 @@ class FrameBuilder:
             m.place is not None and not m.region and m.geo_precision == 1 and m.start_char < frame.sentence.end_char
             for m in self._places_from(frame.trigger_span.end_char, frame.trigger_span.end_char + 80)
         )
-        if any(w in self.kb.words("partial_object") for w in obj[:3]) or not (town_after or settlement_word):
+        attempt = "attempt" in self._cues_before(frame.trigger_span.start, ATTEMPT_WINDOW,
+                                                 self._clause_start(frame.trigger_span.start, frame.sentence.start))
+        if attempt:
+            # "تستمر محاولات الحر السيطرة على قرية السفلانية": an attempt to take a place is fighting
+            frame.sub_event_type = "Armed clash"
+            frame.reasons["sub_event_type"] = "an attempt to take a place (kb/cues.csv 'attempt'): coded as Armed clash"
+        elif any(w in self.kb.words("partial_object") for w in obj[:3]) or not (town_after or settlement_word):
             frame.sub_event_type = "Armed clash"
             frame.reasons["sub_event_type"] = (
                 "control of part of a place, or no named town taken: coded as Armed clash"
