@@ -91,6 +91,13 @@ def test_ordinary_word_needs_a_cue():
     assert all(i is None for t, i, _ in places("وقالت مصادر جديدة إن الوضع هادئ") if t == "جديدة")
 
 
+def test_a_casualty_word_is_no_village_without_a_place_cue():
+    # "مقتله" (his killing) is also the village Maqtala: Euronews (5 October 2017), shortened
+    text = "كان يستقل دراجة نارية حين استهدفته الغارة وأدت إلى مقتله مع شخص مرافق له في حلب"
+    assert all(i is None for t, i, _ in places(text) if t == "مقتله")
+    assert any(i is not None for t, i, _ in places("قصف مدفعي على قرية مقتله في ريف حلب") if t == "مقتله")
+
+
 def test_admin_context_disambiguates_repeated_names():
     # المشيرفة names 12 communities; the sentence names Raqqa countryside
     hits = geocode("المشيرفة", context="قصف مدفعي على قرية المشيرفة في ريف الرقة الشمالي")

@@ -223,6 +223,21 @@ def common_words() -> frozenset[str]:
     return frozenset(load_json("common_words.json"))
 
 
+#: Cue families whose one-word phrases are casualty words, not places.
+CASUALTY_CUES = ("killed", "killed_one", "killed_two", "injured")
+
+
+@cache
+def event_words() -> frozenset[str]:
+    """One-word event and casualty phrases of the knowledge base (kb/triggers.csv, kb/cues.csv):
+    a village named like one ("مقتله", "Maqtala"; "الخطف") is that word in a news sentence ("أدت
+    إلى مقتله") unless a place cue (قرية، بلدة، حي ...) or "في" says otherwise."""
+    kb = get_kb()
+    words = {v for t in kb.triggers for v in t.variants if " " not in v}
+    words.update(p for p, cue in kb.cue_phrases if " " not in p and cue in CASUALTY_CUES)
+    return frozenset(words)
+
+
 @cache
 @cache
 def country_names() -> dict[str, str]:
@@ -431,6 +446,10 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         near_anchor = "km from" in scored[0][2]
         if is_common and not cue and not has_prep and not _in_place_list(doc, spans, span, near_anchor, span_starts):
             reason = f"'{span.text}' is also an ordinary word and no place cue precedes it"
+            mentions.append(_unresolved(span, sent_start, reason, top))
+            continue
+        if key in event_words() and not cue and not (prev and prev[0] in ("في", "وفي")):
+            reason = f"'{span.text}' is also an event or casualty word and no place cue precedes it"
             mentions.append(_unresolved(span, sent_start, reason, top))
             continue
         best_score, best, why = scored[0]
