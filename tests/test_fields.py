@@ -700,6 +700,17 @@ def test_a_large_toll_in_a_relative_clause_or_years_ago_is_background():
     assert all(e.fatalities < LARGE_TOLL for e in extract(Document(text=ago, published="2017-08-21"), min_confidence=0))
 
 
+def test_a_background_clause_after_the_event_does_not_hide_it():
+    # Enab Baladi (2025), shortened: the clause after the comma describes the city, not the blast
+    text = ("انفجرت عبوة ناسفة مزروعة بسيارة في ضاحية أبي الفداء بمدينة حماة، وهو الانفجار الثاني الذي تشهده"
+            " المدينة منذ بداية العام.")
+    events = extract(Document(text=text, published="2025-03-01"), min_confidence=0)
+    assert [e.event_type for e in events] == ["Explosions/Remote violence"]
+    # a background cue in the event's own clause still marks it as history
+    old = "انفجرت عبوة ناسفة مزروعة بسيارة في ضاحية أبي الفداء بمدينة حماة منذ بداية العام."
+    assert not extract(Document(text=old, published="2025-03-01"), min_confidence=0)
+
+
 def test_remembered_history_is_not_an_event():
     # furat-sy.com (2 February 2024), shortened: the anniversary of Hama 1982
     text = ("تمر اليوم الذكرى الثانية والأربعين للأحداث التي شهدتها مدينة حماة في عام 1982.\n\n"

@@ -27,7 +27,7 @@ CASES = [json.loads(line) for line in (Path(__file__).parent / "data" / "sentenc
 # measured on 2026-12-07: cases the coder does not get right yet (see the module docstring)
 KNOWN_GAPS: set[str] = {
     "agreement-1", "agreement-3", "agreement-4", "air-drone-strike-2", "air-drone-strike-4",
-    "armed-clash-1", "armed-clash-2", "attack-1", "attack-2", "attack-3",
+    "armed-clash-1", "armed-clash-2", "attack-2", "attack-3",
     "change-to-group-activity-1", "change-to-group-activity-2", "change-to-group-activity-3", "demand-1",
     "disrupted-weapons-use-2", "disrupted-weapons-use-3", "disrupted-weapons-use-4",
     "excessive-force-against-protesters-1", "excessive-force-against-protesters-2", "future-1",

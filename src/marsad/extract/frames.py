@@ -547,8 +547,11 @@ class FrameBuilder:
             return True
         has_date = bool(self._dates_from(sentence.start, sentence.end))
         if not has_date:
-            in_sentence = {c for i in range(sentence.start, sentence.end) for c in self.cue_at.get(i, ())}
-            if "background" in in_sentence:
+            # a background cue ("سابقا", "منذ بداية العام") before the event word or in its clause;
+            # not one in a later clause that describes the place ("وهو الانفجار الثاني الذي تشهده
+            # المدينة منذ بداية العام")
+            clause_end = next((j for j in range(span.end, sentence.end) if self.doc[j].text in CLAUSE_MARKS), sentence.end)
+            if any("background" in self.cue_at.get(i, ()) for i in range(sentence.start, clause_end)):
                 return True
             # "نفت الوزارة ما تردده واشنطن بشأن أن الغارات الروسية تستهدف ...": an undated claim
             # denied anywhere before the event word reports nothing
