@@ -602,6 +602,16 @@ def test_an_attempt_to_take_a_village_is_fighting_not_a_capture():
     assert [e.sub_event_type for e in events if e.location == "Saflaniyeh"] == ["Armed clash"]
 
 
+def test_these_forces_are_the_group_named_just_before():
+    # AFP via the corpus (17 May 2017), the sentence before added: "هذه القوات" is the SDF
+    text = ("تقدمت قوات سوريا الديمقراطية في ريف الرقة الشمالي . وسيطرت هذه القوات , في الساعات ال - 24 الماضية ,"
+            " على قرى الرشيد وأبو قبرة شمال وشرق الرقة .")
+    events = extract(Document(text=text, published="2017-05-17"), min_confidence=0)
+    capture = [e for e in events if e.location == "Rashid"]
+    assert capture and capture[0].actor1 == "QSD: Syrian Democratic Forces"
+    assert capture[0].evidence["actor1"][0].text == "هذه القوات"
+
+
 def test_each_clause_of_a_sentence_keeps_its_own_toll():
     # a daily roundup (22 March 2017, eval/gold/dev.jsonl R-487#4): two air strikes, two tolls
     text = ("قالت مواقع مقربة من تنظيم داعش إن 27 مدنيا قتلوا وأ صيب أكثر من 40 آخرين , إثر غارات لطائرات"

@@ -148,6 +148,9 @@ TOWN_OBJECT_WORDS = 10
 #: How many words before a control word an attempt word ("محاولات", "حاولت") may stand.
 ATTEMPT_WINDOW = 5
 
+#: How far back ("هذه القوات") the armed group a demonstrative stands for may be named.
+ANAPHOR_CHARS = 300
+
 #: Who flies warplanes (ACLED inter codes): an air strike's author is one of them.
 AIR_FORCES = frozenset({"State forces", "External/Other forces"})
 
@@ -333,6 +336,7 @@ class FrameBuilder:
         # armed groups only the NER model found (extract/ner_link.py)
         found.extend((na.span, na.actor, na.actor) for na in self.doc.user_data.get("marsad_ner_actors", []))
         found.sort(key=lambda x: (x[0].start, x[0].end))
+        found = self._with_anaphors(found)
         for span, mention, resolved in found:
             m = ActorMention(resolved, mention, span.start, span.end, _ev(span))
             sent_start = sentence_bounds(self.doc, span.start)[0]
@@ -355,6 +359,25 @@ class FrameBuilder:
                 elif prev.role in ("assoc", "target"):
                     cur.role = prev.role
         return out
+
+    def _with_anaphors(self, found: list[tuple[Span, Actor, Actor]]) -> list[tuple[Span, Actor, Actor]]:
+        """"وسيطرت هذه القوات على قرى الرشيد وأبو قبرة": a demonstrative and a noun for armed men
+        (kb/function_words.csv ``demonstrative``, ``force_noun``) name the armed group named last
+        before it, within ANAPHOR_CHARS; ``found`` and the result are sorted by position."""
+        demonstratives, nouns = self.kb.words("demonstrative"), self.kb.words("force_noun")
+        covered = {i for span, _, _ in found for i in range(span.start, span.end)}
+        starts = [span.start for span, _, _ in found]
+        extra = []
+        for j in range(len(self.doc) - 1):
+            if self.norms[j] not in demonstratives or self.norms[j + 1] not in nouns or j in covered or j + 1 in covered:
+                continue
+            k = bisect_left(starts, j) - 1
+            while k >= 0 and (found[k][1].is_generic or found[k][1].inter in ("Civilians", "Protesters")):
+                k -= 1
+            if k < 0 or self.doc[j].idx - found[k][0].end_char > ANAPHOR_CHARS:
+                continue
+            extra.append((self.doc[j : j + 2], found[k][1], found[k][2]))
+        return sorted(found + extra, key=lambda x: (x[0].start, x[0].end)) if extra else found
 
     def _link_person(self, m: ActorMention, cue: int, sent_start: int) -> None:
         """"على يد القيادي أبو X التابع للواء ...": a person the NER model found right before the
