@@ -98,6 +98,15 @@ def test_a_casualty_word_is_no_village_without_a_place_cue():
     assert any(i is not None for t, i, _ in places("قصف مدفعي على قرية مقتله في ريف حلب") if t == "مقتله")
 
 
+def test_a_hashtag_is_a_place_cue_but_not_on_a_news_tag():
+    # posts tag the place ("#الباب", an ordinary word too: "the door"); "#عاجل" (breaking) is a
+    # village name as well, but a tag for the kind of news (kb family news_tag)
+    found = places("#عاجل انفجار عبوة ناسفة في #الباب شرقي حلب")
+    assert ("الباب", "C1202", 1) in found
+    assert all(i is None for t, i, _ in found if t == "عاجل")
+    assert ("الباب", "C1202", 1) in places("قصف مدفعي على مدينة #الباب")
+
+
 def test_admin_context_disambiguates_repeated_names():
     # المشيرفة names 12 communities; the sentence names Raqqa countryside
     hits = geocode("المشيرفة", context="قصف مدفعي على قرية المشيرفة في ريف الرقة الشمالي")

@@ -434,8 +434,11 @@ class FrameBuilder:
             weapons = [(s, t) for s, t in kept if t.event_type == "Explosions/Remote violence"]
             if story_weapon is not None and sentence.start_char - story_end > STORY_WEAPON_CHARS:
                 story_weapon = None
-            casualties_only = [trig.needs == "passive" and (has_strong or (weapons and trig.event_type != "Explosions/Remote violence"))
-                               for _, trig in kept]
+            casualties_only = [
+                trig.needs == "passive"
+                and (has_strong or (weapons and trig.event_type != "Explosions/Remote violence"))
+                for _, trig in kept
+            ]
             # the event words whose tolls are told apart: not a one-sided word that reports a
             # weapon's attack, nor a bare death word ("قتل": what the tolls count) beside others
             words = [(sp, t) for (sp, t), skip in zip(kept, casualties_only, strict=True)

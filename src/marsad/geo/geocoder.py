@@ -218,6 +218,10 @@ def _direction(prev: list[str], nxt: list[str]) -> tuple[str, str]:
     return "", ""
 
 
+#: The mark of a hashtag, a token of its own ("#الباب" -> "#", "الباب").
+HASHTAG = "#"
+
+
 @cache
 def common_words() -> frozenset[str]:
     return frozenset(load_json("common_words.json"))
@@ -255,7 +259,7 @@ def _prev_norms(norms: list[str], span: Span, k: int = 3) -> list[str]:
     out: list[str] = []
     i = span.start - 1
     while i >= 0 and len(out) < k:
-        if norms[i]:
+        if norms[i] and norms[i] != HASHTAG:  # "منطقة #الباب": the tag mark is no word
             out.append(norms[i])
         i -= 1
     return out
@@ -312,6 +316,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
     """Resolve every place mention of an analysed document."""
     index = gazetteer_index()
     common = common_words()
+    news_tags = get_kb().words("news_tag")
     norms = doc.user_data["marsad_norms"]
     # a place inside an actor's name ("لواء شهداء اليرموك", "مجلس دير الزور العسكري") is not a place
     # the text puts anything at; one after a preposition in a description is ("المجموعات العاملة
@@ -383,6 +388,10 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         is_common = key in common or normalize_phrase(span.text) in common
         # a glued ب is too weak for an ordinary word: "بجروح" is "with wounds", not "in Jruh"
         has_prep = bool(prev) and prev[0] in PREPOSITIONS and prev[0] != "ب"
+        # a hashtag ("#الباب", "#درعا") tags a place or a party in a post: as strong as a preposition
+        # ... except a tag for the kind of news ("#عاجل", kb family news_tag)
+        hashtag = span.start > 0 and norms[span.start - 1] == HASHTAG and key not in news_tags
+        has_prep = has_prep or hashtag
         # a city quarter needs the "حي" cue or its city named in the document
         foreign = any(_is_foreign(i) for i in span._.kb_ids)
         cands = [
