@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..kb import Actor, KnowledgeBase
 from ..model import Event, Evidence
-from .frames import FOLLOW_UP_TOLL, STRONG_BATTLE_PRIORITY, ActorMention, Frame, place_key
+from .frames import FOLLOW_UP_TOLL, SPLIT_EVENLY, STRONG_BATTLE_PRIORITY, ActorMention, Frame, place_key
 from .ner_link import NER_ACTOR_PREFIX
 
 INTER_ORDER = [
@@ -442,8 +442,9 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
         lowest = min(figures, key=lambda f: (f.fatalities_vague, f.fatalities))
         ev.fatalities = lowest.fatalities
         ev.add_evidence("fatalities", lowest.fatality_evidence)
-        if lowest.reasons.get("fatalities") == FOLLOW_UP_TOLL:
-            ev.reasons["fatalities"] = FOLLOW_UP_TOLL
+        told = lowest.reasons.get("fatalities", "")
+        if told == FOLLOW_UP_TOLL or SPLIT_EVENLY in told:
+            ev.reasons["fatalities"] = told
     else:
         aside = next((f.reasons["fatalities"] for f in group.frames
                       if "is not this event's toll" in f.reasons.get("fatalities", "")), "")

@@ -67,6 +67,8 @@ FOLLOW_UP_SENTENCES = 2
 #: The most words an unplaced item of a comma-separated list of places may have.
 LIST_ITEM_WORDS = 3
 FOLLOW_UP_TOLL = "toll told in a following sentence that reports no other event"
+#: The words of a reason for a toll shared out among days or places (CODEBOOK, Fatalities).
+SPLIT_EVENLY = "split evenly (the remainder on the first)"
 ADJECTIVE_CUE = "actor_adjective:"
 DATE_FROM_STORY = "no date near the event; the day of the report's latest recent date in an earlier paragraph"
 #: A figure this large is a toll only when its sentence names the event's own day or place.
@@ -731,7 +733,19 @@ class FrameBuilder:
             if victims and in_sentence_cues & {"killed", "injured"}:
                 frame.civilian_victims = True
         placed = [frame, *self._more_places(frame)]
+        if len(placed) > 1 and frame.fatalities:
+            self._split_among_places(placed)
         return [day for f in placed for day in self._per_day(f)]
+
+    @staticmethod
+    def _split_among_places(placed: list[Frame]) -> None:
+        """One toll told of an attack on a list of places is split evenly among them, the
+        remainder on the first, as a toll over several days is among the days."""
+        total = placed[0].fatalities
+        share, rest = divmod(total, len(placed))
+        for k, f in enumerate(placed):
+            f.fatalities = share + (rest if k == 0 else 0)
+            f.reasons["fatalities"] = f"{total} killed in {len(placed)} places named together, {SPLIT_EVENLY}"
 
     def _per_day(self, frame: Frame) -> list[Frame]:
         """A multi-day operation ("منذ يوم الجمعة", "بين 3 و5 آذار") is one event per day; a toll
@@ -751,8 +765,7 @@ class FrameBuilder:
                         fatalities=share + (rest if k == 0 else 0))
             f.date_reason = f"{frame.date_reason}; day {k + 1} of {days} of a multi-day operation (one event per day)"
             if frame.fatalities:
-                f.reasons["fatalities"] = (f"{frame.fatalities} killed over {days} days, split evenly "
-                                           f"(the remainder on the first day)")
+                f.reasons["fatalities"] = f"{frame.fatalities} killed over {days} days, {SPLIT_EVENLY}"
             out.append(f)
         return out
 
