@@ -767,3 +767,17 @@ def test_a_place_inside_a_city_is_one_place_not_a_list():
             " طالب في حي وادي الذهب بمدينة حمص وسط البلاد.")
     events = extract(Document(text=text, published="2025-12-26"), min_confidence=0)
     assert len(events) == 1 and events[0].admin1 == "Homs" and events[0].fatalities == 6
+
+
+def test_a_person_shot_by_one_side_is_an_attack_on_a_civilian():
+    # Syria TV (8 August 2022), shortened: "a person" killed by regime fire, not said to be a
+    # fighter, is a civilian victim, as for a blast (kb/cues.csv person_victim, combatant)
+    text = ("وكان \"تجمع أحرار حوران\" ذكر أن شخصا يدعى \"مهند هايل نزال\" ينحدر من قرية رخم شرقي درعا، قتل أول"
+            " أمس السبت، إثر استهدافه برصاص قوات النظام في أثناء وجوده قرب بلدة الحراك.")
+    events = extract(Document(text=text, published="2022-08-08"))
+    assert [(e.sub_event_type, e.actor1, e.actor2) for e in events] == [
+        ("Attack", "Military Forces of Syria (2000-2024)", "Civilians (Syria)")]
+    # a fighter killed so is not
+    fighter = text.replace("شخصا يدعى", "عنصرا يدعى")
+    assert all(e.sub_event_type != "Attack" for e in extract(Document(text=fighter, published="2022-08-08"),
+                                                             min_confidence=0))

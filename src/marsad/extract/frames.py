@@ -708,9 +708,11 @@ class FrameBuilder:
         self._territory(frame)
         self._air_bombardment(frame)
         self._air_strike_author(frame, weapon[0] if weapon is not None else span, sentence)
+        sentence_cues = {c for i in range(sentence.start, sentence.end) for c in self.cue_at.get(i, ())}
+        # people killed or hurt who are not said to be fighters ("قتل عشرة أشخاص بإطلاق نار من مسلحين")
+        people_hurt = "person_victim" in sentence_cues and "combatant" not in sentence_cues
         if (frame.event_type == "Battles" and trig.priority < STRONG_BATTLE_PRIORITY and frame.actor2 is None
-                and civilians_cue and any(self.cue_at.get(i, set()) & {"killed", "injured"}
-                                          for i in range(sentence.start, sentence.end))):
+                and (civilians_cue or people_hurt) and sentence_cues & {"killed", "injured"}):
             # "قتل الشاب ... إثر استهدافه بالرصاص": a one-sided attack that killed or hurt a
             # civilian is violence against civilians, not half a battle
             frame.event_type, frame.sub_event_type = "Violence against civilians", "Attack"
