@@ -708,11 +708,9 @@ class FrameBuilder:
         self._territory(frame)
         self._air_bombardment(frame)
         self._air_strike_author(frame, weapon[0] if weapon is not None else span, sentence)
-        sentence_cues = {c for i in range(sentence.start, sentence.end) for c in self.cue_at.get(i, ())}
-        # people killed or hurt who are not said to be fighters ("قتل عشرة أشخاص بإطلاق نار من مسلحين")
-        people_hurt = "person_victim" in sentence_cues and "combatant" not in sentence_cues
         if (frame.event_type == "Battles" and trig.priority < STRONG_BATTLE_PRIORITY and frame.actor2 is None
-                and (civilians_cue or people_hurt) and sentence_cues & {"killed", "injured"}):
+                and (civilians_cue or self._people_hurt(sentence)) and any(
+                    self.cue_at.get(i, set()) & {"killed", "injured"} for i in range(sentence.start, sentence.end))):
             # "قتل الشاب ... إثر استهدافه بالرصاص": a one-sided attack that killed or hurt a
             # civilian is violence against civilians, not half a battle
             frame.event_type, frame.sub_event_type = "Violence against civilians", "Attack"
@@ -738,6 +736,12 @@ class FrameBuilder:
         if len(placed) > 1 and frame.fatalities:
             self._split_among_places(placed)
         return [day for f in placed for day in self._per_day(f)]
+
+    def _people_hurt(self, sentence: Span) -> bool:
+        """Whether the sentence tells of people killed or hurt who are not said to be fighters
+        ("قتل عشرة أشخاص بإطلاق نار من مسلحين"; kb/cues.csv person_victim, combatant)."""
+        cues = {c for i in range(sentence.start, sentence.end) for c in self.cue_at.get(i, ())}
+        return "person_victim" in cues and "combatant" not in cues and bool(cues & {"killed", "injured"})
 
     @staticmethod
     def _split_among_places(placed: list[Frame]) -> None:
