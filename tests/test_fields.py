@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from marsad.extract import extract
-from marsad.extract.frames import LARGE_TOLL
+from marsad.extract.tolls import LARGE_TOLL
 from marsad.kb import get_kb
 from marsad.model import Document
 from marsad.nlp.pubdate import find_publication_date, url_date

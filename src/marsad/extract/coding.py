@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from ..kb import Actor, KnowledgeBase
 from ..model import Event, Evidence
-from .frames import FOLLOW_UP_TOLL, SPLIT_EVENLY, STRONG_BATTLE_PRIORITY, ActorMention, Frame, place_key
+from .frames import FOLLOW_UP_TOLL, STRONG_BATTLE_PRIORITY, ActorMention, Frame, place_key
 from .ner_link import NER_ACTOR_PREFIX
+from .tolls import SPLIT_EVENLY
 
 INTER_ORDER = [
     "State forces", "Rebel group", "Political militia", "Identity militia", "Rioters",

@@ -1,0 +1,222 @@
+"""Death tolls: which figure next to which killing word is an event's toll, by ACLED's rules
+(the CODEBOOK's "Fatalities"): the lowest reported figure, a figure's clause, hedges and quotation
+marks between a figure and its death word, counts without a figure ("لمقتله", "مقتل شاب"),
+and the figures that are no event's toll (years, totals over a period, large recalled tolls).
+
+``TollRules`` is read by the frame builder (``frames.FrameBuilder``), which holds the analysed
+document; the attributes and helpers it relies on are declared below.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc, Span
+
+from ..kb import KnowledgeBase
+from ..model import Evidence
+from ..nlp.normalize import strip_article
+
+if TYPE_CHECKING:
+    from .frames import Frame
+
+#: Marks that end a clause, for telling which event a casualty word belongs to.
+CLAUSE_MARKS = frozenset({",", "،", ":", ";", "-", "(", "«"})
+#: Most words between a figure and the killing word after it when من joins them ("ثلاثة من جنود النظام قتلوا").
+PARTITIVE_GAP = 5
+#: How far after the figure of "لقي 34 مدنيا ..." its death word ("مصرعهم") may close it.
+MET_DEATH_SPAN = 8
+#: The words of a reason for a toll shared out among days or places (CODEBOOK, Fatalities).
+SPLIT_EVENLY = "split evenly (the remainder on the first)"
+#: A figure this large is a toll only when its sentence names the event's own day or place.
+LARGE_TOLL = 250
+#: A toll of this size in a sentence whose dates span more than PERIOD_DAYS counts over that period.
+PERIOD_TOLL, PERIOD_DAYS = 20, 31
+#: A four-digit figure in this range is a year, not a count ("2017 قتل").
+YEARS = (1900, 2100)
+
+
+def _is_year(n: Span) -> bool:
+    """A four-digit figure of the years' range is a year, not a count ("3 مارس 2017 قتل ثمانية")."""
+    digits = n.text.strip()
+    return digits.isascii() and digits.isdigit() and len(digits) == 4 and YEARS[0] <= int(digits) <= YEARS[1]
+
+
+def _evidence(span: Span) -> Evidence:
+    return Evidence(span.start_char, span.end_char, span.text)
+
+
+class TollRules:
+    """The toll rules of the frame builder, over the document it analysed."""
+
+    # set by the frame builder
+    doc: Doc
+    norms: list[str]
+    kb: KnowledgeBase
+    cue_at: dict[int, set[str]]  # token -> the kb cues it starts or belongs to
+    hedged: set[int]  # tokens of a hedge ("ما لا يقل عن") or a quotation mark
+    numbers: list[Span]
+    _number_starts: list[int]
+    _killed_end: dict[int, int]  # where a killing phrase that starts at a token ends ("لقي حتفه")
+
+    # ... and these of its methods
+    def _prev_tokens(self, i: int, k: int, floor: int = 0) -> list[int]: ...
+
+    def _dates_from(self, lo: int, hi: int) -> list[Span]: ...
+
+    def _clause_starts(self, sentence: Span) -> list[int]:
+        """Where the clauses of a sentence start, for casualty words: the sentence start, after a
+        comma, colon or dash, and at a clause opener ("كما", "فيما": kb/function_words.csv
+        ``clause_opener``)."""
+        starts = [sentence.start]
+        openers = self.kb.words("clause_opener")
+        for j in range(sentence.start + 1, sentence.end):
+            if self.doc[j - 1].text in CLAUSE_MARKS or self.norms[j] in openers:
+                if starts[-1] != j:
+                    starts.append(j)
+        return starts
+
+    def _killing_words_by_event(self, sentence: Span, reported: list[int]) -> dict[int, frozenset[int]]:
+        """Which killing words of a sentence count the dead of which of its event words
+        (``reported``: token starts, in order), when it has several: the event word of the
+        killing word's clause (the last before it, else the first after), else the last event
+        word before the clause ("اشتباكات عنيفة ، أسفرت عن مقتل 5"), else the first one
+        ("قتل 27 مدنيا إثر غارات ... ، كما قتل شخصان إثر غارة ...": 27 and 2, not 27 twice)."""
+        if len(set(reported)) < 2:
+            return {}
+        starts = self._clause_starts(sentence)
+        owned: dict[int, set[int]] = {r: set() for r in reported}
+        for i in range(sentence.start, sentence.end):
+            if "killed" not in self.cue_at.get(i, ()):
+                continue
+            k = bisect_right(starts, i)
+            lo, hi = starts[k - 1], starts[k] if k < len(starts) else sentence.end
+            before = [r for r in reported if lo <= r <= i]
+            after = [r for r in reported if i < r < hi]
+            earlier = [r for r in reported if r < lo]
+            owner = before[-1] if before else after[0] if after else earlier[-1] if earlier else reported[0]
+            owned[owner].add(i)
+        return {r: frozenset(v) for r, v in owned.items()}
+
+    @staticmethod
+    def _split_among_places(placed: list[Frame]) -> None:
+        """One toll told of an attack on a list of places is split evenly among them, the
+        remainder on the first, as a toll over several days is among the days."""
+        total = placed[0].fatalities
+        share, rest = divmod(total, len(placed))
+        for k, f in enumerate(placed):
+            f.fatalities = share + (rest if k == 0 else 0)
+            f.reasons["fatalities"] = f"{total} killed in {len(placed)} places named together, {SPLIT_EVENLY}"
+
+    def _fatalities(self, frame: Frame) -> None:
+        """The death toll next to a killing word in the sentence: the first figure given
+        ("ارتفع عدد القتلى إلى 133 ... بينهم مئة" is 133, not 233). By ACLED's rules a figure is
+        not this event's toll when it is a year ("2017 قتل"), when the sentence counts over a
+        period (a cumulative, monthly or war-wide total: the ``cumulative`` cues), or when it is
+        large (``LARGE_TOLL``) and the sentence ties it to no day or place of its own."""
+        sent = frame.sentence
+        numbers = self.numbers[bisect_left(self._number_starts, sent.start) : bisect_left(self._number_starts, sent.end)]
+        cumulative = next((i for i in range(sent.start, sent.end) if "cumulative" in self.cue_at.get(i, ())), None)
+        set_aside = ""
+        for i in range(sent.start, sent.end):
+            if "killed" not in self.cue_at.get(i, ()) or (frame.killing_words is not None and i not in frame.killing_words):
+                continue
+            near = [n for n in numbers if (0 < self._gap(i, n.start) <= 4 or 0 < self._back_gap(n, i) <= 2
+                                           or (0 < i - n.end + 1 <= PARTITIVE_GAP and self._partitive(n, i))
+                                           or self._met_death(n, i))
+                    and not _is_year(n)]
+            if len(near) > 1:
+                # "34 مدنيا من بينهم 5 أطفال": a figure after "بينهم" counts part of another one
+                near = [n for n in near if not self._subcount(n)] or near
+            n = min(near, key=lambda n: abs(n.start - i)) if near else None
+            if n is not None and any("injured" in self.cue_at.get(j, ())
+                                     for j in range(min(i, n.start) + 1, max(i, n.start))):
+                n = None  # "مقتل شخص وإصابة عدد من المدنيين": the figure counts the wounded
+            if n is not None:
+                value = n._.value.value
+                why = self._not_a_toll(frame, n, value, cumulative, i)
+                if why:
+                    set_aside = set_aside or f"{n.text!r} is not this event's toll: {why}"
+                    continue
+                frame.fatalities = value
+                frame.fatality_evidence = _evidence(self.doc[min(i, n.start) : max(i + 1, n.end)])
+                frame.fatalities_vague = bool(getattr(n._.value, "vague", False))
+                return
+            if cumulative is None:
+                counted = self._counted_victims(i, sent.end)
+                if counted is not None:
+                    frame.fatalities, end = counted
+                    frame.fatality_evidence = _evidence(self.doc[i:end])
+                    return
+        frame.reasons["fatalities"] = set_aside or "no death toll reported in the sentence"
+
+    def _back_gap(self, n: Span, i: int) -> int:
+        """Token distance from the end of a figure to a later killing word at ``i``, not counting
+        the words of a hedge in between ("26 شخصا على الأقل مصرعهم")."""
+        return i - n.end + 1 - sum(1 for k in range(n.end, i) if k in self.hedged) if i >= n.end else 0
+
+    def _met_death(self, n: Span, i: int) -> bool:
+        """"لقي نحو 34 مدنيا ... مصرعهم": the figure right after the verb "لقي" (a hedge
+        between allowed), closed by the death word at ``i`` a few words on."""
+        if not 0 < i - n.end + 1 <= MET_DEATH_SPAN:
+            return False
+        j = n.start - 1
+        while j >= 0 and j in self.hedged:
+            j -= 1
+        return j >= 0 and self.norms[j] in self.kb.words("death_meeting")
+
+    def _subcount(self, n: Span) -> bool:
+        """A figure right after "بينهم" / "منهم" (kb/function_words.csv ``subcount``)."""
+        return n.start > 0 and self.norms[n.start - 1] in self.kb.words("subcount")
+
+    def _partitive(self, n: Span, i: int) -> bool:
+        """"لثلاثة من جنود النظام قتلوا": the figure, then من and the group it counts, then the
+        killing word (no wounding word in between)."""
+        return (n.end < i and self.norms[n.end] == "من"
+                and not any("injured" in self.cue_at.get(j, ()) for j in range(n.end, i)))
+
+    def _counted_victims(self, i: int, end: int) -> tuple[int, int] | None:
+        """The deaths a killing word at ``i`` counts with no figure beside it, and where its
+        evidence ends: a death word that counts them itself ("لمقتله", "سقوط قتيلين": the
+        ``killed_one`` and ``killed_two`` cues), or a victim noun right after it, singular
+        ("مقتل شاب", "قتل القيادي": ``victim_one``; a dual one, "مقتل عنصرين", is a figure of
+        ``nlp.numbers``). None when the dead and the wounded are counted together."""
+        here = self.cue_at.get(i, ())
+        after = self._killed_end.get(i, i + 1)
+        before = self._prev_tokens(i, 1, 0)
+        if before and self.norms[before[0]] == "بين":
+            return None  # "بين قتيل وجريح": killed or wounded, not a count of the dead
+        nxt = next((j for j in range(after, min(after + 2, end)) if self.norms[j]), None)
+        if nxt is not None:
+            word = self.norms[nxt]
+            if word in self.kb.cues.get("victim_one", ()) or strip_article(word) in self.kb.cues.get("victim_one", ()):
+                return 1, nxt + 1
+        if any("injured" in self.cue_at.get(j, ()) for j in range(after, min(after + 2, end))):
+            return None  # "مقتل وإصابة", "قتيل وجريح": the dead and the wounded counted together
+        if "killed_two" in here:
+            return 2, after
+        if "killed_one" in here:
+            return 1, after
+        return None
+
+    def _gap(self, i: int, j: int) -> int:
+        """Token distance from i to a later j, not counting the words of a hedge in between."""
+        return j - i - sum(1 for k in range(i + 1, j) if k in self.hedged) if j > i else 0
+
+    def _not_a_toll(self, frame: Frame, n: Span, value: int, cumulative: int | None, kill: int) -> str:
+        """Why the figure ``n`` next to the killing word at ``kill`` is not the event's death toll ("" if it is)."""
+        if cumulative is not None:
+            return f"the sentence counts over a period ({self.doc[cumulative].text!r}: a cumulative total)"
+        days = sorted(d._.value.date for d in self._dates_from(frame.sentence.start, frame.sentence.end))
+        if value >= PERIOD_TOLL and days and (days[-1] - days[0]).days > PERIOD_DAYS:
+            # "مقتل 801 مدني بين أغسطس آب 2014 وأكتوبر تشرين الأول 2017": a count over that period
+            return f"the sentence spans {(days[-1] - days[0]).days} days ({days[0]} to {days[-1]}): a total over a period"
+        before = self._prev_tokens(kill, 1, frame.sentence.start)
+        if value >= LARGE_TOLL and before and self.norms[before[0]] in self.kb.words("relative_pronoun"):
+            # "الهجوم الكيماوي الذي قتل 1400": a relative clause recalls a past attack's toll
+            return f"a toll of {LARGE_TOLL} or more in a relative clause ({self.doc[before[0]].text!r}) describing an attack"
+        if value >= LARGE_TOLL and not (frame.date_reason.startswith("date expression in the sentence")
+                                         or frame.place_reason.startswith("place named in the sentence")):
+            return f"a toll of {LARGE_TOLL} or more with no day or place of its own in the sentence"
+        return ""
