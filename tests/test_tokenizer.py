@@ -43,3 +43,20 @@ def test_norms_are_normalised():
     tok = make([])
     doc = tok("الإشتباكات مدرسةٌ ١٢")
     assert [t.norm_ for t in doc if t.text.strip()] == ["الاشتباكات", "مدرسه", "12"]
+
+
+def test_page_chrome_and_a_time_stamp_end_sentences():
+    # Al Jazeera pages of the corpus (baly2018 V-111#9, shortened): another story's headline, a
+    # time stamp, this story's headline and its text ran into one sentence
+    from marsad.nlp.pipeline import analyse
+
+    text = ("حجم الخط وسائل إعلام تركية : دبابات الجيش التركي تدعم الجيش السوري الحر في عملية عفرين 2017 / 10 / 5"
+            " الساعة 20 : 24 ( مكة المكرمة ) 1439 / 1 / 15 ه - قتلى وجرحى بغارات روسية في دير الزور 5 / 10 / 2017"
+            " حجم الخط آلاف المدنيين نزحوا من دير الزور بسبب قصف روسيا")
+    sents = [s.text.strip() for s in analyse(text).sents]
+    assert sents[0] == "حجم الخط"
+    assert sents[1].endswith("( مكة المكرمة )")
+    assert sents[2] == "1439 / 1 / 15 ه - قتلى وجرحى بغارات روسية في دير الزور 5 / 10 / 2017"
+    assert sents[3:] == ["حجم الخط", "آلاف المدنيين نزحوا من دير الزور بسبب قصف روسيا"]
+    # "حجم الخطر" (how great the danger) is no chrome
+    assert len(list(analyse("الخلاف حول حجم الخطر و أبعاده").sents)) == 1

@@ -81,13 +81,16 @@ LEXICON_GROUPS = ("places", "actors", "triggers", "cues")
 )
 def marsad_sentencizer(doc: Doc) -> Doc:
     words = doc.user_data.get("marsad_words") or [t.text for t in doc]
+    norms = doc.user_data.get("marsad_norms") or [t.norm_ for t in doc]
+    breaks_before, breaks_after = _chrome_breaks(norms, words)
     starts = []
     start_next = True
     for i, text in enumerate(words):
-        if start_next and text.strip():
-            starts.append(i)
+        if (start_next or i in breaks_before) and text.strip():
+            if not starts or starts[-1] != i:
+                starts.append(i)
             start_next = False
-        if text in SENTENCE_END or ("\n" in text and not text.strip()):
+        if text in SENTENCE_END or ("\n" in text and not text.strip()) or i in breaks_after:
             start_next = True
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
@@ -97,6 +100,41 @@ def marsad_sentencizer(doc: Doc) -> Doc:
         doc.from_array([SENT_START], flags.astype("uint64"))
     doc.user_data["marsad_sent_starts"] = starts
     return doc
+
+
+#: Closing brackets that may end a page's time stamp ("( مكة المكرمة )").
+CLOSING_BRACKETS = {")", "]", "»"}
+
+
+def _chrome_breaks(norms: list[str], words: list[str]) -> tuple[set[int], set[int]]:
+    """Sentence breaks that scraped pages lost: around a line of page chrome ("حجم الخط",
+    kb/function_words.csv ``page_chrome``) and after the time zone that closes a time stamp
+    ("الساعة 20 : 24 ( مكة المكرمة )": ``stamp_zone``). Returns (tokens a sentence starts at,
+    tokens a sentence ends after)."""
+    kb = get_kb()
+    chrome, zones = kb.words("page_chrome"), kb.words("stamp_zone")
+    if not chrome and not zones:
+        return set(), set()
+    longest = max(len(p.split()) for p in chrome | zones)
+    firsts = {p.split()[0] for p in chrome | zones}
+    content = [i for i, n in enumerate(norms) if n]
+    before: set[int] = set()
+    after: set[int] = set()
+    for k, i in enumerate(content):
+        if norms[i] not in firsts:
+            continue
+        for size in range(1, longest + 1):
+            if k + size > len(content):
+                break
+            phrase = " ".join(norms[j] for j in content[k : k + size])
+            last = content[k + size - 1]
+            if phrase in chrome:
+                before.add(i)
+                after.add(last)
+            elif phrase in zones:
+                nxt = content[k + size] if k + size < len(content) else None
+                after.add(nxt if nxt is not None and words[nxt] in CLOSING_BRACKETS else last)
+    return before, after
 
 
 def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
