@@ -199,3 +199,19 @@ def test_a_crawl_header_with_a_later_year_does_not_make_the_report_background():
             "في مدينة الدانا بريف إدلب الشمالي .")
     events = extract(Document(text=text, published="2017-10-23"), min_confidence=0)
     assert [(e.location, e.fatalities) for e in events if e.event_type == "Explosions/Remote violence"] == [("Dana", 1)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Zaitun (page undated): Friday 21 May is 2021 in a page naming 2021
+    ("وكالة زيتون 2021 - قضى قيادي في صفوف الجيش الوطني أمس الجمعة 21 أيار جراء استهدافه", "2021-05-21"),
+    # Qasioun: the site's banner names 2025; Tuesday 14 May falls in 2024
+    ("• الأربعاء, 15 يناير - 2025 اعتدى عناصر الهيئة اليوم الثلاثاء 14 مايو على المحتجين", "2024-05-14"),
+    # a page of 2018 naming no other year: Thursday 13 October is 2016, not 2022
+    ("2018 / 01 / 21 ظهر يوم الخميس 13 أكتوبر سيطرت الهيئة", "2016-10-13"),
+])
+def test_with_no_publication_date_a_weekday_fixes_the_year_of_a_day_and_month(text, expected):
+    assert expected in [d for d, _, _ in dates(text, published=None)]
+
+
+def test_without_a_weekday_or_a_publication_date_a_day_and_month_stays_unplaced():
+    assert dates("سيطرت الهيئة في 13 أكتوبر على عفرين", published=None) == []

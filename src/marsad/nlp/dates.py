@@ -99,6 +99,38 @@ def _infer_year(month: int, day: int, anchor: dt.date) -> dt.date | None:
     return None
 
 
+#: How many years back from the latest year a page names a weekday may fix the year of a day
+#: and month ("الخميس 13 أكتوبر"): a day and month fall on the same weekday again within 6 years
+#: (11 around a 29 February).
+WEEKDAY_YEARS = 7
+
+
+def _weekday_before(norms: list[str], i: int) -> int | None:
+    """The weekday named right before token ``i`` ("الخميس 13", "الأحد، 21"), or None."""
+    prev = _skip(norms, i, -1)
+    if prev is not None and norms[prev] in (",", "،"):
+        prev = _skip(norms, prev, -1)
+    return WEEKDAYS.get(norms[prev]) if prev is not None else None
+
+
+def _year_of_weekday(month: int, day: int, weekday: int, latest: int) -> dt.date | None:
+    """The latest day and month on ``weekday`` in a year not after ``latest``, looking back
+    WEEKDAY_YEARS years ("الخميس 13 أكتوبر" in a page of 2022 or later, naming no other year: 2022)."""
+    for year in range(latest, latest - WEEKDAY_YEARS, -1):
+        date = _safe(year, month, day)
+        if date is not None and date.weekday() == weekday:
+            return date
+    return None
+
+
+def _latest_year(norms: list[str]) -> int:
+    """The latest year a text names (not after this year), else this year: what a year-less
+    date with a weekday may be no later than."""
+    this_year = dt.date.today().year
+    years = [int(t) for t in norms if t.isascii() and t.isdigit() and len(t) == 4 and 1990 <= int(t) <= this_year]
+    return max(years, default=this_year)
+
+
 def _month_at(norms: list[str], i: int) -> tuple[int, int] | None:
     """(month, last token index) if a month name starts at token i; a month named twice, in the
     Levantine and the international name ("كانون الثاني / يناير", "أيار (مايو)"), is one."""
@@ -295,10 +327,14 @@ def find_dates(norms: list[str], published: dt.date | None, numbers: list | None
             if mm:
                 month, last = mm
                 yr = _year(norms, _skip(norms, last))
+                weekday = _weekday_before(norms, i)
                 if yr:
                     date, last = _safe(yr[0], month, day), yr[1]
                 elif published:
                     date = _infer_year(month, day, published)
+                elif weekday is not None:
+                    # no publication date: the weekday fixes the year ("اليوم الثلاثاء 14 مايو")
+                    date = _year_of_weekday(month, day, weekday, _latest_year(norms))
                 else:
                     date = None
                 add(i, last + 1, date, 1, "absolute")
