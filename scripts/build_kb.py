@@ -423,7 +423,10 @@ def main() -> None:
             fh.write(payload)
 
     place_names = {n for p in places for n in p["names_norm"]}
-    ambiguous = sorted(place_names & set(common_words(args.shared)))
+    # and the ordinary words kb/function_words.csv lists (family ordinary_word: "سلمية", peaceful)
+    curated = {normalize_phrase(r["word"]) for r in build_table(KB / "function_words.csv", [])
+               if r["family"] == "ordinary_word"}
+    ambiguous = sorted(place_names & (set(common_words(args.shared)) | curated))
     with open(OUT / "common_words.json", "w", encoding="utf-8") as fh:
         json.dump(ambiguous, fh, ensure_ascii=False, indent=0)
 

@@ -781,3 +781,15 @@ def test_a_person_shot_by_one_side_is_an_attack_on_a_civilian():
     fighter = text.replace("شخصا يدعى", "عنصرا يدعى")
     assert all(e.sub_event_type != "Attack" for e in extract(Document(text=fighter, published="2022-08-08"),
                                                              min_confidence=0))
+
+
+def test_a_report_told_at_a_region_and_at_one_town_of_it_is_one_event_at_the_town():
+    # Syria TV (4 May 2019), shortened: "in the Hasakah countryside", then "in the city of Qamishli"
+    text = ("اعتقلت قوات الأمن الداخلي (أسايش)، أمس الجمعة، مسؤولاً محلياً تابعاً للمجلس الوطني الكردي في ريف"
+            " الحسكة. وذكرت شبكة فرات بوست أن عناصر الأسايش اعتقلوا رئيس المجلس المحلي الغربي بمدينة القامشلي"
+            " شمال شرق الحسكة، بعد مداهمة منزله.")
+    events = extract(Document(text=text, published="2019-05-04"), min_confidence=0)
+    assert [(e.sub_event_type, e.location, e.geo_precision) for e in events] == [("Arrests", "Quamishli", 1)]
+    # two towns of the governorate that day: the region's report may be either, so it stays
+    two = text.replace("بعد مداهمة منزله.", "بعد مداهمة منزله. كما اعتقلت قوات الأسايش عضواً آخر في مدينة عامودا.")
+    assert len(extract(Document(text=two, published="2019-05-04"), min_confidence=0)) == 3

@@ -177,3 +177,10 @@ def test_a_name_shared_with_iraq_is_iraq_when_the_report_names_more_iraqi_places
     # with the Syrian places in the majority, the Syrian homonym stands
     syrian = text.replace("الموصل", "معرة النعمان").replace("كركوك", "إدلب")
     assert next(m for m in resolve_places(analyse(syrian)) if m.text == "سنجار").place is not None
+
+
+def test_an_ordinary_word_listed_in_the_kb_is_no_village_without_a_cue():
+    # Sputnik (25 November 2025): "اعتصامات سلمية" are peaceful sit-ins, not the village Salmiyeh
+    # (kb/function_words.csv ordinary_word)
+    found = places("شهدت محافظات اللاذقية وطرطوس تظاهرات حاشدة واعتصامات سلمية احتجاجا على القتل")
+    assert all(i is None for t, i, _ in found if t == "سلمية")

@@ -233,7 +233,41 @@ def _fold_cities_into_quarters(groups: list[Group]) -> list[Group]:
         for f in city.frames:
             inside[0].add(f)
         folded.add(id(city))
-    return [g for g in out if id(g) not in folded]
+    kept = [g for g in out if id(g) not in folded]
+    return _fold_regions_into_towns(kept)
+
+
+def _region_only(g: Group) -> bool:
+    """The group's place is a region or governorate only ("في ريف الحسكة"), coded to its capital."""
+    place = g.frames[0].place
+    return place is not None and place.place is not None and place.geo_precision == 3
+
+
+def _fold_regions_into_towns(groups: list[Group]) -> list[Group]:
+    """"اعتقلت الأسايش مسؤولاً في ريف الحسكة ... بمدينة القامشلي": a report told once at a region
+    only and once at a town of that governorate, the same day and of the same event type, with no
+    other side, is one event at the town. Only when the report names one such town for that day
+    and type: with several, the region's report may be any of them, or all."""
+    towns: dict[tuple, list[Group]] = {}
+    for g in groups:
+        place = g.frames[0].place
+        if place is not None and place.place is not None and not _region_only(g):
+            towns.setdefault(((place.point or {}).get("admin1"), g.frames[0].date, g.head.event_type), []).append(g)
+    folded: set[int] = set()
+    for region in groups:
+        if not _region_only(region):
+            continue
+        key = ((region.frames[0].place.point or {}).get("admin1"), region.frames[0].date, region.head.event_type)
+        inside = towns.get(key, [])
+        if len({_place_label(g) for g in inside}) != 1:
+            continue
+        town = inside[0]
+        if region.sides and town.sides and not (region.sides <= town.sides or town.sides <= region.sides):
+            continue
+        for f in region.frames:
+            town.add(f)
+        folded.add(id(region))
+    return [g for g in groups if id(g) not in folded]
 
 
 def _inter_number(inter: str) -> int:
@@ -417,7 +451,10 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
     else:
         ev.reasons["event_date"] = dated.date_reason
     # place
-    placed = next((f for f in group.frames if f.place is not None and f.place_reason.startswith("place named in")), None)
+    # the most precise place named in an event sentence (a town over the region its report was
+    # also told at: _fold_regions_into_towns), the first of equals
+    named = [f for f in group.frames if f.place is not None and f.place_reason.startswith("place named in")]
+    placed = min(named, key=lambda f: f.place.geo_precision, default=None)
     placed = placed or next((f for f in group.frames if f.place is not None), None)
     if placed is not None and placed.place is not None:
         m = placed.place
