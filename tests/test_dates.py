@@ -184,6 +184,8 @@ def test_hijri_conversion_never_raises():
     # enabbaladi.net page header (corpus baly2018 V-111#0): the month in both its names, then the year
     ("الأحد 21 كانون الثاني / يناير 2018", [("2018-01-21", 1, "absolute")]),
     ("في 5 أيار ( مايو ) 2017", [("2017-05-05", 1, "absolute")]),
+    # TRT Arabic page header (corpus baly2018 V-13#5): the weekday of a Hijri date is its own
+    ("الأحد 04 جمادى الأولى 1439", [("2018-01-21", 1, "absolute")]),
 ])
 def test_a_month_named_twice_is_one_date_and_its_weekday_no_day_back(text, expected):
     assert dates(text) == expected

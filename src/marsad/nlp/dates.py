@@ -426,8 +426,10 @@ def find_dates(norms: list[str], published: dt.date | None, numbers: list | None
             day = _skip(norms, nxt) if nxt is not None and norms[nxt] in (",", "،") else nxt
             if (day is not None and norms[day].isdigit() and len(norms[day]) <= 2
                     and (month := _skip(norms, day)) is not None
-                    and (_month_at(norms, month) or norms[month] in ("من",))):
-                continue  # "الأحد 21 كانون الثاني": the weekday of the date that follows, not a day back
+                    and (_month_at(norms, month) or norms[month] in ("من",) or norms[month] in hijri_starts)):
+                # "الأحد 21 كانون الثاني", "الأحد 04 جمادى الأولى 1439": the weekday of the date
+                # that follows, not a day back
+                continue
             start = prev if prev is not None and norms[prev] in ("يوم", *DAY_PARTS) else i
             add(start, end, _shift(published, -back), 1, "relative")
             continue
