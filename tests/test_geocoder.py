@@ -184,3 +184,11 @@ def test_an_ordinary_word_listed_in_the_kb_is_no_village_without_a_cue():
     # (kb/function_words.csv ordinary_word)
     found = places("شهدت محافظات اللاذقية وطرطوس تظاهرات حاشدة واعتصامات سلمية احتجاجا على القتل")
     assert all(i is None for t, i, _ in found if t == "سلمية")
+
+
+def test_the_countryside_of_the_capital_is_a_region_not_the_city():
+    # TRT Arabic (27 October 2017): "في ريف العاصمة دمشق" (kb/function_words.csv admin_title)
+    m = _resolved("جراء قصف شنته قوات النظام على الغوطة الشرقية في ريف العاصمة دمشق", "دمشق")
+    assert m.geo_precision == 3
+    assert _resolved("قصف على بلدة في ريف مدينة حلب الغربي", "حلب").geo_precision >= 2
+    assert _resolved("انفجار في مدينة دمشق", "دمشق").geo_precision == 1

@@ -317,6 +317,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
     index = gazetteer_index()
     common = common_words()
     news_tags = get_kb().words("news_tag")
+    admin_titles = get_kb().words("admin_title")
     norms = doc.user_data["marsad_norms"]
     # a place inside an actor's name ("لواء شهداء اليرموك", "مجلس دير الزور العسكري") is not a place
     # the text puts anything at; one after a preposition in a description is ("المجموعات العاملة
@@ -382,6 +383,8 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         prev = _prev_norms(norms, span, 5)
         nxt = _next_norms(norms, span)
         cue = prev[0] if prev and prev[0] in CUES else ""
+        if len(prev) >= 2 and prev[1] == "ريف" and prev[0] in admin_titles:
+            cue = "ريف"  # "ريف العاصمة دمشق", "ريف مدينة حلب": the countryside still
         direction, where = _direction(prev, nxt)
         near = any(p in near_cues() for p in prev[:3]) or where == "before"
         key = " ".join(norms[span.start : span.end])
