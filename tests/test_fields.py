@@ -793,3 +793,11 @@ def test_a_report_told_at_a_region_and_at_one_town_of_it_is_one_event_at_the_tow
     # two towns of the governorate that day: the region's report may be either, so it stays
     two = text.replace("بعد مداهمة منزله.", "بعد مداهمة منزله. كما اعتقلت قوات الأسايش عضواً آخر في مدينة عامودا.")
     assert len(extract(Document(text=two, published="2019-05-04"), min_confidence=0)) == 3
+
+
+def test_a_protest_that_turned_violent_is_one_riot_at_its_place_and_day():
+    # the shape of Al-Alam (1 November 2022): the protest, then what the protesters burned
+    text = ("خرج العشرات من أهالي بلدة ذيبان بريف دير الزور الشرقي اليوم بمظاهرة احتجاجية ضد ممارسات قسد."
+            " وأحرق المتظاهرون الإطارات وهاجموا بالحجارة مقرا لقسد في البلدة.")
+    events = extract(Document(text=text, published="2022-11-01"), min_confidence=0)
+    assert [(e.sub_event_type, e.location) for e in events] == [("Violent demonstration", "Thiban")]

@@ -133,6 +133,9 @@ def _compatible(group: Group, f: Frame) -> bool:
     # handover, reinforcements) at its place and day fold into the battle
     folds = f.event_type in kinetic and families <= kinetic | {"Strategic developments"}
     folds = folds or (f.event_type == "Strategic developments" and bool(families & kinetic))
+    # a protest that turned violent at its place and day is one demonstration event (a riot)
+    crowds = {"Protests", "Riots"}
+    folds = folds or (f.event_type in crowds and families <= crowds)
     if f.event_type not in families and not folds:
         return False
     pair = _sides(f)
