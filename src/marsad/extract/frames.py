@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 
 from spacy.tokens import Doc, Span
 
@@ -190,7 +191,8 @@ class FrameBuilder(TollRules):
         self.hedged: set[int] = {j for span in doc.spans.get("cues", []) if "quantifier" in span._.kb_ids
                                  for j in range(span.start, span.end)}
         # ... and quotation marks around a name ("أعدمت فصائل \" درع الفرات \" 4 مسؤولين")
-        self.hedged.update(t.i for t in doc if t.text in QUOTE_TOKENS)
+        words = doc.user_data.get("marsad_words") or [t.text for t in doc]
+        self.hedged.update(i for i, w in enumerate(words) if w in QUOTE_TOKENS)
         self.dates: list[Span] = sorted(doc.spans.get("dates", []), key=lambda d: d.start)
         self._date_starts = [d.start for d in self.dates]
         self._date_chars = [d.start_char for d in self.dates]
@@ -202,9 +204,15 @@ class FrameBuilder(TollRules):
             apply_ner(doc, [span for _, group in self.kept for span, _ in group])
         self.persons = persons(doc)
         # a person's name is not a place, even when a village has that name ("محمد الحسين")
-        person_chars = [(p.start_char, p.end_char) for p in self.persons if len(p.text.split()) >= 2]
-        self.places = [m for m in resolve_places(doc)
-                       if not any(lo <= m.start_char and m.end_char <= hi for lo, hi in person_chars)]
+        person_chars = sorted((p.start_char, p.end_char) for p in self.persons if len(p.text.split()) >= 2)
+        person_starts = [lo for lo, _ in person_chars]
+        reach = list(accumulate((hi for _, hi in person_chars), max))  # the furthest end of a name so far
+
+        def in_person(m: PlaceMention) -> bool:
+            k = bisect_right(person_starts, m.start_char)
+            return k > 0 and reach[k - 1] >= m.end_char
+
+        self.places = [m for m in resolve_places(doc) if not in_person(m)]
         for u in doc.user_data.get("marsad_ner_unplaced", []):
             self.places.append(PlaceMention(
                 u.start_char, u.end_char, u.text, doc[sentence_bounds(doc, u.start)[0]].idx, None, 0.0, 0,
