@@ -248,9 +248,10 @@ def _region_only(g: Group) -> bool:
 
 def _fold_regions_into_towns(groups: list[Group]) -> list[Group]:
     """"اعتقلت الأسايش مسؤولاً في ريف الحسكة ... بمدينة القامشلي": a report told once at a region
-    only and once at a town of that governorate, the same day and of the same event type, with no
-    other side, is one event at the town. Only when the report names one such town for that day
-    and type: with several, the region's report may be any of them, or all."""
+    only and once at a town of that governorate, the same day and of the same event type, with
+    sides that agree (one names none, or a subset of the other's), is one event at the town. Only
+    when the report names one such town for that day and type: with several, the region's report
+    may be any of them, or all."""
     towns: dict[tuple, list[Group]] = {}
     for g in groups:
         place = g.frames[0].place
