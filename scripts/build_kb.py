@@ -422,10 +422,10 @@ def main() -> None:
         with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as fh:
             fh.write(payload)
 
+    function_words = build_table(KB / "function_words.csv", [])
     place_names = {n for p in places for n in p["names_norm"]}
     # and the ordinary words kb/function_words.csv lists (family ordinary_word: "سلمية", peaceful)
-    curated = {normalize_phrase(r["word"]) for r in build_table(KB / "function_words.csv", [])
-               if r["family"] == "ordinary_word"}
+    curated = {normalize_phrase(r["word"]) for r in function_words if r["family"] == "ordinary_word"}
     ambiguous = sorted(place_names & (set(common_words(args.shared)) | curated))
     with open(OUT / "common_words.json", "w", encoding="utf-8") as fh:
         json.dump(ambiguous, fh, ensure_ascii=False, indent=0)
@@ -447,7 +447,6 @@ def main() -> None:
     hijri = build_table(KB / "hijri_calendar.csv", [])
     for r in hijri:  # normalised names only: no article variants ("الصفر" is zero, not a month)
         r["phrase_norm"] = list(dict.fromkeys(normalize_phrase(p) for p in split_multi(r["phrase"])))
-    function_words = build_table(KB / "function_words.csv", [])
     directions = build_table(KB / "directions.csv", [])
     for r in (*function_words, *directions):  # closed-class words the rules read, each as written: no variants
         r["word_norm"] = normalize_phrase(r["word"])

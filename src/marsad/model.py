@@ -200,6 +200,12 @@ class Evidence:
     text: str
     doc_id: str | None = None  # set when spans of several reports are shown together (a deduplicated event)
 
+    @classmethod
+    def of(cls, span: Any) -> Evidence:
+        """The evidence of a text span (anything with ``start_char``, ``end_char`` and ``text``:
+        a spaCy span, a place mention)."""
+        return cls(span.start_char, span.end_char, span.text)
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"start": self.start, "end": self.end, "text": self.text}
         if self.doc_id is not None:

@@ -516,8 +516,7 @@ def _is_generic_name(kb, name: str) -> bool:
 
 
 def _trigger_ev(f: Frame) -> Evidence:
-    s = f.trigger_span
-    return Evidence(s.start_char, s.end_char, s.text)
+    return Evidence.of(f.trigger_span)
 
 
 def _confidence(ev: Event, group: Group) -> float:

@@ -167,7 +167,7 @@ def place_key(f: Frame) -> str:
 
 
 def _ev(span: Span) -> Evidence:
-    return Evidence(span.start_char, span.end_char, span.text)
+    return Evidence.of(span)
 
 
 class FrameBuilder(TollRules):
@@ -662,8 +662,7 @@ class FrameBuilder(TollRules):
         self._air_bombardment(frame)
         self._air_strike_author(frame, weapon[0] if weapon is not None else span, sentence)
         if (frame.event_type == "Battles" and trig.priority < STRONG_BATTLE_PRIORITY and frame.actor2 is None
-                and (civilians_cue or self._people_hurt(sentence)) and any(
-                    self.cue_at.get(i, set()) & {"killed", "injured"} for i in range(sentence.start, sentence.end))):
+                and self._civilians_hurt(sentence, civilians_cue)):
             # "قتل الشاب ... إثر استهدافه بالرصاص": a one-sided attack that killed or hurt a
             # civilian is violence against civilians, not half a battle
             frame.event_type, frame.sub_event_type = "Violence against civilians", "Attack"
@@ -679,22 +678,22 @@ class FrameBuilder(TollRules):
             frame.reasons["sub_event_type"] = ("protesters dispersed with live fire or killed: excessive force "
                                                "(kb/cues.csv 'live_fire', 'fire_verb')")
         if frame.event_type == "Explosions/Remote violence" and frame.actor2 is None:
-            in_sentence_cues = {c for i in range(sentence.start, sentence.end) for c in self.cue_at.get(i, ())}
             # civilians, or people not said to be fighters ("قتل شخص إثر انفجار لغم"), killed or
             # wounded by the strike: actor2
-            victims = civilians_cue or ("person_victim" in in_sentence_cues and "combatant" not in in_sentence_cues)
-            if victims and in_sentence_cues & {"killed", "injured"}:
+            if self._civilians_hurt(sentence, civilians_cue):
                 frame.civilian_victims = True
         placed = [frame, *self._more_places(frame)]
         if len(placed) > 1 and frame.fatalities:
             self._split_among_places(placed)
         return [day for f in placed for day in self._per_day(f)]
 
-    def _people_hurt(self, sentence: Span) -> bool:
-        """Whether the sentence tells of people killed or hurt who are not said to be fighters
-        ("قتل عشرة أشخاص بإطلاق نار من مسلحين"; kb/cues.csv person_victim, combatant)."""
+    def _civilians_hurt(self, sentence: Span, civilians_cue: bool) -> bool:
+        """Whether the sentence tells of someone killed or hurt who is a civilian (``civilians_cue``)
+        or a person not said to be a fighter ("قتل عشرة أشخاص بإطلاق نار من مسلحين"; kb/cues.csv
+        person_victim, combatant)."""
         cues = {c for i in range(sentence.start, sentence.end) for c in self.cue_at.get(i, ())}
-        return "person_victim" in cues and "combatant" not in cues and bool(cues & {"killed", "injured"})
+        people = "person_victim" in cues and "combatant" not in cues
+        return (civilians_cue or people) and bool(cues & {"killed", "injured"})
 
     def _per_day(self, frame: Frame) -> list[Frame]:
         """A multi-day operation ("منذ يوم الجمعة", "بين 3 و5 آذار") is one event per day; a toll

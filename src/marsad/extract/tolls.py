@@ -43,10 +43,6 @@ def _is_year(n: Span) -> bool:
     return digits.isascii() and digits.isdigit() and len(digits) == 4 and YEARS[0] <= int(digits) <= YEARS[1]
 
 
-def _evidence(span: Span) -> Evidence:
-    return Evidence(span.start_char, span.end_char, span.text)
-
-
 class TollRules:
     """The toll rules of the frame builder, over the document it analysed."""
 
@@ -140,14 +136,14 @@ class TollRules:
                     set_aside = set_aside or f"{n.text!r} is not this event's toll: {why}"
                     continue
                 frame.fatalities = value
-                frame.fatality_evidence = _evidence(self.doc[min(i, n.start) : max(i + 1, n.end)])
+                frame.fatality_evidence = Evidence.of(self.doc[min(i, n.start) : max(i + 1, n.end)])
                 frame.fatalities_vague = bool(getattr(n._.value, "vague", False))
                 return
             if cumulative is None:
                 counted = self._counted_victims(i, sent.end)
                 if counted is not None:
                     frame.fatalities, end = counted
-                    frame.fatality_evidence = _evidence(self.doc[i:end])
+                    frame.fatality_evidence = Evidence.of(self.doc[i:end])
                     return
         frame.reasons["fatalities"] = set_aside or "no death toll reported in the sentence"
 

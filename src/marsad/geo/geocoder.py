@@ -316,8 +316,8 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
     """Resolve every place mention of an analysed document."""
     index = gazetteer_index()
     common = common_words()
-    news_tags = get_kb().words("news_tag")
-    admin_titles = get_kb().words("admin_title")
+    kb = get_kb()
+    news_tags, admin_titles = kb.words("news_tag"), kb.words("admin_title")
     norms = doc.user_data["marsad_norms"]
     # a place inside an actor's name ("لواء شهداء اليرموك", "مجلس دير الزور العسكري") is not a place
     # the text puts anything at; one after a preposition in a description is ("المجموعات العاملة

@@ -274,6 +274,7 @@ def find_dates(norms: list[str], published: dt.date | None, numbers: list | None
     used: set[int] = set()
     nums = {m.start: m for m in (find_numbers(norms) if numbers is None else numbers) if not m.vague}
     hijri_days: dict[int, int] = {}  # start of a Hijri day mention -> its day of the Hijri month
+    latest_year: int | None = None  # the latest year the text names, read once when needed
 
     def add(start: int, end: int, date: dt.date | None, precision: int, kind: str) -> None:
         if date is None:
@@ -334,7 +335,8 @@ def find_dates(norms: list[str], published: dt.date | None, numbers: list | None
                     date = _infer_year(month, day, published)
                 elif weekday is not None:
                     # no publication date: the weekday fixes the year ("اليوم الثلاثاء 14 مايو")
-                    date = _year_of_weekday(month, day, weekday, _latest_year(norms))
+                    latest_year = latest_year or _latest_year(norms)
+                    date = _year_of_weekday(month, day, weekday, latest_year)
                 else:
                     date = None
                 add(i, last + 1, date, 1, "absolute")
