@@ -115,8 +115,10 @@ def _chrome_breaks(norms: list[str], words: list[str]) -> tuple[set[int], set[in
     chrome, zones = kb.words("page_chrome"), kb.words("stamp_zone")
     if not chrome and not zones:
         return set(), set()
-    longest = max(len(p.split()) for p in chrome | zones)
     firsts = {p.split()[0] for p in chrome | zones}
+    if firsts.isdisjoint(norms):  # most documents: no scan in Python
+        return set(), set()
+    longest = max(len(p.split()) for p in chrome | zones)
     content = [i for i, n in enumerate(norms) if n]
     before: set[int] = set()
     after: set[int] = set()
