@@ -802,3 +802,27 @@ def test_a_protest_that_turned_violent_is_one_riot_at_its_place_and_day():
             " وأحرق المتظاهرون الإطارات وهاجموا بالحجارة مقرا لقسد في البلدة.")
     events = extract(Document(text=text, published="2022-11-01"), min_confidence=0)
     assert [(e.sub_event_type, e.location) for e in events] == [("Violent demonstration", "Thiban")]
+
+
+@pytest.mark.parametrize("text, sub", [
+    # corpus baly2018 R-487#4 (al-Watan roundup, 2017): the actor and the operation stand between
+    # the control verb and "على قرية"
+    ("سيطر مسلحو \" قوات سوريا الديمقراطية \" ضمن المرحلة الثالثة من عملية \" غضب الفرات \" على قرية"
+     " \" جديدة مخيط \" في ريف الرقة الشرقي بعد اشتباكات مع تنظيم داعش .", "Non-state actor overtakes territory"),
+    # corpus baly2018 R-117#11: a number of villages taken this week
+    ("سيطرت قوات الجيش السوري خلال هذا الأسبوع على عدد من القرى والبلدات في الضفة الغربية لنهر الفرات"
+     " , ومن جملتها قرية مظلوم وبلدة خشان .", "Government regains territory"),
+    # corpus baly2018 V-154#4: a checkpoint at a town's entrance is part of the town
+    ("كما سيطرت \" النصرة \" على حاجز في مدخل بلدة كفروما الغربي جنوب إدلب , مع استمرار الاشتباكات بين"
+     " الجماعتين المسلحتين في العديد من القرى .", "Armed clash"),
+    # corpus baly2018 R-635#1: checkpoints taken near two towns
+    ("وفي ريف حمص الشرقي , سيطر تنظيم الدولة على حواجز بعد اشتباكات مع قوات النظام في محيط مدينتي"
+     " السخنة والقريتين .", "Armed clash"),
+    # corpus baly2018 R-563#9 ("السوري" added: the army is named earlier in the article): a verb
+    # whose object follows it stays a capture, whatever "على" comes later
+    ("استعاد الجيش السوري مدينة تدمر الاثرية ومعاقل داعش الرئيسية الأخرى على طول الطريق في الصحراء باتجاه"
+     " دير الزور .", "Government regains territory"),
+])
+def test_the_place_taken_is_the_object_of_the_control_verb(text, sub):
+    events = extract(Document(text=text, published="2017-10-20"), min_confidence=0)
+    assert {e.sub_event_type for e in events if e.event_type == "Battles"} == {sub}

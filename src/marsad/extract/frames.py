@@ -38,6 +38,8 @@ GENERIC_BOMBARDMENT_PRIORITY = 4
 # An explicitly dated event this many days before publication is background, not news.
 MAX_REPORT_LAG_DAYS = 10
 TERRITORY = ("Non-state actor overtakes territory", "Government regains territory")
+#: Words after a control verb searched for its preposition ("على") and the place it governs.
+CONTROL_OBJECT_WINDOW = 20
 
 
 @dataclass
@@ -1018,13 +1020,24 @@ class FrameBuilder(TollRules):
         if frame.sub_event_type not in TERRITORY:
             return
         end = frame.trigger_span.end
-        after = [w for w in self.norms[end : min(end + 12, frame.sentence.end)] if w]
+        tokens = [j for j in range(end, min(end + CONTROL_OBJECT_WINDOW, frame.sentence.end)) if self.norms[j]]
+        after = [self.norms[j] for j in tokens]
         clause_end = next((k for k, w in enumerate(after) if w in (",", ".", ":")), len(after))
-        obj = after[: min(clause_end, 8)]
-        settlement_word = any(w.removeprefix("و") in self.kb.words("settlement") for w in obj[:4])
-        town_after = any(
-            m.place is not None and not m.region and m.geo_precision == 1 and m.start_char < frame.sentence.end_char
-            for m in self._places_from(frame.trigger_span.end_char, frame.trigger_span.end_char + 80)
+        # the place taken: the words right after the verb ("استعاد الجيش مدينة تدمر"), or the object of
+        # its preposition after the words that name who took it ("سيطر مسلحو قسد ضمن المرحلة الثالثة
+        # من العملية على قرية ...", "على عدد من القرى"); either may name a whole town, and either may
+        # name only part of one
+        objects = [(after[: min(clause_end, 8)], 4, frame.trigger_span.end_char)]
+        prep = next((k for k, w in enumerate(after[:clause_end]) if w in self.kb.words("control_preposition")), None)
+        if prep is not None:
+            head = self.doc[tokens[prep]]
+            objects.append((after[prep + 1 : min(clause_end, prep + 9)], 3, head.idx + len(head)))
+        partial = any(w in self.kb.words("partial_object") for obj, _, _ in objects for w in obj[:3])
+        whole = any(
+            any(w.removeprefix("و") in self.kb.words("settlement") for w in obj[:heads])
+            or any(m.place is not None and not m.region and m.geo_precision == 1 and m.start_char < frame.sentence.end_char
+                   for m in self._places_from(start_char, start_char + 80))
+            for obj, heads, start_char in objects
         )
         attempt = "attempt" in self._cues_before(frame.trigger_span.start, ATTEMPT_WINDOW,
                                                  self._clause_start(frame.trigger_span.start, frame.sentence.start))
@@ -1032,7 +1045,7 @@ class FrameBuilder(TollRules):
             # "تستمر محاولات الحر السيطرة على قرية السفلانية": an attempt to take a place is fighting
             frame.sub_event_type = "Armed clash"
             frame.reasons["sub_event_type"] = "an attempt to take a place (kb/cues.csv 'attempt'): coded as Armed clash"
-        elif any(w in self.kb.words("partial_object") for w in obj[:3]) or not (town_after or settlement_word):
+        elif partial or not whole:
             frame.sub_event_type = "Armed clash"
             frame.reasons["sub_event_type"] = (
                 "control of part of a place, or no named town taken: coded as Armed clash"
