@@ -826,3 +826,30 @@ def test_a_protest_that_turned_violent_is_one_riot_at_its_place_and_day():
 def test_the_place_taken_is_the_object_of_the_control_verb(text, sub):
     events = extract(Document(text=text, published="2017-10-20"), min_confidence=0)
     assert {e.sub_event_type for e in events if e.event_type == "Battles"} == {sub}
+
+
+def test_a_negated_event_word_does_not_stop_a_follow_up_toll():
+    # Step News (27 July 2022, gold train), shortened: the toll follows the clash, in a sentence
+    # that also says others surrendered "without fighting" ("دون قتال")
+    text = ("اشتباكات عنيفة في السويداء\nوفي التفاصيل، أفادت شبكة \"السويداء 24\" المحلية، بأن اشتباكات عنيفة"
+            " جداً دارت بين الطرفين، استخدمت فيها مختلف أنواع الأسلحة الخفيفة والمتوسطة. وأشارت إلى مقتل ما لا"
+            " يقل عن 6 عناصر من الأمن العسكري وإصابة عدد آخر بجروح، فيما سلم عدد من عناصره أنفسهم دون قتال."
+            " كما أفادت بأن المجموعات المسلحة المحلية، تمكنت من القبض على \"الإرهابي راجي فلحوط\" بعد اشتباكات"
+            " عنيفة واقتحام مقره.")
+    events = extract(Document(text=text, published="2022-07-27"), min_confidence=0)
+    assert [(e.sub_event_type, e.fatalities) for e in events] == [("Armed clash", 6)]
+
+
+def test_a_fragment_takes_the_place_of_the_event_it_continues():
+    # Enab Baladi (30 July 2020, gold dev), shortened: "the explosion" of the next paragraph is the
+    # car bomb at the Tal Arqam checkpoint, not an event at the town the page is about
+    text = ("انفجار جديد يضرب رأس العين\n\nوبحسب المجلس المحلي في رأس العين، فإن سيارة مفخخة انفجرت اليوم، الخميس"
+            " 30 من تموز، على حاجز “تل أرقم” غربي تل حلف بريف مدينة رأس العين.\n\nوأدى الانفجار إلى مقتل ستة"
+            " مقاتلين من “الجيش الوطني”، وإصابة ثمانية آخرين بينهم مدنيون.")
+    events = extract(Document(text=text, published="2020-07-30"), min_confidence=0)
+    located = {e.location: e.fatalities for e in events if e.sub_event_type == "Remote explosive/landmine/IED"}
+    assert located.get("Tal Arqam") == 6
+    # told at two places before it, the word may refer to either: it is not given to one of them
+    two = text.replace("بريف مدينة رأس العين.", "بريف مدينة رأس العين، كما انفجرت عبوة ناسفة في بلدة الدرباسية.")
+    events = extract(Document(text=two, published="2020-07-30"), min_confidence=0)
+    assert {e.location: e.fatalities for e in events} == {"Tal Arqam": 0, "Darbasiyah": 0, "Ras Al Ain": 6}

@@ -179,10 +179,19 @@ def _abduction(group: Group) -> bool:
 
 def group_frames(frames: list[Frame]) -> list[Group]:
     """Frames in groups, each joining the first earlier group it is compatible with. Only groups
-    of the same day and place can be (``_compatible``), so each frame is tried against those."""
+    of the same day and place can be (``_compatible``), so each frame is tried against those; a
+    frame that continues an earlier one (``Frame.continues``) joins that one's group."""
     groups: list[Group] = []
     by_key: dict[tuple, list[Group]] = {}
+    group_of: dict[int, Group] = {}
     for f in frames:
+        # a fragment that tells more of the event of the sentence before ("وأدى الانفجار إلى مقتل
+        # ستة") is that event, whatever sides it names
+        told = group_of.get(id(f.continues)) if f.continues is not None and f.continues.date == f.date else None
+        if told is not None:
+            told.add(f)
+            group_of[id(f)] = told
+            continue
         same = by_key.setdefault((f.date, place_key(f)), [])
         for g in same:
             if _compatible(g, f):
@@ -192,6 +201,7 @@ def group_frames(frames: list[Frame]) -> list[Group]:
             g = Group([f])
             groups.append(g)
             same.append(g)
+        group_of[id(f)] = g
     return _fold_cities_into_quarters(groups)
 
 

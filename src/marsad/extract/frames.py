@@ -91,6 +91,7 @@ class Frame:
     date_kind: str = ""  # the DateMention kind of the date read (absolute, relative, ...)
     place: PlaceMention | None = None
     place_reason: str = ""
+    continues: Frame | None = None  # the event of the sentence before that this fragment tells more of
     abroad_country: str = ""  # the country of a place abroad named in the sentence, if any
     date_until: dt.date | None = None  # last day of a multi-day operation
     fatalities: int = 0
@@ -232,6 +233,7 @@ class FrameBuilder(TollRules):
         self.actors = self._actor_mentions()
         self._actor_starts = [a.start for a in self.actors]
         self.focus = self._focus_place()
+        self._told_before: list[Frame] = []  # the located frames of the sentence before (frames())
 
     # -- helpers ------------------------------------------------------------------------
     def _places_from(self, lo_char: int, hi_char: int) -> list[PlaceMention]:
@@ -388,6 +390,7 @@ class FrameBuilder(TollRules):
         frames: list[Frame] = []
         story_weapon: tuple[Span, Trigger] | None = None  # the last weapon of the sentence before
         story_end = -1
+        self._told_before = []
         for sentence, kept in self.kept:
             has_strong = any(t.needs != "passive" for _, t in kept)
             weapons = [(s, t) for s, t in kept if t.event_type == "Explosions/Remote violence"]
@@ -419,6 +422,7 @@ class FrameBuilder(TollRules):
                     weapon = story_weapon
                 frames.extend(self._frame(span, trig, sentence, weapon, owned.get(span.start)))
             self._fold_into_capture(frames, sentence)
+            self._told_before = [f for f in frames if f.sentence.start == sentence.start and f.place is not None]
             if weapons:
                 story_weapon = weapons[-1]
             if weapons or story_weapon is not None:
@@ -451,7 +455,8 @@ class FrameBuilder(TollRules):
         of the violent event just before them. The next sentence is no follow-up when it reports an
         event (a frame), names another day or another place, tells an earlier event (a blocked
         trigger), or names an event word that is not a casualty word or a definite noun of the
-        event's own type ("الاشتباكات التي توسعت ... أسفرت عن مقتل 37 شخصا")."""
+        event's own type ("الاشتباكات التي توسعت ... أسفرت عن مقتل 37 شخصا"); a negated event word
+        ("دون قتال") reports none."""
         starts = self.doc.user_data["marsad_sent_starts"]
         by_sentence: dict[int, list[Frame]] = {}
         for f in frames:
@@ -488,6 +493,8 @@ class FrameBuilder(TollRules):
                for m in self._places_from(sentence.start_char, sentence.end_char)):
             return False
         for span in triggers:
+            if self._negated(span, sentence):
+                continue  # "سلم عدد من عناصره أنفسهم دون قتال": a negated event word reports no other event
             trig = max((self.kb.triggers[i] for i in span._.kb_ids), key=lambda t: t.priority)
             if self._blocked(span, trig, sentence):
                 return False
@@ -497,10 +504,15 @@ class FrameBuilder(TollRules):
                 return False
         return True
 
+    def _negated(self, span: Span, sentence: Span) -> bool:
+        """A negation right before the event word in its clause ("دون قتال", "لم تشهد اشتباكات")."""
+        near = self._cues_before(span.start, NEGATION_WINDOW, self._clause_start(span.start, sentence.start))
+        return "negation" in near and not self._idiom_after(near["negation"])
+
     def _blocked(self, span: Span, trig: Trigger, sentence: Span) -> bool:
         clause = self._clause_start(span.start, sentence.start)
         near = self._cues_before(span.start, NEGATION_WINDOW, clause)
-        if "negation" in near and not self._idiom_after(near["negation"]):
+        if self._negated(span, sentence):
             return True
         if "denial" in near:
             return True
@@ -954,6 +966,13 @@ class FrameBuilder(TollRules):
             frame.place_reason = "place named earlier in the paragraph"
             return
         if self.focus is not None:
+            # instead of the document's main place, the place of the event the word refers back to
+            before = self._event_referred_to(frame)
+            if before is not None:
+                frame.place, frame.continues = before.place, before
+                frame.place_reason = (f"{frame.trigger_span.text!r} refers back to the event of the sentence "
+                                      "before: its place")
+                return
             frame.place = self.focus
             frame.place_reason = "no place in the paragraph; the document's main place used"
             return
@@ -963,6 +982,22 @@ class FrameBuilder(TollRules):
         frame.place_reason = (
             unresolved[0].reason if unresolved else "no Syrian place found in the text (outside Syria or unnamed)"
         )
+
+    def _event_referred_to(self, frame: Frame) -> Frame | None:
+        """"سيارة مفخخة انفجرت على حاجز تل أرقم. وأدى الانفجار إلى مقتل ستة": a definite event word
+        of a sentence with no place of its own, right after a sentence that told an event of its
+        type at one place, refers back to that event (issue 12: a fragment takes the place of the
+        event it continues, not the document's main place)."""
+        told = self._told_before
+        if not told or not self.norms[frame.trigger_span.start].removeprefix("و").startswith("ال"):
+            return None
+        starts = self.doc.user_data["marsad_sent_starts"]
+        k = bisect_left(starts, frame.sentence.start)
+        if k == 0 or starts[k - 1] != told[0].sentence.start:
+            return None
+        same = [f for f in told if f.event_type == frame.event_type]
+        # the sentence before told it at one place; at several, the word refers to them all
+        return same[-1] if same and len({place_key(f) for f in same}) == 1 else None
 
     def _is_reference(self, m: PlaceMention) -> bool:
         """A place named after a direction word ("قرية علما شرقي درعا", "حسياء جنوب حمص"): the
