@@ -853,3 +853,15 @@ def test_a_fragment_takes_the_place_of_the_event_it_continues():
     two = text.replace("بريف مدينة رأس العين.", "بريف مدينة رأس العين، كما انفجرت عبوة ناسفة في بلدة الدرباسية.")
     events = extract(Document(text=two, published="2020-07-30"), min_confidence=0)
     assert {e.location: e.fatalities for e in events} == {"Tal Arqam": 0, "Darbasiyah": 0, "Ras Al Ain": 6}
+
+
+@pytest.mark.parametrize("text", [
+    # Syria TV (5 October 2019, gold train): an assassination word tells the killing itself
+    "اغتال مجهولون اليوم السبت أربعة مقاتلين من الجيش الوطني في قرية شبيران شمال مدينة الباب بريف حلب الشمالي الشرقي.",
+    # the noun, with the killers after "على يد" (the agent), named after the victims' group
+    "قتل قيادي في الجيش الوطني اليوم السبت في مدينة الباب إثر عملية اغتيال على يد مجهولين.",
+])
+def test_fighters_assassinated_by_another_armed_group_are_an_armed_clash(text):
+    events = extract(Document(text=text, published="2019-10-05"), min_confidence=0)
+    assert [(e.sub_event_type, e.actor1, e.actor2) for e in events] == [
+        ("Armed clash", "Unidentified Armed Group (Syria)", "SNA: Syrian National Army")]

@@ -566,12 +566,13 @@ class FrameBuilder(TollRules):
 
     def _shooting_between_armed_sides(self, frame: Frame, span: Span, trig: Trigger, sentence: Span,
                                       actors: list[ActorMention]) -> bool:
-        """"قتل عنصر من قسد بعد أن فتح مسلحان من خلايا داعش النار على سيارة عسكرية": a firing
-        word (a casualty-only trigger of FIRING_PRIORITY or more, not a bare death word) in a
-        sentence that names two armed sides and someone hurt. The side named right after a death
-        or wounding word, or as the target, was fired on (actor2); the other fired (actor1).
-        Failing that, the side named last before the firing word fired."""
-        if trig.priority < FIRING_PRIORITY or trig.event_type != "Battles":
+        """"قتل عنصر من قسد بعد أن فتح مسلحان من خلايا داعش النار على سيارة عسكرية": a firing or
+        assassination word (a casualty-only trigger of FIRING_PRIORITY or more, not a bare death
+        word) in a sentence that names two armed sides and someone hurt (an assassination word
+        tells the killing itself). The side named as the agent ("على يد", "برصاص") fired (actor1);
+        else the side named right after a death or wounding word, or as the target, was fired on
+        (actor2) and the other fired. Failing that, the side named last before the firing word fired."""
+        if trig.priority < FIRING_PRIORITY or trig.event_type not in ("Battles", "Violence against civilians"):
             return False
         armed: dict[str, ActorMention] = {}
         for m in actors:
@@ -579,15 +580,17 @@ class FrameBuilder(TollRules):
                 armed.setdefault(m.actor.actor_id, m)
         if len(armed) != 2:
             return False
-        if not any(self.cue_at.get(i, set()) & {"killed", "injured"} for i in range(sentence.start, sentence.end)):
+        hurt = [i for i in range(sentence.start, sentence.end) if self.cue_at.get(i, set()) & {"killed", "injured"}]
+        if not hurt and trig.event_type == "Battles":  # an assassination word tells the killing itself
             return False
         first, second = sorted(armed.values(), key=lambda m: m.start)
-        hurt = [i for i in range(sentence.start, sentence.end) if self.cue_at.get(i, set()) & {"killed", "injured"}]
 
         def victim(m: ActorMention) -> bool:  # "قتل عنصر من قسد", "النار على عناصر الأمن"
             return m.role == "target" or any(0 < m.start - i <= VICTIM_GAP for i in hurt)
 
-        if victim(first) != victim(second):
+        if (first.role == "agent") != (second.role == "agent"):  # "على يد مجهولين", "برصاص مسلحي داعش"
+            shooter, target = (first, second) if first.role == "agent" else (second, first)
+        elif victim(first) != victim(second):
             shooter, target = (second, first) if victim(first) else (first, second)
         else:
             shooter, target = (second, first) if second.start < span.start else (first, second)
@@ -636,6 +639,8 @@ class FrameBuilder(TollRules):
                                         for i in range(sentence.start, sentence.end))
             civilians = civilians_cue or any(a.actor.inter == "Civilians" for a in actors)
             if not civilians and self._shooting_between_armed_sides(frame, span, trig, sentence, actors):
+                # also an assassination word ("اغتال مجهولون أربعة مقاتلين من الجيش الوطني")
+                frame.event_type, frame.sub_event_type = "Battles", "Armed clash"
                 frame.reasons["sub_event_type"] = ("armed men fired on another armed group's men, who were hurt: "
                                                    "an armed clash (ACLED codes an attack on an armed actor so)")
             elif not (civilians or blast_event):
