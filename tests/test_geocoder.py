@@ -192,3 +192,11 @@ def test_the_countryside_of_the_capital_is_a_region_not_the_city():
     assert m.geo_precision == 3
     assert _resolved("قصف على بلدة في ريف مدينة حلب الغربي", "حلب").geo_precision >= 2
     assert _resolved("انفجار في مدينة دمشق", "دمشق").geo_precision == 1
+
+
+def test_a_months_name_inside_a_date_is_no_village():
+    # corpus baly2018 R-117#12 (the two sides added): "6 تشرين الثاني" is a date, not the Raqqa
+    # village "Tishrin 6"
+    text = "وأفادت الأنباء عن تجدد الاشتباكات بين الجيش السوري وهيئة تحرير الشام في 6 تشرين الثاني / نوفمبر 2017 ."
+    events = extract(Document(text=text), min_confidence=0)
+    assert [(e.event_date, e.location) for e in events] == [("2017-11-06", "")]

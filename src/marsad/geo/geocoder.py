@@ -332,7 +332,14 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
                    and not any(n in PREPOSITIONS or n == "ريف" for n in norms[a : s.start])
                    for a, b in actors[lo : bisect_right(actor_starts, s.start)])
 
-    spans = sorted((s for s in doc.spans.get("places", []) if not in_actor_name(s)), key=lambda s: (s.start, s.end))
+    # a month's name inside a date ("في 6 تشرين الثاني") is no village of that name
+    date_tokens = {i for d in doc.spans.get("dates", []) for i in range(d.start, d.end)}
+
+    def in_date(s: Span) -> bool:
+        return s.start in date_tokens and s.end - 1 in date_tokens
+
+    spans = sorted((s for s in doc.spans.get("places", []) if not in_actor_name(s) and not in_date(s)),
+                   key=lambda s: (s.start, s.end))
     span_starts = [s.start for s in spans]
     # Pass 1: admin context from unambiguous or cue-backed mentions.
     # (counted once per distinct name, so a repeated name does not vouch for itself)
