@@ -865,3 +865,13 @@ def test_fighters_assassinated_by_another_armed_group_are_an_armed_clash(text):
     events = extract(Document(text=text, published="2019-10-05"), min_confidence=0)
     assert [(e.sub_event_type, e.actor1, e.actor2) for e in events] == [
         ("Armed clash", "Unidentified Armed Group (Syria)", "SNA: Syrian National Army")]
+
+
+def test_an_event_word_after_a_demonstrative_refers_back_past_other_sentences():
+    # the shape of corpus baly2018 R-117#12 ("وأثناء تلك الاشتباكات ..." two sentences after the
+    # fighting): "هذه الاشتباكات" is the clash at Kafr Nobol, not the page's main place
+    text = ("قصف مدفعي على مدينة معرة النعمان\n\nقصفت قوات النظام مدينة معرة النعمان بقذائف المدفعية صباح اليوم."
+            " واندلعت اشتباكات عنيفة بين قوات النظام وفصائل المعارضة في بلدة كفرنبل بريف إدلب الجنوبي.\n\n"
+            "وأكد مصدر محلي أن الأهالي يعيشون أوضاعا صعبة.\n\nوقتل خلال هذه الاشتباكات خمسة عناصر من قوات النظام.")
+    events = extract(Document(text=text, published="2019-05-10"), min_confidence=0)
+    assert [(e.location, e.fatalities) for e in events if e.sub_event_type == "Armed clash"] == [("Kafr Nobol", 5)]

@@ -38,6 +38,8 @@ GENERIC_BOMBARDMENT_PRIORITY = 4
 # An explicitly dated event this many days before publication is background, not news.
 MAX_REPORT_LAG_DAYS = 10
 TERRITORY = ("Non-state actor overtakes territory", "Government regains territory")
+#: How many sentences back an event word after a demonstrative ("هذه المواجهات") may refer.
+ANAPHOR_REACH = 3
 #: Words after a control verb searched for its preposition ("على") and the place it governs.
 CONTROL_OBJECT_WINDOW = 20
 
@@ -233,7 +235,7 @@ class FrameBuilder(TollRules):
         self.actors = self._actor_mentions()
         self._actor_starts = [a.start for a in self.actors]
         self.focus = self._focus_place()
-        self._told_before: list[Frame] = []  # the located frames of the sentence before (frames())
+        self._told: list[list[Frame]] = []  # the located frames of the last sentences that told events (frames())
 
     # -- helpers ------------------------------------------------------------------------
     def _places_from(self, lo_char: int, hi_char: int) -> list[PlaceMention]:
@@ -390,7 +392,7 @@ class FrameBuilder(TollRules):
         frames: list[Frame] = []
         story_weapon: tuple[Span, Trigger] | None = None  # the last weapon of the sentence before
         story_end = -1
-        self._told_before = []
+        self._told = []
         for sentence, kept in self.kept:
             has_strong = any(t.needs != "passive" for _, t in kept)
             weapons = [(s, t) for s, t in kept if t.event_type == "Explosions/Remote violence"]
@@ -422,7 +424,9 @@ class FrameBuilder(TollRules):
                     weapon = story_weapon
                 frames.extend(self._frame(span, trig, sentence, weapon, owned.get(span.start)))
             self._fold_into_capture(frames, sentence)
-            self._told_before = [f for f in frames if f.sentence.start == sentence.start and f.place is not None]
+            told = [f for f in frames if f.sentence.start == sentence.start and f.place is not None]
+            if told:
+                self._told = [*self._told[-(ANAPHOR_REACH - 1):], told]
             if weapons:
                 story_weapon = weapons[-1]
             if weapons or story_weapon is not None:
@@ -992,17 +996,22 @@ class FrameBuilder(TollRules):
         """"سيارة مفخخة انفجرت على حاجز تل أرقم. وأدى الانفجار إلى مقتل ستة": a definite event word
         of a sentence with no place of its own, right after a sentence that told an event of its
         type at one place, refers back to that event (issue 12: a fragment takes the place of the
-        event it continues, not the document's main place)."""
-        told = self._told_before
-        if not told or not self.norms[frame.trigger_span.start].removeprefix("و").startswith("ال"):
+        event it continues, not the document's main place). After a demonstrative ("خلال هذه
+        المواجهات") it refers to the last such event up to ANAPHOR_REACH sentences back."""
+        if not self.norms[frame.trigger_span.start].removeprefix("و").startswith("ال"):
             return None
         starts = self.doc.user_data["marsad_sent_starts"]
         k = bisect_left(starts, frame.sentence.start)
-        if k == 0 or starts[k - 1] != told[0].sentence.start:
-            return None
-        same = [f for f in told if f.event_type == frame.event_type]
-        # the sentence before told it at one place; at several, the word refers to them all
-        return same[-1] if same and len({place_key(f) for f in same}) == 1 else None
+        before = self._prev_tokens(frame.trigger_span.start, 1, frame.sentence.start)
+        reach = ANAPHOR_REACH if before and self.norms[before[0]] in self.kb.words("demonstrative") else 1
+        for told in reversed(self._told):
+            if k - bisect_left(starts, told[0].sentence.start) > reach:
+                return None
+            same = [f for f in told if f.event_type == frame.event_type]
+            if same:
+                # told at one place; at several, the word refers to them all
+                return same[-1] if len({place_key(f) for f in same}) == 1 else None
+        return None
 
     def _is_reference(self, m: PlaceMention) -> bool:
         """A place named after a direction word ("قرية علما شرقي درعا", "حسياء جنوب حمص"): the
