@@ -979,8 +979,8 @@ class FrameBuilder(TollRules):
             before = self._event_referred_to(frame)
             if before is not None:
                 frame.place, frame.continues = before.place, before
-                frame.place_reason = (f"{frame.trigger_span.text!r} refers back to the event of the sentence "
-                                      "before: its place")
+                frame.place_reason = (f"{frame.trigger_span.text!r} refers back to the event told just before: "
+                                      "its place")
                 return
             frame.place = self.focus
             frame.place_reason = "no place in the paragraph; the document's main place used"
