@@ -875,3 +875,19 @@ def test_an_event_word_after_a_demonstrative_refers_back_past_other_sentences():
             "وأكد مصدر محلي أن الأهالي يعيشون أوضاعا صعبة.\n\nوقتل خلال هذه الاشتباكات خمسة عناصر من قوات النظام.")
     events = extract(Document(text=text, published="2019-05-10"), min_confidence=0)
     assert [(e.location, e.fatalities) for e in events if e.sub_event_type == "Armed clash"] == [("Kafr Nobol", 5)]
+
+
+@pytest.mark.parametrize("text, sub", [
+    # corpus baly2018 V-453#0 (gold dev_baly2018): HTS fired on the protesters, no dispersal word
+    ("أطلقت عناصر تحرير الشام النار على متظاهرين في مدينة الاتارب خرجوا امام حاجز للهيئة عند مدخل المدينة"
+     " ضد دخول الارتال العسكرية الى المدينة.", "Excessive force against protesters"),
+    # corpus baly2018 R-411#3 (a chronology entry)
+    ("قوات الأمن السورية تطلق النار على مظاهرة مناوئة للحكومة في ضاحية سقبا القريبة من دمشق .",
+     "Excessive force against protesters"),
+    # shots in the air to disperse them, no one hurt: an intervention only
+    ("أطلقت قوات الأمن النار في الهواء لتفريق المتظاهرين في مدينة السويداء دون تسجيل إصابات.",
+     "Protest with intervention"),
+])
+def test_protesters_fired_on_face_excessive_force(text, sub):
+    events = extract(Document(text=text, published="2017-11-14"), min_confidence=0)
+    assert [e.sub_event_type for e in events if e.event_type == "Protests"] == [sub]

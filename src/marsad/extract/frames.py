@@ -38,6 +38,8 @@ GENERIC_BOMBARDMENT_PRIORITY = 4
 # An explicitly dated event this many days before publication is background, not news.
 MAX_REPORT_LAG_DAYS = 10
 TERRITORY = ("Non-state actor overtakes territory", "Government regains territory")
+#: How many words before a protest word may tell that it was fired on ("النار على متظاهرين").
+FIRED_AT_WORDS = 2
 #: How many sentences back an event word after a demonstrative ("هذه المواجهات") may refer.
 ANAPHOR_REACH = 3
 #: Words after a control verb searched for its preposition ("على") and the place it governs.
@@ -698,6 +700,9 @@ class FrameBuilder(TollRules):
             frame.sub_event_type = "Protest with intervention"
             frame.reasons["sub_event_type"] = ("the protest was dispersed or its people arrested: an intervention "
                                                "(kb/cues.csv 'dispersal')")
+        if frame.sub_event_type == "Peaceful protest" and self._fired_at(span, sentence):
+            # "أطلقت عناصر الهيئة النار على متظاهرين": the protesters were fired on
+            frame.sub_event_type = "Protest with intervention"
         if frame.sub_event_type == "Protest with intervention" and (frame.fatalities or self._live_fire(sentence)):
             frame.sub_event_type = "Excessive force against protesters"
             frame.reasons["sub_event_type"] = ("protesters dispersed with live fire or killed: excessive force "
@@ -1051,6 +1056,12 @@ class FrameBuilder(TollRules):
             if "injured" in cues and "negation" not in self._cues_before(i, 3, sentence.start):
                 hurt = True
         return fired and (hurt or not warning)
+
+    def _fired_at(self, span: Span, sentence: Span) -> bool:
+        """The words right before the protest word fire on it: "النار على متظاهرين", "الرصاص الحي على
+        المحتجين" (a fire object or live fire a preposition before it; not shots in the air)."""
+        before = self._prev_tokens(span.start, FIRED_AT_WORDS, sentence.start)
+        return any(self.cue_at.get(j, set()) & {"fire_object", "live_fire"} for j in before) and self._live_fire(sentence)
 
     def _air_bombardment(self, frame: Frame) -> None:
         """"قصف طائرات التحالف", "قصف جو ي روسي", "قصف سوري روسي": a generic bombardment word
