@@ -412,6 +412,7 @@ class FrameBuilder(TollRules):
             reported = ([sp.start for sp, t in words if not (t.needs == "passive" and t.priority < FIRING_PRIORITY)]
                         or [sp.start for sp, _ in words])
             owned = self._killing_words_by_event(sentence, reported)
+            here: list[Frame] = []  # this sentence's frames
             for (span, trig), skip in zip(kept, casualties_only, strict=True):
                 if skip:
                     continue  # casualties of another event in the same sentence (an explosion's too)
@@ -424,9 +425,10 @@ class FrameBuilder(TollRules):
                     # "القصف المدفعي على بلدات ريف إدلب ... واستهدفت قوات النظام بلدة كنصفرة": a town
                     # targeted right after a sentence about shelling is shelled
                     weapon = story_weapon
-                frames.extend(self._frame(span, trig, sentence, weapon, owned.get(span.start)))
-            self._fold_into_capture(frames, sentence)
-            told = [f for f in frames if f.sentence.start == sentence.start and f.place is not None]
+                here.extend(self._frame(span, trig, sentence, weapon, owned.get(span.start)))
+            self._fold_into_capture(here)
+            frames.extend(here)
+            told = [f for f in here if f.place is not None]
             if told:
                 self._told = [*self._told[-(ANAPHOR_REACH - 1):], told]
             if weapons:
@@ -437,11 +439,11 @@ class FrameBuilder(TollRules):
         return frames
 
     @staticmethod
-    def _fold_into_capture(frames: list[Frame], sentence: Span) -> None:
+    def _fold_into_capture(here: list[Frame]) -> None:
         """"سيطرت قوات سوريا الديمقراطية على قرية وسيحة بعد اشتباكات مع داعش": the fighting that
-        won a town is that capture (the CODEBOOK hierarchy), so a clash of the same sentence, with
-        no side the capture lacks, takes the capture's place and day and joins its event."""
-        here = [f for f in frames if f.sentence.start == sentence.start]
+        won a town is that capture (the CODEBOOK hierarchy), so a clash of the same sentence
+        (``here``: the sentence's frames), with no side the capture lacks, takes the capture's place
+        and day and joins its event."""
         captures = [f for f in here if f.sub_event_type in TERRITORY and f.place is not None]
         if len(captures) != 1:
             return
@@ -510,23 +512,26 @@ class FrameBuilder(TollRules):
                 return False
         return True
 
+    def _negation_in(self, cues: dict[str, int]) -> bool:
+        """Whether cues found before a word (``_cues_before``) hold a negation, not an idiom."""
+        return "negation" in cues and not self._idiom_after(cues["negation"])
+
     def _negated(self, span: Span, sentence: Span) -> bool:
         """A negation right before the event word in its clause ("دون قتال", "لم تشهد اشتباكات")."""
-        near = self._cues_before(span.start, NEGATION_WINDOW, self._clause_start(span.start, sentence.start))
-        return "negation" in near and not self._idiom_after(near["negation"])
+        clause = self._clause_start(span.start, sentence.start)
+        return self._negation_in(self._cues_before(span.start, NEGATION_WINDOW, clause))
 
     def _blocked(self, span: Span, trig: Trigger, sentence: Span) -> bool:
         clause = self._clause_start(span.start, sentence.start)
         near = self._cues_before(span.start, NEGATION_WINDOW, clause)
-        if self._negated(span, sentence):
+        if self._negation_in(near):
             return True
         if "denial" in near:
             return True
         prev2 = [self.norms[j] for j in self._prev_tokens(span.start, 2, clause)]
         # "لم تشهد الجبهات أي اشتباكات" / "لم يتعرض الحي لأي قصف": "any" under a negation in the clause
         if any(self.norms[j] in self.kb.words("any") for j in self._prev_tokens(span.start, 4, clause)):
-            negations = self._cues_before(span.start, 12, clause)
-            if "negation" in negations and not self._idiom_after(negations["negation"]):
+            if self._negation_in(self._cues_before(span.start, 12, clause)):
                 return True
         # "دعا إلى وقف القصف" / "لمنع الاشتباكات": a call to stop violence is not violence
         if trig.event_type in VIOLENT_TYPES and any(w in self.kb.words("stop") for w in prev2):
@@ -700,10 +705,10 @@ class FrameBuilder(TollRules):
             frame.sub_event_type = "Protest with intervention"
             frame.reasons["sub_event_type"] = ("the protest was dispersed or its people arrested: an intervention "
                                                "(kb/cues.csv 'dispersal')")
-        if frame.sub_event_type == "Peaceful protest" and self._fired_at(span, sentence):
-            # "أطلقت عناصر الهيئة النار على متظاهرين": the protesters were fired on
-            frame.sub_event_type = "Protest with intervention"
-        if frame.sub_event_type == "Protest with intervention" and (frame.fatalities or self._live_fire(sentence)):
+        intervention = frame.sub_event_type == "Protest with intervention"
+        # "أطلقت عناصر الهيئة النار على متظاهرين": the protesters were fired on, no dispersal word needed
+        fired_at = frame.sub_event_type == "Peaceful protest" and self._fire_before(span, sentence)
+        if (intervention or fired_at) and ((intervention and frame.fatalities) or self._live_fire(sentence)):
             frame.sub_event_type = "Excessive force against protesters"
             frame.reasons["sub_event_type"] = ("protesters dispersed with live fire or killed: excessive force "
                                                "(kb/cues.csv 'live_fire', 'fire_verb')")
@@ -1057,11 +1062,11 @@ class FrameBuilder(TollRules):
                 hurt = True
         return fired and (hurt or not warning)
 
-    def _fired_at(self, span: Span, sentence: Span) -> bool:
+    def _fire_before(self, span: Span, sentence: Span) -> bool:
         """The words right before the protest word fire on it: "النار على متظاهرين", "الرصاص الحي على
-        المحتجين" (a fire object or live fire a preposition before it; not shots in the air)."""
+        المحتجين" (a fire object or live fire a preposition before it)."""
         before = self._prev_tokens(span.start, FIRED_AT_WORDS, sentence.start)
-        return any(self.cue_at.get(j, set()) & {"fire_object", "live_fire"} for j in before) and self._live_fire(sentence)
+        return any(self.cue_at.get(j, set()) & {"fire_object", "live_fire"} for j in before)
 
     def _air_bombardment(self, frame: Frame) -> None:
         """"قصف طائرات التحالف", "قصف جو ي روسي", "قصف سوري روسي": a generic bombardment word
