@@ -434,13 +434,39 @@ def test_one_place_under_two_gazetteer_entries_is_one_event():
     assert sum(1 for e in events if e.admin1 == "Homs" and e.event_type == "Explosions/Remote violence") == 1
 
 
-def test_the_supporter_of_the_side_a_protest_targets_is_that_sides():
-    # alalam.ir, 1 November 2022 (gold train), shortened: the US back the SDF, not the protesters
+def test_a_peaceful_protest_has_no_second_actor_nor_its_backer():
+    # alalam.ir, 1 November 2022 (gold train), shortened: the protest is against the SDF, whom the
+    # US back; ACLED codes a peaceful protest one-sided (the 35 peaceful protests of the train and
+    # dev gold have no actor2), and the US are not the protesters' associates either
     text = ("وخرج العشرات من أهالي بلدة ذيبان بالريف الشرقي لدير الزور اليوم بمظاهرة ضد ميليشيا قسد المدعومة "
             "من القوات الأمريكية .")
     protest = extract(Document(text=text, published="2022-11-01"), min_confidence=0)[0]
-    assert protest.actor2 == "QSD: Syrian Democratic Forces"
-    assert protest.assoc_actor_1 == "" and protest.assoc_actor_2.startswith("Military Forces of the United States")
+    assert (protest.sub_event_type, protest.actor1, protest.actor2) == ("Peaceful protest", "Protesters (Syria)", "")
+    assert protest.assoc_actor_1 == "" and protest.assoc_actor_2 == ""
+    assert "no second actor" in protest.reasons["actor2"]
+
+
+@pytest.mark.parametrize("text, sub", [
+    # the shape of qasioun-news.com, 14 May 2024 (gold train): HTS security attacked the sit-in
+    ("وأفاد ناشطون بأن قوات الأمن التابعة لهيئة تحرير الشام هاجمت المتظاهرين وسط مدينة إدلب اليوم.",
+     "Protest with intervention"),
+    ("هاجمت عناصر هيئة تحرير الشام المتظاهرين وسط مدينة إدلب اليوم وأطلقت الرصاص الحي عليهم.",
+     "Excessive force against protesters"),
+])
+def test_protesters_assaulted_met_an_intervention(text, sub):
+    events = extract(Document(text=text, published="2024-05-14"), min_confidence=0)
+    protests = [e for e in events if e.event_type == "Protests"]
+    assert [(e.sub_event_type, e.actor1) for e in protests] == [(sub, "Protesters (Syria)")]
+    assert protests[0].actor2 == "HTS: Hayat Tahrir al Sham"
+
+
+def test_protesters_who_attacked_are_no_protest_attacked():
+    # corpus baly2018 R-411#3 (a chronology entry): "وهاجم المحتجون ... مركزا حكوميا", the
+    # protesters in the subject form attacked; a word for participants alone reports no protest
+    text = "وهاجم المحتجون في مدينة حمص اليوم مركزا حكوميا."
+    events = extract(Document(text=text, published="2011-04-10"), min_confidence=0)
+    assert not [e for e in events if e.sub_event_type in ("Protest with intervention",
+                                                          "Excessive force against protesters")]
 
 
 def test_a_charge_is_no_event():

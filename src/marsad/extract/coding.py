@@ -397,6 +397,11 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
          and (actor1 is None or f.actor2.actor.name_en != actor1.actor.name_en)),
         None,
     )
+    if ev.sub_event_type == "Peaceful protest" and actor2 is not None:
+        # CODEBOOK: a peaceful protest is one-sided; the government or group it is against is no actor
+        ev.reasons["actor2"] = (f"{actor2.actor.name_en} is named as what the protest is about; "
+                                "a peaceful protest has no second actor")
+        actor2 = None
     civilian_victims = any(f.civilian_victims for f in group.frames)
     abroad = next((f.abroad_country for f in group.frames if f.abroad_country), "")
     if ev.sub_event_type == "Arrests" and _abduction(group):
@@ -432,12 +437,13 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
         if civ is not None:
             ev.actor2, ev.inter2 = civ.name_en, civ.inter
             ev.reasons["actor2"] = "victims described as civilians (civilian cue words)"
-    else:
+    elif "actor2" not in ev.reasons:
         ev.reasons["actor2"] = "one-sided event or second actor not named"
     main_ids = {ev.actor1, ev.actor2}
-    for side, field_name in (("assoc1", "assoc_actor_1"), ("assoc2", "assoc_actor_2")):
+    for side, field_name, main in (("assoc1", "assoc_actor_1", ev.actor1), ("assoc2", "assoc_actor_2", ev.actor2)):
         names: list[str] = []
-        for f in group.frames:
+        # a side with no actor has no associates (the backer of what a peaceful protest is against)
+        for f in group.frames if main else ():
             for a in getattr(f, side):
                 if a.actor.name_en not in main_ids and a.actor.name_en not in names:
                     names.append(a.actor.name_en)

@@ -40,6 +40,9 @@ MAX_REPORT_LAG_DAYS = 10
 TERRITORY = ("Non-state actor overtakes territory", "Government regains territory")
 #: How many words before a protest word may tell that it was fired on ("النار على متظاهرين").
 FIRED_AT_WORDS = 2
+#: How many words before a protest word an assault word may stand and still take it as its object
+#: ("هاجمت عناصر هيئة تحرير الشام المتظاهرين": the verb, its subject, the object).
+ASSAULT_WORDS = 6
 #: How many sentences back an event word after a demonstrative ("هذه المواجهات") may refer.
 ANAPHOR_REACH = 3
 #: Words after a control verb searched for its preposition ("على") and the place it governs.
@@ -638,8 +641,13 @@ class FrameBuilder(TollRules):
         )
         if trig.needs == "actor" and not actors:
             return []
-        if trig.needs == "act" and not any("gathering" in self.cue_at.get(i, ()) for i in range(sentence.start, sentence.end)):
-            return []  # a word for participants ("المتظاهرين") with no act of gathering reports nothing
+        if trig.needs == "act" and not (
+                any("gathering" in self.cue_at.get(i, ()) for i in range(sentence.start, sentence.end))
+                or (trig.event_type == "Protests" and (self._assaulted(span, sentence)
+                                                       or self._fire_before(span, sentence)))):
+            # a word for participants ("المتظاهرين") reports nothing, unless they gathered or were
+            # assaulted or fired on ("هاجمت قوات الأمن المتظاهرين")
+            return []
         self._assign_roles(frame, actors)
         if frame.actor1 is None and trig.event_type in VIOLENT_TYPES:
             self._author_by_nationality(frame, span, sentence)
@@ -705,6 +713,10 @@ class FrameBuilder(TollRules):
             frame.sub_event_type = "Protest with intervention"
             frame.reasons["sub_event_type"] = ("the protest was dispersed or its people arrested: an intervention "
                                                "(kb/cues.csv 'dispersal')")
+        if frame.sub_event_type == "Peaceful protest" and self._assaulted(span, sentence):
+            frame.sub_event_type = "Protest with intervention"
+            frame.reasons["sub_event_type"] = ("the protesters were assaulted (an assault word before them, "
+                                               "kb/cues.csv 'assault'): an intervention")
         intervention = frame.sub_event_type == "Protest with intervention"
         # "أطلقت عناصر الهيئة النار على متظاهرين": the protesters were fired on, no dispersal word needed
         fired_at = frame.sub_event_type == "Peaceful protest" and self._fire_before(span, sentence)
@@ -1067,6 +1079,15 @@ class FrameBuilder(TollRules):
         المحتجين" (a fire object or live fire a preposition before it)."""
         before = self._prev_tokens(span.start, FIRED_AT_WORDS, sentence.start)
         return any(self.cue_at.get(j, set()) & {"fire_object", "live_fire"} for j in before)
+
+    def _assaulted(self, span: Span, sentence: Span) -> bool:
+        """The protesters are the object of an assault word right before them ("هاجمت المتظاهرين",
+        "اعتدت على المحتجين", "ضربت متظاهرين"); in the subject form ("وهاجم المحتجون مركزا")
+        they attacked."""
+        if self.norms[span.start].endswith("ون"):
+            return False
+        before = self._prev_tokens(span.start, ASSAULT_WORDS, sentence.start)
+        return any("assault" in self.cue_at.get(j, ()) for j in before)
 
     def _air_bombardment(self, frame: Frame) -> None:
         """"قصف طائرات التحالف", "قصف جو ي روسي", "قصف سوري روسي": a generic bombardment word
