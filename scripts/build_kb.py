@@ -343,20 +343,24 @@ def common_words(shared: Path, min_count: int = 3, max_loc_share: float = 0.34) 
     return sorted(w for w, c in total.items() if c >= min_count and loc[w] / c < max_loc_share)
 
 
-# ANERgazet country headings (normalised) -> English country name, for naming the generic actors of
-# events abroad ("Protesters (Egypt)"); countries not listed keep an empty country.
-ANERGAZET_COUNTRIES = {
-    "اردن": "Jordan", "الاردن": "Jordan", "اسرائيل": "Israel", "امارات عربيه متحده": "United Arab Emirates",
-    "الامارات عربيه متحده": "United Arab Emirates", "ايران": "Iran", "باكستان": "Pakistan", "بحرين": "Bahrain",
-    "البحرين": "Bahrain", "تركيا": "Turkey", "روسيا": "Russia", "سعوديه": "Saudi Arabia",
-    "السعوديه": "Saudi Arabia", "عراق": "Iraq", "العراق": "Iraq", "عمان": "Oman", "سلطنه عمان": "Oman",
-    "فلسطين": "Palestine", "قطر": "Qatar", "كويت": "Kuwait", "الكويت": "Kuwait", "لبنان": "Lebanon",
-    "مصر": "Egypt", "يمن": "Yemen", "اليمن": "Yemen", "افغانستان": "Afghanistan", "تونس": "Tunisia",
-    "جزاير": "Algeria", "الجزاير": "Algeria", "سودان": "Sudan", "السودان": "Sudan", "صومال": "Somalia",
-    "الصومال": "Somalia", "ليبيا": "Libya", "مغرب": "Morocco", "المغرب": "Morocco", "موريتانيا": "Mauritania",
-    "جيبوتي": "Djibouti", "قبرص": "Cyprus", "اليونان": "Greece", "فرنسا": "France", "المانيا": "Germany",
-    "بريطانيا": "United Kingdom", "ايطاليا": "Italy", "اسبانيا": "Spain", "الولايات المتحده": "United States",
-}
+# Country names name the country of a place abroad and the generic actors of events there
+# ("Protesters (Egypt)"); countries not listed keep an empty country.
+#: ANERgazet's towns of fewer letters than this are often ordinary Arabic words ("خفي", "روج",
+#: "الشفا"): they are taken as in their country only where kb/countries.csv says short_town_names
+#: (the Arab world and the neighbours, whose small towns Syrian reporting names).
+SHORT_TOWN_NAME = 5
+
+
+def countries() -> dict[str, str]:
+    """kb/countries.csv: normalised Arabic names of countries (those written with the article also
+    without it) -> English."""
+    out: dict[str, str] = {}
+    for r in csv.DictReader(open(KB / "countries.csv", encoding="utf-8")):
+        for name in [r["name_ar"], *split_multi(r["aliases_ar"])]:
+            out.setdefault(normalize_phrase(name), r["name_en"])
+            if name.startswith("ال"):  # "العراق", "عراق" ("لعراق" is not: "ألمانيا" keeps its alif)
+                out.setdefault(normalize_phrase(name[2:]), r["name_en"])
+    return out
 
 
 def foreign_places(shared: Path) -> dict[str, str]:
@@ -367,6 +371,9 @@ def foreign_places(shared: Path) -> dict[str, str]:
     that shares its name with a foreign city ("الرياض", "عمان") is taken only with Syrian context in
     the document.
     """
+    world = countries()
+    short_ok = {r["name_en"] for r in csv.DictReader(open(KB / "countries.csv", encoding="utf-8"))
+                if r["short_town_names"] == "yes"}
     lines = [ln.strip() for ln in open(shared / "data/lexicons/anergazet/AlignedLocGazetteer.txt", encoding="utf-8")]
     found: dict[str, str] = {}
     header: list[str] = []
@@ -378,13 +385,16 @@ def foreign_places(shared: Path) -> dict[str, str]:
             continue
         if line == "****":
             if not in_block:
+                # a header may list several countries (those without towns of their own come
+                # first): each name is its own country, the towns below belong to the last one
                 names = [normalize_phrase(h) for h in header]
-                country = next((ANERGAZET_COUNTRIES[n] for n in names if n in ANERGAZET_COUNTRIES), "")
-                syrian = any(n in ("سوريا", "سوريه") for n in names)
+                known = [world[n] for n in names if n in world]
+                country = known[-1] if known else ""
+                syrian = names[-1] in ("سوريا", "سوريه") if names else False
                 country = "Syria" if syrian else country
-                for n in names:
-                    if not syrian:
-                        found.setdefault(n, country)
+                for k, n in enumerate(names):
+                    if n not in ("سوريا", "سوريه"):
+                        found.setdefault(n, world.get(n, country if k == len(names) - 1 else ""))
                 header = []
             in_block = not in_block
             continue
@@ -393,9 +403,12 @@ def foreign_places(shared: Path) -> dict[str, str]:
         if in_block:
             if country != "Syria":
                 for v in article_variants(normalize_phrase(line)):
-                    found.setdefault(v, country)
+                    short = len(v.removeprefix("ال").replace(" ", "")) < SHORT_TOWN_NAME
+                    found.setdefault(v, "" if short and country not in short_ok else country)
         else:
             header.append(line)
+    for n, c in world.items():  # every country is a place abroad, listed in ANERgazet or not
+        found.setdefault(n, c)
     common = set(common_words(shared, min_count=3, max_loc_share=0.5))
     found = {n: c for n, c in found.items() if len(n) >= 3 and n not in GENERIC_PLACE_WORDS and n not in common}
     # kb/foreign_places.csv: neighbouring-country places that Syria reporting names, curated,
@@ -433,7 +446,7 @@ def main() -> None:
     with open(OUT / "foreign_places.json", "w", encoding="utf-8") as fh:
         json.dump(foreign_places(args.shared), fh, ensure_ascii=False, indent=0)
     with open(OUT / "countries.json", "w", encoding="utf-8") as fh:
-        json.dump(dict(sorted(ANERGAZET_COUNTRIES.items())), fh, ensure_ascii=False, indent=0)
+        json.dump(dict(sorted(countries().items())), fh, ensure_ascii=False, indent=0)
 
     actors = build_table(KB / "actors.csv", ["names_ar"])
     ids = {a["actor_id"] for a in actors}

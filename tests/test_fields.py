@@ -314,6 +314,39 @@ def test_a_sentence_placed_abroad_does_not_take_the_syrian_place_before_it():
     assert "outside Syria" in abroad[0].reasons["location"]
 
 
+@pytest.mark.parametrize("text, country", [
+    # corpus baly2018 R-13#11 (a world news roundup): a country after "في" is where it happened
+    ("أطلقت الشرطة النار على محتجين في ولاية راخين المضطربة في ميانمار , مما أسفر عن مقتل سبعة وإصابة 12 .",
+     "Myanmar"),
+    # corpus baly2018 R-133#8: a town of a country whose name shares an ANERgazet heading with
+    # another country's (the towns below a heading belong to its last country)
+    ("تفجير انتحاري في جاكرتا في محطة حافلات أدى إلى مقتل ثلاثة من رجال الشرطة .", "Indonesia"),
+])
+def test_an_event_in_a_country_named_after_in_is_abroad(text, country):
+    # without the country, the event took the page's main place in Syria (here Aleppo)
+    doc = Document(text="اشتباكات عنيفة في مدينة حلب اليوم بين فصائل المعارضة وقوات النظام.\n\n" + text,
+                   published="2017-09-01")
+    abroad = [e for e in extract(doc, min_confidence=0, all_countries=True) if e.fatalities in (3, 7)]
+    assert [(e.country, e.location) for e in abroad] == [(country, "")]
+    assert not [e for e in extract(doc, min_confidence=0) if e.fatalities in (3, 7)]
+
+
+def test_a_country_name_as_an_actor_is_no_place_abroad():
+    # "قصف روسي": Russia is who struck, the place is the Syrian town
+    text = "قتل خمسة مدنيين في قصف جوي نفذته روسيا على مدينة معرة النعمان اليوم."
+    events = extract(Document(text=text, published="2019-05-10"), min_confidence=0)
+    assert [(e.location, e.fatalities) for e in events] == [("Ma'arrat An Nu'man", 5)]
+
+
+def test_short_foreign_town_names_of_far_countries_are_no_places_abroad():
+    # "بشكل خفي" (secretly) is also an ANERgazet town in China: too short a name, far away
+    from marsad.kb import get_kb
+    foreign = get_kb().foreign_places
+    assert foreign.get("خفي", "") == "" and foreign.get("روج", "") == ""
+    assert foreign["جاكرتا"] == "Indonesia" and foreign["ميانمار"] == "Myanmar"
+    assert foreign["الامارات العربيه المتحده"] == "United Arab Emirates"
+
+
 def test_civilian_victims_do_not_split_one_shelling_into_two_events():
     # almodon.com, 20 October 2021 (Ariha), the article's opening: the shelling is told with the
     # regime as its author, then again ("وتبع القصف على أريحا") with only its civilian victims

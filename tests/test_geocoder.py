@@ -200,3 +200,25 @@ def test_a_months_name_inside_a_date_is_no_village():
     text = "وأفادت الأنباء عن تجدد الاشتباكات بين الجيش السوري وهيئة تحرير الشام في 6 تشرين الثاني / نوفمبر 2017 ."
     events = extract(Document(text=text), min_confidence=0)
     assert [(e.event_date, e.location) for e in events] == [("2017-11-06", "")]
+
+
+def test_a_town_also_abroad_is_abroad_on_a_page_that_names_more_places_abroad():
+    # the shape of the corpus's world news roundups (baly2018 R-563#10, R-435#7): a page naming
+    # places in several countries and one Syrian town; "الرياض" and "رفح" there are Riyadh and
+    # Rafah, though a Syrian village bears each name (each country alone names fewer places)
+    text = ("مقتل شرطيين في هجوم وسط القاهرة . وانفجار في بغداد يقتل ثلاثة . واشتباكات في طرابلس الليبية . "
+            "وفي كابول قتل جنديان . واشتباكات عنيفة في مدينة الرقة . وأعلنت الرياض عن اعتقال خلية . "
+            "وقصف إسرائيلي على رفح .")
+    found = {m.text: m for m in resolve_places(analyse(text))}
+    assert found["الرقة"].place is not None
+    assert found["الرياض"].place is None and found["رفح"].place is None
+    assert "outside Syria" in found["رفح"].reason
+
+
+def test_a_governorate_name_is_weighed_against_its_namesakes_country_only():
+    # corpus baly2018 V-527#1 (gold geocode_dev): Quneitra on a page naming several places in Israel
+    # and the Golan stays the Syrian governorate, though Morocco has a Kenitra
+    text = ("قصفت إسرائيل مواقع في محافظة القنيطرة قرب بلدة خان أرنبة بعد سقوط قذائف في الجولان المحتل قرب "
+            "صفد وطبريا والناصرة وحيفا وعكا وتل أبيب .")
+    found = {m.text: m for m in resolve_places(analyse(text))}
+    assert found["القنيطرة"].place is not None and found["القنيطرة"].place["feature_type"] == "admin1"

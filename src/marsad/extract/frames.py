@@ -981,7 +981,7 @@ class FrameBuilder(TollRules):
             return
         abroad = [m for m in self._places_from(sent.start_char, sent.end_char)
                   if m.foreign and m.country and not self._is_origin(m)
-                  and not m.names_country]
+                  and (not m.names_country or self._inside_country(m))]
         if abroad:
             # the sentence has a town of its own abroad ("هجوم على فندق وسط كابول"): it does not
             # continue the Syrian event told before it (a country's name is often an actor or a
@@ -1040,6 +1040,12 @@ class FrameBuilder(TollRules):
         point the event's place is told from, not the place itself when the sentence names another."""
         words = _gap_words(self.text[max(0, m.start_char - 20) : m.start_char])
         return bool(words) and words[-1].removeprefix("و").removeprefix("ب") in DIRECTION_NOUNS
+
+    def _inside_country(self, m: PlaceMention) -> bool:
+        """A country's name right after "في" ("محتجين في ميانمار"): the place of what is told, not
+        an actor or a border (kb/function_words.csv 'locative')."""
+        words = _gap_words(self.text[max(0, m.start_char - 12) : m.start_char])
+        return bool(words) and words[-1] in self.kb.words("locative")
 
     def _is_origin(self, m: PlaceMention) -> bool:
         """A place introduced by "من" (where people come from) or by a noun of belonging ("أبناء

@@ -479,9 +479,14 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             mentions.append(_unresolved(span, sent_start, reason, top, True))
             continue
         country = next((foreign_names.get(i[len(FOREIGN_PREFIX):], "") for i in span._.kb_ids if _is_foreign(i)), "")
-        if foreign and abroad[country] > support and cue not in ("بلده", "قريه", "حي"):
-            reason = (f"'{span.text}' is also a place in {country}, and the document names more places only in "
-                      f"{country} ({abroad[country]}) than in {best['admin1']} ({support})")
+        # a town that is also a town abroad is abroad on a page that names more places abroad, in any
+        # country, than in its governorate (a world news roundup: "رفح", "الرياض", "الكرك"); a
+        # governorate's or district's name is weighed against its own country's places only
+        admin_area = best["feature_type"] in ("admin1", "admin2", "admin3")
+        elsewhere = abroad[country] if admin_area else sum(abroad.values())
+        if foreign and elsewhere > support and cue not in ("بلده", "قريه", "حي"):
+            reason = (f"'{span.text}' is also a place in {country or 'another country'}, and the document names "
+                      f"more places only outside Syria ({elsewhere}) than in {best['admin1']} ({support})")
             mentions.append(_unresolved(span, sent_start, reason, top, True))
             continue
         if foreign and key in country_names() and cue not in ("بلده", "قريه", "حي"):
