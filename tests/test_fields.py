@@ -950,3 +950,11 @@ def test_an_event_word_after_a_demonstrative_refers_back_past_other_sentences():
 def test_protesters_fired_on_face_excessive_force(text, sub):
     events = extract(Document(text=text, published="2017-11-14"), min_confidence=0)
     assert [e.sub_event_type for e in events if e.event_type == "Protests"] == [sub]
+
+
+def test_a_list_of_towns_goes_on_past_the_city_itself():
+    # syria.tv, 8 March 2024 (gold train): "وتركّزت في إدلب المدينة ومدن وبلدات بنش وأريحا ..."
+    text = _gold_text("web-syriatv-anti-julani-protests-idlib-aleppo-2024-03-08", "train")
+    events = extract(Document(text=text, published="2024-03-08"), min_confidence=0)
+    assert {"Ariha", "Bennsh", "Jisr-Ash-Shugur", "Ehsem", "Kafr Takharim"} <= {
+        e.location for e in events if e.event_type == "Protests"}
