@@ -958,3 +958,14 @@ def test_a_list_of_towns_goes_on_past_the_city_itself():
     events = extract(Document(text=text, published="2024-03-08"), min_confidence=0)
     assert {"Ariha", "Bennsh", "Jisr-Ash-Shugur", "Ehsem", "Kafr Takharim"} <= {
         e.location for e in events if e.event_type == "Protests"}
+
+
+@pytest.mark.parametrize("text", [
+    # corpus baly2018 R-150#2 (and two copies): the missiles intercepted are no clash
+    "وقامت الدفاعات الجوية السورية بالتصدي لها وأسقطت ثلاثة أهداف منها في ريف دمشق اليوم.",
+    # the way SANA tells it
+    "وسائط دفاعنا الجوي تتصدى لعدوان إسرائيلي في سماء ريف دمشق اليوم.",
+])
+def test_air_defences_repelling_missiles_are_no_clash(text):
+    events = extract(Document(text=text, published="2017-12-02"), min_confidence=0)
+    assert not [e for e in events if e.sub_event_type == "Armed clash"]
