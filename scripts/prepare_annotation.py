@@ -76,6 +76,8 @@ def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "split":
         print(split_of(sys.argv[2]))
         return
+    if len(sys.argv) > 1:  # "--help" or a typo must not rewrite the batches
+        sys.exit("\n".join(line.strip() for line in __doc__.strip().splitlines()[-3:]))  # the usage lines
     rng = random.Random(SEED)
     gold_dir = ROOT / "eval" / "gold"
     used_groups = {story_group(json.loads(line)["doc_id"])
