@@ -343,8 +343,6 @@ def common_words(shared: Path, min_count: int = 3, max_loc_share: float = 0.34) 
     return sorted(w for w, c in total.items() if c >= min_count and loc[w] / c < max_loc_share)
 
 
-# Country names name the country of a place abroad and the generic actors of events there
-# ("Protesters (Egypt)"); countries not listed keep an empty country.
 #: ANERgazet's towns of fewer letters than this are often ordinary Arabic words ("خفي", "روج",
 #: "الشفا"): they are taken as in their country only where kb/countries.csv says short_town_names
 #: (the Arab world and the neighbours, whose small towns Syrian reporting names).
@@ -353,7 +351,8 @@ SHORT_TOWN_NAME = 5
 
 def countries() -> dict[str, str]:
     """kb/countries.csv: normalised Arabic names of countries (those written with the article also
-    without it) -> English."""
+    without it) -> English. They name the country of a place abroad and the generic actors of
+    events there ("Protesters (Egypt)"); a place of a country not listed keeps an empty country."""
     out: dict[str, str] = {}
     for r in csv.DictReader(open(KB / "countries.csv", encoding="utf-8")):
         for name in [r["name_ar"], *split_multi(r["aliases_ar"])]:

@@ -485,8 +485,9 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         admin_area = best["feature_type"] in ("admin1", "admin2", "admin3")
         elsewhere = abroad[country] if admin_area else sum(abroad.values())
         if foreign and elsewhere > support and cue not in ("بلده", "قريه", "حي"):
+            where = country if admin_area else "outside Syria"
             reason = (f"'{span.text}' is also a place in {country or 'another country'}, and the document names "
-                      f"more places only outside Syria ({elsewhere}) than in {best['admin1']} ({support})")
+                      f"more places only {where} ({elsewhere}) than in {best['admin1']} ({support})")
             mentions.append(_unresolved(span, sent_start, reason, top, True))
             continue
         if foreign and key in country_names() and cue not in ("بلده", "قريه", "حي"):
