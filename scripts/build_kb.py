@@ -349,12 +349,17 @@ def common_words(shared: Path, min_count: int = 3, max_loc_share: float = 0.34) 
 SHORT_TOWN_NAME = 5
 
 
+@cache
+def country_rows() -> tuple[dict[str, str], ...]:
+    return tuple(csv.DictReader(open(KB / "countries.csv", encoding="utf-8")))
+
+
 def countries() -> dict[str, str]:
     """kb/countries.csv: normalised Arabic names of countries (those written with the article also
     without it) -> English. They name the country of a place abroad and the generic actors of
     events there ("Protesters (Egypt)"); a place of a country not listed keeps an empty country."""
     out: dict[str, str] = {}
-    for r in csv.DictReader(open(KB / "countries.csv", encoding="utf-8")):
+    for r in country_rows():
         for name in [r["name_ar"], *split_multi(r["aliases_ar"])]:
             out.setdefault(normalize_phrase(name), r["name_en"])
             if name.startswith("ال"):  # "العراق", "عراق" ("لعراق" is not: "ألمانيا" keeps its alif)
@@ -371,8 +376,7 @@ def foreign_places(shared: Path) -> dict[str, str]:
     the document.
     """
     world = countries()
-    short_ok = {r["name_en"] for r in csv.DictReader(open(KB / "countries.csv", encoding="utf-8"))
-                if r["short_town_names"] == "yes"}
+    short_ok = {r["name_en"] for r in country_rows() if r["short_town_names"] == "yes"}
     lines = [ln.strip() for ln in open(shared / "data/lexicons/anergazet/AlignedLocGazetteer.txt", encoding="utf-8")]
     found: dict[str, str] = {}
     header: list[str] = []

@@ -1035,17 +1035,20 @@ class FrameBuilder(TollRules):
                 return same[-1] if len({place_key(f) for f in same}) == 1 else None
         return None
 
+    def _word_before(self, m: PlaceMention) -> str:
+        """The normalised word right before a place mention ("" at the start of the text)."""
+        words = _gap_words(self.text[max(0, m.start_char - 20) : m.start_char])
+        return words[-1] if words else ""
+
     def _is_reference(self, m: PlaceMention) -> bool:
         """A place named after a direction word ("قرية علما شرقي درعا", "حسياء جنوب حمص"): the
         point the event's place is told from, not the place itself when the sentence names another."""
-        words = _gap_words(self.text[max(0, m.start_char - 20) : m.start_char])
-        return bool(words) and words[-1].removeprefix("و").removeprefix("ب") in DIRECTION_NOUNS
+        return self._word_before(m).removeprefix("و").removeprefix("ب") in DIRECTION_NOUNS
 
     def _inside_country(self, m: PlaceMention) -> bool:
         """A country's name right after "في" ("محتجين في ميانمار"): the place of what is told, not
         an actor or a border (kb/function_words.csv 'locative')."""
-        words = _gap_words(self.text[max(0, m.start_char - 12) : m.start_char])
-        return bool(words) and words[-1] in self.kb.words("locative")
+        return self._word_before(m) in self.kb.words("locative")
 
     def _is_origin(self, m: PlaceMention) -> bool:
         """A place introduced by "من" (where people come from) or by a noun of belonging ("أبناء
@@ -1080,20 +1083,21 @@ class FrameBuilder(TollRules):
                 hurt = True
         return fired and (hurt or not warning)
 
+    def _cue_just_before(self, span: Span, sentence: Span, words: int, cues: set[str]) -> bool:
+        """Whether one of the ``words`` words before ``span`` in its sentence carries one of ``cues``."""
+        return any(self.cue_at.get(j, set()) & cues for j in self._prev_tokens(span.start, words, sentence.start))
+
     def _fire_before(self, span: Span, sentence: Span) -> bool:
         """The words right before the protest word fire on it: "النار على متظاهرين", "الرصاص الحي على
         المحتجين" (a fire object or live fire a preposition before it)."""
-        before = self._prev_tokens(span.start, FIRED_AT_WORDS, sentence.start)
-        return any(self.cue_at.get(j, set()) & {"fire_object", "live_fire"} for j in before)
+        return self._cue_just_before(span, sentence, FIRED_AT_WORDS, {"fire_object", "live_fire"})
 
     def _assaulted(self, span: Span, sentence: Span) -> bool:
         """The protesters are the object of an assault word right before them ("هاجمت المتظاهرين",
         "اعتدت على المحتجين", "ضربت متظاهرين"); in the subject form ("وهاجم المحتجون مركزا")
         they attacked."""
-        if self.norms[span.start].endswith("ون"):
-            return False
-        before = self._prev_tokens(span.start, ASSAULT_WORDS, sentence.start)
-        return any("assault" in self.cue_at.get(j, ()) for j in before)
+        return (not self.norms[span.start].endswith("ون")
+                and self._cue_just_before(span, sentence, ASSAULT_WORDS, {"assault"}))
 
     def _air_bombardment(self, frame: Frame) -> None:
         """"قصف طائرات التحالف", "قصف جو ي روسي", "قصف سوري روسي": a generic bombardment word

@@ -377,6 +377,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         if len(points) == 1 and backed:
             anchors.append((key, points[0]["lat"], points[0]["lon"], span.text))  # repeats dropped below
     context_total = sum(context.values())
+    abroad_total = sum(abroad.values())  # distinct names only of places abroad, any country
     for anchor in dict.fromkeys(anchors):  # a name repeated 100 times is one anchor
         grid.setdefault((int(anchor[1] // 1), int(anchor[2] // 1)), []).append(anchor)
 
@@ -483,7 +484,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         # country, than in its governorate (a world news roundup: "رفح", "الرياض", "الكرك"); a
         # governorate's or district's name is weighed against its own country's places only
         admin_area = best["feature_type"] in ("admin1", "admin2", "admin3")
-        elsewhere = abroad[country] if admin_area else sum(abroad.values())
+        elsewhere = abroad[country] if admin_area else abroad_total
         if foreign and elsewhere > support and cue not in ("بلده", "قريه", "حي"):
             where = country if admin_area else "outside Syria"
             reason = (f"'{span.text}' is also a place in {country or 'another country'}, and the document names "
