@@ -609,6 +609,23 @@ def test_tolls_told_around_their_death_word(text, toll):
     assert [e.fatalities for e in events] == [toll]
 
 
+@pytest.mark.parametrize("text, toll", [
+    # Syria TV (19 November 2019, gold train): a victim noun with a possessive ending ("its driver")
+    ("إن دراجة نارية \"ملغّمة\" انفجرت قرب مبنى الأوقاف في مدينة جرابلس، ما أدّى إلى مقتل سائقها على الفور،"
+     " إضافةً لـ إصابة أربعة مدنيين.", 1),
+    # al-Araby (11 June 2025, gold train): a dual victim noun is a figure of two, and civilians
+    ("قتل مدنيان وأصيب آخران بجروح جراء تعرضهم لهجوم من قبل مجهولين في منطقة تلكلخ بريف حمص الغربي وسط سورية.", 2),
+    # Syria TV (12 January 2019, gold train): the date between an assassination verb and its figure
+    ("اغتال مجهولون اليوم السبت أربعة مقاتلين من الجيش الوطني في قرية شبيران شمال مدينة الباب بريف حلب الشمالي"
+     " الشرقي.", 4),
+    # an attempt on a life kills no one, whoever it targeted
+    ("تعرض قيادي في الجيش الوطني لمحاولة اغتياله بعبوة ناسفة في مدينة الباب اليوم السبت.", 0),
+])
+def test_tolls_told_by_victim_words(text, toll):
+    events = extract(Document(text=text, published="2019-01-12"), min_confidence=0)
+    assert [e.fatalities for e in events] == [toll]
+
+
 @pytest.mark.parametrize("text, published, actor1, actor2", [
     # Euronews (26 November 2017): the Russian strikes hit a village the Islamic State held
     ("لقي نحو 34 مدنيا سوريا من بينهم 5 طفلا مصرعهم في غارات روسية على قرية الشعفة التي يسيطر عليها"

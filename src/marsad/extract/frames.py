@@ -205,6 +205,7 @@ class FrameBuilder(TollRules):
         self.hedged.update(i for i, w in enumerate(words) if w in QUOTE_TOKENS)
         self.dates: list[Span] = sorted(doc.spans.get("dates", []), key=lambda d: d.start)
         self._date_starts = [d.start for d in self.dates]
+        self.dated: set[int] = {j for d in self.dates for j in range(d.start, d.end)}
         self._date_chars = [d.start_char for d in self.dates]
         # the lead: the first STORY_LEAD_CHARS characters, and no further than a roundup's first item
         first_item = ITEM_MARK.search(self.text, 0, STORY_LEAD_CHARS)
@@ -599,8 +600,11 @@ class FrameBuilder(TollRules):
             return False
         first, second = sorted(armed.values(), key=lambda m: m.start)
 
+        # after an active killing verb ("اغتال مجهولون ...") comes the killer, not the victim
+        passive_hurt = [i for i in hurt if "killer_verb" not in self.cue_at.get(i, ())]
+
         def victim(m: ActorMention) -> bool:  # "قتل عنصر من قسد", "النار على عناصر الأمن"
-            return m.role == "target" or any(0 < m.start - i <= VICTIM_GAP for i in hurt)
+            return m.role == "target" or any(0 < m.start - i <= VICTIM_GAP for i in passive_hurt)
 
         if (first.role == "agent") != (second.role == "agent"):  # "على يد مجهولين", "برصاص مسلحي داعش"
             shooter, target = (first, second) if first.role == "agent" else (second, first)

@@ -52,6 +52,7 @@ class TollRules:
     kb: KnowledgeBase
     cue_at: dict[int, set[str]]  # token -> the kb cues it starts or belongs to
     hedged: set[int]  # tokens of a hedge ("ما لا يقل عن") or a quotation mark
+    dated: set[int]  # tokens of a date mention ("اليوم السبت")
     numbers: list[Span]
     _number_starts: list[int]
     _killed_end: dict[int, int]  # where a killing phrase that starts at a token ends ("لقي حتفه")
@@ -118,6 +119,8 @@ class TollRules:
         for i in range(sent.start, sent.end):
             if "killed" not in self.cue_at.get(i, ()) or (frame.killing_words is not None and i not in frame.killing_words):
                 continue
+            if self._attempted(i, sent.start):
+                continue  # "محاولة اغتيال قيادي": an attempt on a life kills no one
             near = [n for n in numbers if (0 < self._gap(i, n.start) <= 4 or 0 < self._back_gap(n, i) <= 2
                                            or (0 < i - n.end + 1 <= PARTITIVE_GAP and self._partitive(n, i))
                                            or self._met_death(n, i))
@@ -146,6 +149,10 @@ class TollRules:
                     frame.fatality_evidence = Evidence.of(self.doc[i:end])
                     return
         frame.reasons["fatalities"] = set_aside or "no death toll reported in the sentence"
+
+    def _attempted(self, i: int, floor: int) -> bool:
+        """A killing word right after an attempt cue ("محاولة اغتيال", "في محاولة لاغتياله")."""
+        return any("attempt" in self.cue_at.get(j, ()) for j in self._prev_tokens(i, 2, floor))
 
     def _back_gap(self, n: Span, i: int) -> int:
         """Token distance from the end of a figure to a later killing word at ``i``, not counting
@@ -186,7 +193,7 @@ class TollRules:
         nxt = next((j for j in range(after, min(after + 2, end)) if self.norms[j]), None)
         if nxt is not None:
             word = self.norms[nxt]
-            if word in self.kb.cues.get("victim_one", ()) or strip_article(word) in self.kb.cues.get("victim_one", ()):
+            if self._victim_one(word):
                 return 1, nxt + 1
         if any("injured" in self.cue_at.get(j, ()) for j in range(after, min(after + 2, end))):
             return None  # "مقتل وإصابة", "قتيل وجريح": the dead and the wounded counted together
@@ -196,9 +203,19 @@ class TollRules:
             return 1, after
         return None
 
+    def _victim_one(self, word: str) -> bool:
+        """A singular victim noun, with or without the article or a possessive ending ("سائقها",
+        "its driver": kb/function_words.csv ``possessive_ending``)."""
+        singular = self.kb.cues.get("victim_one", ())
+        bare = strip_article(word)
+        if word in singular or bare in singular:
+            return True
+        return any(bare.endswith(e) and bare[: -len(e)] in singular for e in self.kb.words("possessive_ending"))
+
     def _gap(self, i: int, j: int) -> int:
-        """Token distance from i to a later j, not counting the words of a hedge in between."""
-        return j - i - sum(1 for k in range(i + 1, j) if k in self.hedged) if j > i else 0
+        """Token distance from i to a later j, not counting the words of a hedge or a date in
+        between ("اغتال مجهولون اليوم السبت أربعة مقاتلين")."""
+        return j - i - sum(1 for k in range(i + 1, j) if k in self.hedged or k in self.dated) if j > i else 0
 
     def _not_a_toll(self, frame: Frame, n: Span, value: int, cumulative: int | None, kill: int) -> str:
         """Why the figure ``n`` next to the killing word at ``kill`` is not the event's death toll ("" if it is)."""
