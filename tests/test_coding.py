@@ -138,3 +138,13 @@ def test_a_toll_counted_between_two_distant_dates_is_a_total_over_a_period():
     events = extract(Document(text=text), min_confidence=0)
     assert all(e.fatalities == 0 for e in events)
     assert all("a total over a period" in (e.reasons.get("fatalities") or "") for e in events)
+
+
+def test_mortar_fire_that_names_no_side_folds_into_the_clash_at_its_place_and_day():
+    # Enab Baladi (17 May 2020, gold dev): mortars used in a clash between two factions at al-Bab
+    text = ("قُتل شخصان بينهم امرأة وأُصيب آخرون نتيجة اشتباكات بالأسلحة الخفيفة والمتوسطة، استُخدمت فيها قذائف"
+            " “الهاون”، بين فصيلين في مدينة الباب شرقي حلب مساء أمس، السبت 16 من أيار.\n"
+            "وأفاد مراسل عنب بلدي في الباب اليوم، أن الاشتباكات بين “فرقة الحمزات” و”الجبهة الشامية” المنضويتين"
+            " ضمن “الجيش الوطني السوري”، هدأت عقب تدخل الشرطة العسكرية لإيقاف الاشتباك.")
+    events = extract(Document(text=text, published="2020-05-17"), min_confidence=0)
+    assert [(e.sub_event_type, e.location) for e in events] == [("Armed clash", "Al Bab")]

@@ -121,6 +121,11 @@ def _sides(f: Frame) -> set[str]:
     return {_side(a) for a in _armed(f)}
 
 
+#: Sub-event types that fold into a battle at their place and day even when they name no side
+#: (CODEBOOK: a shelling inside an ongoing battle is part of it).
+UNNAMED_FIRE_FOLDS = frozenset({"Shelling/artillery/missile attack"})
+
+
 def _compatible(group: Group, f: Frame) -> bool:
     """Can ``f`` report the same event as ``group``: same day and place, compatible type, and
     actors that are a subset (or superset) of the group's actors."""
@@ -145,6 +150,10 @@ def _compatible(group: Group, f: Frame) -> bool:
         # strategic move also when it names no side
         if f.event_type == "Strategic developments" or families == {"Strategic developments"}:
             return not pair or not union or bool(pair & union)
+        # a shelling that names no side, at a battle's place and day, is that battle's fire
+        if (not pair and f.sub_event_type in UNNAMED_FIRE_FOLDS) or (
+                not union and {g.sub_event_type for g in group.frames} <= UNNAMED_FIRE_FOLDS):
+            return True
         return bool(pair & union)
     return not pair or not union or pair <= union or union <= pair
 
