@@ -148,3 +148,30 @@ def test_mortar_fire_that_names_no_side_folds_into_the_clash_at_its_place_and_da
             " ضمن “الجيش الوطني السوري”، هدأت عقب تدخل الشرطة العسكرية لإيقاف الاشتباك.")
     events = extract(Document(text=text, published="2020-05-17"), min_confidence=0)
     assert [(e.sub_event_type, e.location) for e in events] == [("Armed clash", "Al Bab")]
+
+
+def test_a_raid_by_aircraft_is_an_air_strike():
+    # Jisr TV (21 February 2017, gold train of round 6): "أغار" is a ground raid unless aircraft follow it
+    text = "و في ريف إدلب الجنوبي أغار الطيران الحربي بلدة الهبيط ومحيط مدينة خان شيخون وبلدة بعربو."
+    events = extract(Document(text=text, published="2017-02-21"), min_confidence=0)
+    assert {e.sub_event_type for e in events} == {"Air/drone strike"}
+    assert "Hbit" in {e.location for e in events}
+
+
+def test_a_kamikaze_drone_is_an_air_strike_not_a_suicide_bomb():
+    # Arab Khabar (23 September 2024, gold train of round 5)
+    text = "وفي وقت سابق الاثنين، استهدفت قوات النظام بطائرة مسيرة انتحارية منزلا سكنيا في بلدة النيرب شرقي إدلب."
+    events = extract(Document(text=text, published="2024-09-23"), min_confidence=0)
+    assert [(e.sub_event_type, e.location) for e in events] == [("Air/drone strike", "Nayrab")]
+
+
+def test_villages_taken_by_a_foreign_army_are_no_government_regaining():
+    # Rebaz News citing Sputnik (13 November 2019, gold train): Turkey's army and the factions it backs
+    text = ("كشف مراسل \"سبوتنيك\" في محافظة الحسكة بكوردستان سوريا اليوم, الأربعاء 13 تشرين الثاني/نوفمبر 2019,"
+            " أن هجوماً عنيفاً مدعوماً بسلاحي الجو والمدفعية شنه الجيش التركي وفصائل المعارضة الموالية لأنقرة على قرى"
+            " الرشيدية والقاسمية والريحانية على محور \"تل تمر– سري كانيه (رأس العين)\" وعلى قريتي المناخ والفيصلية على"
+            " محور \"تل تمر– أبو راسين\" بريف سري كانيه (رأس العين) شمالي غربي محافظة الحسكة بكوردستان سوريا، أسفر"
+            " عن سيطرتهم على تلك القرى.")
+    events = extract(Document(text=text, published="2019-11-13"), min_confidence=0)
+    taken = {e.location: e.sub_event_type for e in events if "territory" in e.sub_event_type}
+    assert taken and set(taken.values()) == {"Non-state actor overtakes territory"}

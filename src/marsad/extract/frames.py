@@ -1105,15 +1105,19 @@ class FrameBuilder(TollRules):
 
     def _air_bombardment(self, frame: Frame) -> None:
         """"قصف طائرات التحالف", "قصف جو ي روسي", "قصف سوري روسي": a generic bombardment word
-        (no more than GENERIC_BOMBARDMENT_PRIORITY) whose next words name aircraft (kb/cues.csv
-        'aircraft') reports an air strike."""
-        if (frame.sub_event_type != "Shelling/artillery/missile attack"
-                or frame.trigger.priority > GENERIC_BOMBARDMENT_PRIORITY):
+        (no more than GENERIC_BOMBARDMENT_PRIORITY), or a raid verb ("أغار": kb/function_words.csv
+        ``air_raid_verb``), whose next words name aircraft (kb/cues.csv 'aircraft') reports an air
+        strike."""
+        raid = self.norms[frame.trigger_span.start] in self.kb.words("air_raid_verb")
+        if not raid and (frame.sub_event_type != "Shelling/artillery/missile attack"
+                         or frame.trigger.priority > GENERIC_BOMBARDMENT_PRIORITY):
             return
         end = frame.trigger_span.end
         if any("aircraft" in self.cue_at.get(j, ()) for j in range(end, min(end + 3, frame.sentence.end))):
-            frame.sub_event_type = "Air/drone strike"
-            frame.reasons["sub_event_type"] = "a bombardment word with aircraft after it: an air strike"
+            # "أغار الطيران الحربي على بلدة": a raid by aircraft is an air strike, not a ground raid
+            frame.event_type, frame.sub_event_type = "Explosions/Remote violence", "Air/drone strike"
+            frame.reasons["sub_event_type"] = (f"a {'raid' if raid else 'bombardment'} word with aircraft after it: "
+                                               "an air strike")
 
     def _territory(self, frame: Frame) -> None:
         """Control words code a territorial change only when a whole town or village is taken."""
@@ -1150,7 +1154,10 @@ class FrameBuilder(TollRules):
             frame.reasons["sub_event_type"] = (
                 "control of part of a place, or no named town taken: coded as Armed clash"
             )
-        elif frame.actor1 is not None and frame.actor1.actor.inter == "State forces":
+        elif (frame.actor1 is not None and frame.actor1.actor.inter == "State forces"
+              and frame.actor1.actor.kind != "foreign"):
             frame.sub_event_type = "Government regains territory"
         else:
+            # a foreign army taking Syrian villages (Turkey's, with the factions it backs) regains
+            # nothing for Syria's government: ACLED codes the takeover by who is not that government
             frame.sub_event_type = "Non-state actor overtakes territory"
