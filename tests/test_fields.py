@@ -986,3 +986,15 @@ def test_a_list_of_towns_goes_on_past_the_city_itself():
 def test_air_defences_repelling_missiles_are_no_clash(text):
     events = extract(Document(text=text, published="2017-12-02"), min_confidence=0)
     assert not [e for e in events if e.sub_event_type == "Armed clash"]
+
+
+def test_a_name_after_a_settlement_word_stays_a_place_whatever_the_ner_model_says():
+    # Shafaq News (9 December 2025, gold train): the NER model reads "خان أرنبة" as a person; after
+    # "ببلدة" it is the town, not the governorate the sentence also names
+    text = ("شفق نيوز- القنيطرة\n\nسجلت محافظة القنيطرة، يوم الثلاثاء، إصابات في صفوف مدنيين ببلدة خان أرنبة، إثر إطلاق"
+            " نار مباشر من قبل دورية تابعة للجيش الإسرائيلي، عقب احتجاج الأهالي على دخول القوة العسكرية إلى البلدة.\n\n"
+            "وذكرت مصادر محلية، لوكالة شفق نيوز، أن دوريات إسرائيلية مدعّمة بعربات مصفحة اقتحمت البلدة، وأقامت حواجز"
+            " في الشوارع الرئيسية، مانعة حركة السيارات والمواطنين، الأمر الذي أثار غضب السكان ودفعهم للاحتجاج، قبل أن"
+            " يقدم الجنود الإسرائيليون على إطلاق الرصاص وقنابل الغاز المسيل للدموع لتفريق المحتجين.")
+    events = extract(Document(text=text, published="2025-12-09"), ner=True, min_confidence=0)
+    assert [(e.sub_event_type, e.location) for e in events] == [("Excessive force against protesters", "Khan Arnaba")]

@@ -219,7 +219,12 @@ class FrameBuilder(TollRules):
         person_starts = [lo for lo, _ in person_chars]
         reach = list(accumulate((hi for _, hi in person_chars), max))  # the furthest end of a name so far
 
+        settlement = kb.words("settlement")
+
         def in_person(m: PlaceMention) -> bool:
+            # ... but a name after a settlement word ("ببلدة خان أرنبة") is that settlement's
+            if m.cue.removeprefix("ب") in settlement or m.cue.removeprefix("و") in settlement:
+                return False
             k = bisect_right(person_starts, m.start_char)
             return k > 0 and reach[k - 1] >= m.end_char
 
@@ -242,6 +247,7 @@ class FrameBuilder(TollRules):
         self._actor_starts = [a.start for a in self.actors]
         self.focus = self._focus_place()
         self._told: list[list[Frame]] = []  # the located frames of the last sentences that told events (frames())
+        self._here: list[Frame] = []  # the frames of the sentence being read (frames())
 
     # -- helpers ------------------------------------------------------------------------
     def _places_from(self, lo_char: int, hi_char: int) -> list[PlaceMention]:
@@ -417,6 +423,7 @@ class FrameBuilder(TollRules):
                         or [sp.start for sp, _ in words])
             owned = self._killing_words_by_event(sentence, reported)
             here: list[Frame] = []  # this sentence's frames
+            self._here = here
             for (span, trig), skip in zip(kept, casualties_only, strict=True):
                 if skip:
                     continue  # casualties of another event in the same sentence (an explosion's too)
@@ -1007,6 +1014,14 @@ class FrameBuilder(TollRules):
                 frame.place, frame.continues = before.place, before
                 frame.place_reason = (f"{frame.trigger_span.text!r} refers back to the event told just before: "
                                       "its place")
+                return
+            # ... or of an event of its type told earlier in its own sentence ("دفعهم للاحتجاج، قبل أن
+            # يقدم الجنود على إطلاق الغاز المسيل للدموع لتفريق المحتجين")
+            mate = next((f for f in reversed(self._here) if f.place is not None and f.event_type == frame.event_type
+                         and f.sentence.start == frame.sentence.start), None)
+            if mate is not None:
+                frame.place, frame.continues = mate.place, mate
+                frame.place_reason = "no place of its own; the place of the event told earlier in its sentence"
                 return
             frame.place = self.focus
             frame.place_reason = "no place in the paragraph; the document's main place used"
