@@ -222,3 +222,15 @@ def test_a_governorate_name_is_weighed_against_its_namesakes_country_only():
             "صفد وطبريا والناصرة وحيفا وعكا وتل أبيب .")
     found = {m.text: m for m in resolve_places(analyse(text))}
     assert found["القنيطرة"].place is not None and found["القنيطرة"].place["feature_type"] == "admin1"
+
+
+def test_the_governorate_named_right_after_a_village_picks_its_homonym():
+    # Ghad News (27 August 2025, gold train): a page about Rif Dimashq names a Quneitra village
+    # whose namesake lies in Lattakia; "في ريف القنيطرة الشمالي" right after it decides
+    text = ("قُتل ستة عسكريين سوريين، الثلاثاء، في قصف إسرائيلي استهدف مواقع قرب مدينة الكسوة بريف دمشق الجنوبي.\n"
+            "وذكرت القناة أن “ستة شهداء من عناصر الجيش العربي السوري سقطوا جراء استهدافات نفذتها طائرات مسيرة"
+            " إسرائيلية بالقرب من مدينة الكسوة”.\nويأتي هذا التصعيد بعد ساعات من مقتل شخص في قصف إسرائيلي استهدف"
+            " منزلاً بقرية طرنجة في ريف القنيطرة الشمالي، بحسب وكالة الأنباء الرسمية “سانا”.")
+    found = {m.text: m for m in resolve_places(analyse(text)) if m.place is not None}
+    assert found["طرنجة"].place["admin1"] == "Quneitra"
+    assert "the text places it in Quneitra" in found["طرنجة"].reason

@@ -132,6 +132,13 @@ def seats() -> dict[str, dict]:
     return out
 
 
+#: A place name followed, across at most LOCAL_ADMIN_GAP of these words (prepositions, region and
+#: direction words), by a governorate's name is in that governorate: its candidates there gain
+#: LOCAL_ADMIN_BONUS, more than the document's context (at most 1) can give another one.
+LOCAL_ADMIN_GAP = 4
+LOCAL_ADMIN_GLUE = frozenset({"في", "ب", "وفي", "ريف", "الريف", "محافظه", "منطقه", "ناحيه", "باديه", "مدينه", ",", "،"})
+LOCAL_ADMIN_BONUS = 1.2
+
 #: Candidates scoring within this of the best, and further than TIE_KM from it, tie with it.
 TIE_MARGIN = 0.05
 TIE_KM = 10.0
@@ -386,8 +393,33 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         ci, cj = int(lat // 1), int(lon // 1)
         return [a for di in (-1, 0, 1) for dj in (-1, 0, 1) for a in grid.get((ci + di, cj + dj), ())]
 
+    def local_admin1(k: int) -> str:
+        """The governorate the words right after a place name put it in ("قرية أرزة في ريف حماة",
+        "بلدة سويدان بريف دير الزور", "قرية علما شرقي درعا"): the next place name, reached across
+        prepositions, region words and direction words only, when it names one governorate (an
+        admin area or its seat)."""
+        span = spans[k]
+        if k + 1 >= len(spans):
+            return ""
+        after = spans[k + 1]
+        gap = [n for n in norms[span.end : after.start] if n]
+        if len(gap) > LOCAL_ADMIN_GAP or not all(n in LOCAL_ADMIN_GLUE or n in DIRECTION_NOUNS for n in gap):
+            return ""
+        if not gap or not any(n in REGION_CUES or n in DIRECTION_NOUNS or n in ("في", "ب") for n in gap):
+            return ""
+        areas = set()
+        for i in after._.kb_ids:
+            if _is_foreign(i):
+                continue
+            c = index[i]
+            seat = seats().get(c["id"])
+            if c["feature_type"] in ("admin1", "admin2") or (seat is not None and seat["feature_type"] in ("admin1", "admin2")):
+                areas.add(c["admin1"])
+        return next(iter(areas)) if len(areas) == 1 else ""
+
     mentions: list[PlaceMention] = []
-    for span in spans:
+    for k_span, span in enumerate(spans):
+        local = local_admin1(k_span)
         prev = _prev_norms(norms, span, 5)
         nxt = _next_norms(norms, span)
         cue = prev[0] if prev and prev[0] in CUES else ""
@@ -428,6 +460,9 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             if cue and c["feature_type"] in CUES[cue]:
                 score += 1.0
                 why.append(f"cue '{cue}'")
+            if local and c["admin1"] == local and c["feature_type"] not in ("admin1", "admin2"):
+                score += LOCAL_ADMIN_BONUS
+                why.append(f"the text places it in {local}")
             if c["admin1"] and context_total:
                 share = context[c["admin1"]] / context_total
                 score += share
