@@ -234,3 +234,11 @@ def test_the_governorate_named_right_after_a_village_picks_its_homonym():
     found = {m.text: m for m in resolve_places(analyse(text)) if m.place is not None}
     assert found["طرنجة"].place["admin1"] == "Quneitra"
     assert "the text places it in Quneitra" in found["طرنجة"].reason
+
+
+def test_a_village_the_gazetteer_names_with_a_qualifier_is_found_in_the_governorate_the_text_names():
+    # al-Manar (12 December 2017, gold dev): OCHA writes "سويدان جزيرة" / "سويدان شامية"; the only
+    # bare "سويدان" is in Raqqa, but the text puts it in Deir ez-Zor
+    text = "سيطرت \" قسد \" على بلدة سويدان بريف دير الزور الجنوبي الشرقي , بعد اشتباكات مع تنظيم داعش ."
+    found = {m.text: m for m in resolve_places(analyse(text)) if m.place is not None}
+    assert found["سويدان"].place["admin1"] == "Deir ez Zor"

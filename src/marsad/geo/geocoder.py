@@ -445,11 +445,12 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             )
         ]
         qualified: set[str] = set()
-        if context_total and cands and span.end - span.start == 1:
-            # the document's governorate holds no place of this exact name: its villages named
-            # with a qualifier ("مشيرفة الشرقية" for "المشيرفة" in "ريف حمص") are candidates
-            lead, lead_n = context.most_common(1)[0]
-            if lead_n * 2 > context_total and not any(c["admin1"] == lead for c in cands):
+        if (local or context_total) and cands and span.end - span.start == 1:
+            # the governorate the text puts the name in, else the document's, holds no place of
+            # this exact name: its villages named with a qualifier ("مشيرفة الشرقية" for "المشيرفة"
+            # in "ريف حمص", "سويدان جزيرة" for "بلدة سويدان بريف دير الزور") are candidates
+            lead, lead_n = (local, 1) if local else context.most_common(1)[0]
+            if (local or lead_n * 2 > context_total) and not any(c["admin1"] == lead for c in cands):
                 extra = [index[i] for i in qualified_names().get(key.removeprefix("ال"), ()) if index[i]["admin1"] == lead]
                 qualified = {c["id"] for c in extra}
                 cands = cands + extra
