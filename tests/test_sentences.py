@@ -39,7 +39,7 @@ KNOWN_GAPS: set[str] = {
     "non-violent-transfer-of-territory-2", "other-2", "other-3",
     "peaceful-protest-2", "protest-with-intervention-1", "protest-with-intervention-2",
     "protest-with-intervention-4", "remote-explosive-landmine-ied-4",
-    "remote-explosive-landmine-ied-5", "roles-11", "roles-12", "roles-2", "roles-4", "roles-5",
+    "remote-explosive-landmine-ied-5", "roles-12", "roles-2", "roles-4", "roles-5",
     "roles-6", "roles-8", "shelling-artillery-missile-attack-3",
     "violent-demonstration-1",
     "violent-demonstration-2", "violent-demonstration-3",
