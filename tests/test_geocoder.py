@@ -242,3 +242,13 @@ def test_a_village_the_gazetteer_names_with_a_qualifier_is_found_in_the_governor
     text = "سيطرت \" قسد \" على بلدة سويدان بريف دير الزور الجنوبي الشرقي , بعد اشتباكات مع تنظيم داعش ."
     found = {m.text: m for m in resolve_places(analyse(text)) if m.place is not None}
     assert found["سويدان"].place["admin1"] == "Deir ez Zor"
+
+
+def test_quotation_marks_around_a_village_do_not_hide_the_governorate_after_it():
+    # corpus baly2018 V-111#8 (7 October 2017, gold dev), a roundup whose other items are in Hama: the
+    # Zayzun of Daraa, not its namesake in Hama's al-Ghab plain
+    text = ("حماة وريفها : - قصفت قوات النظام بلدات اللطامنة وكفرزيتا ومورك في ريف حماة الشمالي .\n"
+            "درعا وريفها : - انفجرت عبوة ناسفة , زرعها مجهولون , عند مرور سيارة تابعة ل - \" جيش الثورة - الجيش"
+            " الحر \" عند أطراف بلدة \" زيزون \" في ريف درعا الغربي .")
+    found = {m.text: m for m in resolve_places(analyse(text)) if m.place is not None}
+    assert found["زيزون"].place["admin1"] == "Dara"

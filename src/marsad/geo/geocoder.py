@@ -136,7 +136,8 @@ def seats() -> dict[str, dict]:
 #: direction words), by a governorate's name is in that governorate: its candidates there gain
 #: LOCAL_ADMIN_BONUS, more than the document's context (at most 1) can give another one.
 LOCAL_ADMIN_GAP = 4
-LOCAL_ADMIN_GLUE = frozenset({"في", "ب", "وفي", "ريف", "الريف", "محافظه", "منطقه", "ناحيه", "باديه", "مدينه", ",", "،"})
+LOCAL_ADMIN_GLUE = frozenset({"في", "ب", "وفي", "ريف", "الريف", "محافظه", "منطقه", "ناحيه", "باديه", "مدينه", ",", "،",
+                              '"', "“", "”", "«", "»"})
 LOCAL_ADMIN_BONUS = 1.2
 
 #: Candidates scoring within this of the best, and further than TIE_KM from it, tie with it.
