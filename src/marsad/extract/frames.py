@@ -223,7 +223,7 @@ class FrameBuilder(TollRules):
 
         def in_person(m: PlaceMention) -> bool:
             # ... but a name after a settlement word ("ببلدة خان أرنبة") is that settlement's
-            if m.cue.removeprefix("ب") in settlement or m.cue.removeprefix("و") in settlement:
+            if m.cue in settlement:
                 return False
             k = bisect_right(person_starts, m.start_char)
             return k > 0 and reach[k - 1] >= m.end_char

@@ -132,12 +132,12 @@ def seats() -> dict[str, dict]:
     return out
 
 
-#: A place name followed, across at most LOCAL_ADMIN_GAP of these words (prepositions, region and
-#: direction words), by a governorate's name is in that governorate: its candidates there gain
-#: LOCAL_ADMIN_BONUS, more than the document's context (at most 1) can give another one.
+#: A place name followed, across at most LOCAL_ADMIN_GAP words of kb/function_words.csv
+#: ``admin_glue`` (prepositions, region words), direction words and these marks, by a governorate's
+#: name is in that governorate: its candidates there gain LOCAL_ADMIN_BONUS, more than the
+#: document's context (at most 1) can give another one.
 LOCAL_ADMIN_GAP = 4
-LOCAL_ADMIN_GLUE = frozenset({"في", "ب", "وفي", "ريف", "الريف", "محافظه", "منطقه", "ناحيه", "باديه", "مدينه", ",", "،",
-                              '"', "“", "”", "«", "»"})
+LOCAL_ADMIN_MARKS = frozenset({",", '"', "“", "”", "«", "»"})
 LOCAL_ADMIN_BONUS = 1.2
 
 #: Candidates scoring within this of the best, and further than TIE_KM from it, tie with it.
@@ -394,6 +394,8 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         ci, cj = int(lat // 1), int(lon // 1)
         return [a for di in (-1, 0, 1) for dj in (-1, 0, 1) for a in grid.get((ci + di, cj + dj), ())]
 
+    glue = function_words()["admin_glue"]
+
     def local_admin1(k: int) -> str:
         """The governorate the words right after a place name put it in ("قرية أرزة في ريف حماة",
         "بلدة سويدان بريف دير الزور", "قرية علما شرقي درعا"): the next place name, reached across
@@ -404,7 +406,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             return ""
         after = spans[k + 1]
         gap = [n for n in norms[span.end : after.start] if n]
-        if len(gap) > LOCAL_ADMIN_GAP or not all(n in LOCAL_ADMIN_GLUE or n in DIRECTION_NOUNS for n in gap):
+        if len(gap) > LOCAL_ADMIN_GAP or not all(n in glue or n in LOCAL_ADMIN_MARKS or n in DIRECTION_NOUNS for n in gap):
             return ""
         if not gap or not any(n in REGION_CUES or n in DIRECTION_NOUNS or n in ("في", "ب") for n in gap):
             return ""
