@@ -4,6 +4,7 @@ import pytest
 
 from marsad.nlp.dates import find_dates
 from marsad.nlp.normalize import normalize
+from marsad.nlp.pipeline import analyse
 
 PUB = dt.date(2022, 11, 1)  # a Tuesday
 
@@ -217,3 +218,12 @@ def test_with_no_publication_date_a_weekday_fixes_the_year_of_a_day_and_month(te
 
 def test_without_a_weekday_or_a_publication_date_a_day_and_month_stays_unplaced():
     assert dates("سيطرت الهيئة في 13 أكتوبر على عفرين", published=None) == []
+
+
+def test_saturday_is_a_weekday_not_the_article_and_a_word():
+    # al-Araby (7 August 2022, gold train): "مساء السبت" on a Sunday page is the day before; the
+    # tokenizer used to cut "السبت" into ال + "سبت", so Saturday was never read as a day
+    text = ("واعترف المركز الإعلامي لـ\"قسد\" بأن \"أحد أعضاء مؤسسة الانضباط العسكري\"، قُتل باستهداف طائرة مسيرة"
+            " لسيارة في حيّ الصناعة بمدينة القامشلي مساء السبت، مشيراً إلى أن القصف أدى إلى مقتل 3 أشخاص بينهم طفلان.")
+    doc = analyse(text, "2022-08-07")
+    assert [(d.text, d._.value.date) for d in doc.spans["dates"]] == [("مساء السبت", dt.date(2022, 8, 6))]
