@@ -1,7 +1,12 @@
 """Merge the annotators' returns (eval/gold/annotation/out_*.jsonl, sentences_out_*.jsonl) into
 the split files of eval/gold/ (PROTOCOL.md).
 
-    python scripts/merge_gold.py            # writes train/dev/test.jsonl, sentences_*.jsonl, agreement/
+    python scripts/merge_gold.py                       # writes train/dev/test.jsonl, sentences_*.jsonl, agreement/
+    python scripts/merge_gold.py --include-held-back   # ... with the held-back train documents too
+
+The train documents of the batches listed in ``annotation/held_back.txt`` stay out of the train
+files (the shipped scorer was trained without them: PROTOCOL.md says why); their dev and test
+documents are merged as usual. ``--include-held-back`` puts them in, for the next retraining.
 
 A double-coded article keeps its batch owner's coding in the split file and the second coding
 in agreement/; when only one coding exists it is the gold one. Sentence labels of the coded
@@ -12,6 +17,7 @@ test documents are appended (the test split stays frozen).
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections import Counter
@@ -24,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "eval" / "gold"
 ANN = GOLD / "annotation"
 SPLITS = ("train", "dev", "test")
+HELD_BACK = ANN / "held_back.txt"
 ARTICLE_KEYS = ("doc_id", "url", "source", "origin", "split", "annotator", "published", "published_evidence",
                 "text", "comment", "events", "event_sentences")
 
@@ -46,18 +53,34 @@ def write(path: Path, rows: list[dict]) -> None:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
+def held_back() -> set[str]:
+    """The annotation batches (file names) whose train documents stay out of the train files."""
+    if not HELD_BACK.exists():
+        return set()
+    return {line.split("#", 1)[0].strip() for line in open(HELD_BACK, encoding="utf-8")} - {""}
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--include-held-back", action="store_true",
+                    help="also merge the train documents of the batches in annotation/held_back.txt")
+    args = ap.parse_args()
+    hold = set() if args.include_held_back else held_back()
     primary: dict[str, dict] = {}
     second: dict[str, dict] = {}
+    held_train: set[str] = set()
     for path in sorted(ANN.glob("out_*.jsonl")):
         for rec in read(path):
             if not rec.get("text") or not isinstance(rec.get("events"), list):
                 print(f"{path.name}: {rec.get('doc_id')}: skipped, no text or events", file=sys.stderr)
                 continue
+            if path.name in hold and not rec.get("double") and rec.get("split") not in ("dev", "test"):
+                held_train.add(rec["doc_id"])
+                continue
             target = second if rec.get("double") else primary
             target.setdefault(rec["doc_id"], {k: rec.get(k) for k in ARTICLE_KEYS})
     for doc_id in list(second):
-        if doc_id not in primary:  # the owner did not get to it: the second coding is the gold one
+        if doc_id not in primary and doc_id not in held_train:  # the owner did not get to it: the second coding is the gold one
             primary[doc_id] = second.pop(doc_id)
     articles: dict[str, list[dict]] = {s: [] for s in SPLITS}
     sent_rows: dict[str, list[dict]] = {s: [] for s in SPLITS}
@@ -95,6 +118,9 @@ def main() -> None:
               f"{sum(len(r['events']) for r in rows)} events; {len(srows)} sentences {dict(labels)}", file=sys.stderr)
     write(GOLD / "agreement" / "second_coding.jsonl", [second[k] for k in sorted(second)])
     print(f"agreement: {len(second)} articles coded twice", file=sys.stderr)
+    if held_train:
+        print(f"held back: {len(held_train)} train documents of {', '.join(sorted(hold))} "
+              "(--include-held-back merges them)", file=sys.stderr)
 
 
 if __name__ == "__main__":
