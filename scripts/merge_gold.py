@@ -60,12 +60,11 @@ def held_back() -> set[str]:
     return {line.split("#", 1)[0].strip() for line in open(HELD_BACK, encoding="utf-8")} - {""}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--include-held-back", action="store_true",
-                    help="also merge the train documents of the batches in annotation/held_back.txt")
-    args = ap.parse_args()
-    hold = set() if args.include_held_back else held_back()
+def collect(include_held_back: bool = False) -> tuple[dict, dict, dict, set[str]]:
+    """What the split files hold, read from the annotators' returns (nothing is written):
+    (articles by split, sentence rows by split, second codings by doc_id, held-back train doc_ids).
+    The test split here is what the returns give; ``main`` keeps the frozen file's rows first."""
+    hold = set() if include_held_back else held_back()
     primary: dict[str, dict] = {}
     second: dict[str, dict] = {}
     held_train: set[str] = set()
@@ -99,6 +98,15 @@ def main() -> None:
             split = rec.get("split") if rec.get("split") in SPLITS else "train"
             sent_rows[split].append({k: rec.get(k) for k in ("doc_id", "url", "source", "split", "start", "end", "text",
                                                              "label", "in_syria", "annotator")} | {"from": "extra"})
+    return articles, sent_rows, second, held_train
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--include-held-back", action="store_true",
+                    help="also merge the train documents of the batches in annotation/held_back.txt")
+    args = ap.parse_args()
+    articles, sent_rows, second, held_train = collect(args.include_held_back)
     for split in SPLITS:
         path = GOLD / f"{split}.jsonl"
         rows = articles[split]
@@ -119,7 +127,7 @@ def main() -> None:
     write(GOLD / "agreement" / "second_coding.jsonl", [second[k] for k in sorted(second)])
     print(f"agreement: {len(second)} articles coded twice", file=sys.stderr)
     if held_train:
-        print(f"held back: {len(held_train)} train documents of {', '.join(sorted(hold))} "
+        print(f"held back: {len(held_train)} train documents of {', '.join(sorted(held_back()))} "
               "(--include-held-back merges them)", file=sys.stderr)
 
 

@@ -30,6 +30,26 @@ def test_shipped_model_matches_its_training_data():
     assert 0 < scorer.threshold < 1 and default_min_confidence() == scorer.threshold
 
 
+def test_a_plain_merge_of_the_annotators_returns_gives_the_train_files_the_scorer_records():
+    # scripts/merge_gold.py leaves out the batches of annotation/held_back.txt unless asked: its
+    # plain merge must reproduce the train files, or the next merge would silently change them
+    import importlib.util
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    spec = importlib.util.spec_from_file_location("merge_gold", ROOT / "scripts" / "merge_gold.py")
+    merge_gold = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(merge_gold)
+    articles, sent_rows, _, held = merge_gold.collect()
+    for name, rows in (("train.jsonl", articles["train"]), ("sentences_train.jsonl", sent_rows["train"])):
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        assert text == (ROOT / "eval" / "gold" / name).read_text(encoding="utf-8"), name
+    shipped = {r["doc_id"] for r in articles["train"]}
+    assert held and not held & shipped
+    articles, _, _, none_held = merge_gold.collect(include_held_back=True)
+    assert not none_held and {r["doc_id"] for r in articles["train"]} == shipped | held
+
+
 def test_confidence_is_calibrated_per_kind_of_text_and_keeps_the_order(example_text):
     from marsad.extract.scorer import logistic, platt
 
