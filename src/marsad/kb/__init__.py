@@ -14,7 +14,6 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
-from ..nlp.dates import WEEKDAYS
 from ..nlp.numbers import splittable_words
 
 #: Fall of the Assad government: state actor names change on this day (kb/actors.csv periods).
@@ -236,7 +235,10 @@ def get_kb() -> KnowledgeBase:
     for name in kb.foreign_places:
         words.update(name.split())
     words.update(splittable_words())
-    # weekday names are whole words: "السبت" is not ال + "سبت" (a word of other lexicon entries)
+    # weekday names are whole words: "السبت" is not ال + "سبت" (a word of other lexicon entries);
+    # imported here, not at the top: `import marsad.kb` should not load the date parser
+    from ..nlp.dates import WEEKDAYS
+
     words.update(WEEKDAYS)
     kb.known_words = _without_glued(words, places, actors.values())
     return kb
