@@ -205,6 +205,22 @@ def test_a_killing_word_that_counts_its_dead_without_a_figure(text, expected):
     assert expected in _tolls(text)
 
 
+@pytest.mark.parametrize("text, expected", [
+    # gold web-syriatv-idlib-aleppo-shelling-2020-02-18: the victim named before a passive "قتل"
+    ("وأفاد مراسل تلفزيون سوريا أن مدنياً آخر من النازحين قتل وأصيب آخرون في قصف مدفعي لقوات النظام "
+     "استهدف بلدة دارة عزة بريف حلب الغربي .", 1),
+    # gold web-halabtoday-hirak-civilian-killed-2021-05-14: a title and a name before the verb
+    ("وقال مراسلنا إن الشاب أحمد عدنان الزامل قتل نتيجة استهدافه من قبل مجهولين يستقلون دراجة نارية، "
+     "في مدينة الحراك بريف درعا الشرقي .", 1),
+    # "the young man who killed his wife": a relative clause, its verb is active
+    ("وقال ناشطون إن الشاب الذي قتل زوجته اعتقل في مدينة الحراك بريف درعا الشرقي .", 0),
+    # a vague count right before a wounding word counts the wounded
+    ("وقصفت قوات النظام مدينة دوما ما أدى إلى استشهاد مدني وعدد من الإصابات .", 1),
+])
+def test_a_victim_before_its_killing_verb_and_the_wounded_after_it(text, expected):
+    assert max(_tolls(text), default=0) == expected
+
+
 @pytest.mark.parametrize("text", [
     # gold V-143#1 and web-watan-dael-afi-attack-2021-04-28: killed and wounded counted together
     "وخسر التنظيم في اشتباكات مدينة دير الزور أكثر من 40 عنصرا بين قتيل وجريح .",

@@ -27,6 +27,8 @@ CLAUSE_MARKS = frozenset({",", "،", ":", ";", "-", "(", "«"})
 PARTITIVE_GAP = 5
 #: How far after the figure of "لقي 34 مدنيا ..." its death word ("مصرعهم") may close it.
 MET_DEATH_SPAN = 8
+#: How far before a passive killing verb its singular victim may stand ("الشاب أحمد عدنان الزامل قتل").
+VICTIM_BEFORE_SPAN = 6
 #: The words of a reason for a toll shared out among days or places (CODEBOOK, Fatalities).
 SPLIT_EVENLY = "split evenly (the remainder on the first)"
 #: A figure this large is a toll only when its sentence names the event's own day or place.
@@ -124,7 +126,7 @@ class TollRules:
             near = [n for n in numbers if (0 < self._gap(i, n.start) <= 4 or 0 < self._back_gap(n, i) <= 2
                                            or (0 < i - n.end + 1 <= PARTITIVE_GAP and self._partitive(n, i))
                                            or self._met_death(n, i))
-                    and not _is_year(n)]
+                    and not _is_year(n) and not self._counts_wounded(n)]
             if len(near) > 1:
                 # "34 مدنيا من بينهم 5 أطفال": a figure after "بينهم" counts part of another one
                 near = [n for n in near if not self._subcount(n)] or near
@@ -148,6 +150,11 @@ class TollRules:
                     frame.fatalities, end = counted
                     frame.fatality_evidence = Evidence.of(self.doc[i:end])
                     return
+                victim = self._victim_before(i, sent.start, numbers)
+                if victim is not None:
+                    frame.fatalities = 1
+                    frame.fatality_evidence = Evidence.of(self.doc[victim : i + 1])
+                    return
         frame.reasons["fatalities"] = set_aside or "no death toll reported in the sentence"
 
     def _attempted(self, i: int, floor: int) -> bool:
@@ -168,6 +175,15 @@ class TollRules:
         while j >= 0 and j in self.hedged:
             j -= 1
         return j >= 0 and self.norms[j] in self.kb.words("death_meeting")
+
+    def _counts_wounded(self, n: Span) -> bool:
+        """A figure whose next word is a wounding word: it counts the wounded ("مقتل شاب وعدد من
+        الجرحى", "سقوط قتيل و5 جرحى"), not the dead. Not when that word opens a clause of its own
+        with "و" ("قتل شخصان وجرح 4 آخرون": two killed, and four wounded)."""
+        j = n.end
+        while j < len(self.norms) and not self.norms[j]:
+            j += 1
+        return j < len(self.norms) and "injured" in self.cue_at.get(j, ()) and not self.norms[j].startswith("و")
 
     def _subcount(self, n: Span) -> bool:
         """A figure right after "بينهم" / "منهم" (kb/function_words.csv ``subcount``)."""
@@ -201,6 +217,28 @@ class TollRules:
             return 2, after
         if "killed_one" in here:
             return 1, after
+        return None
+
+    def _victim_before(self, i: int, floor: int, numbers: list[Span]) -> int | None:
+        """Where the singular victim of a passive killing verb at ``i`` stands before it, in the
+        same clause ("أن مدنياً آخر من النازحين قتل", "الشاب أحمد الزامل قتل": one death), or
+        None. Not after a relative pronoun ("الشاب الذي قتل": who killed), nor when a figure,
+        another death word or a wounding word comes between, nor when a figure counts the noun
+        ("15 عنصراً ... قتلوا" is the figure's toll)."""
+        if self.norms[i] not in self.kb.words("killed_subject_verb"):
+            return None
+        before = self._prev_tokens(i, 1, floor)
+        if before and self.norms[before[0]] in self.kb.words("relative_pronoun"):
+            return None
+        counted = {k for n in numbers for k in range(n.start, n.end)}
+        for j in range(i - 1, max(floor, i - 1 - VICTIM_BEFORE_SPAN), -1):
+            cues = self.cue_at.get(j, ())
+            if self.doc[j].text in CLAUSE_MARKS or j in counted or "killed" in cues or "injured" in cues:
+                return None
+            word = self.norms[j]
+            if word and (self._victim_one(word) or (word.endswith("ا") and self._victim_one(word[:-1]))):
+                prev = self._prev_tokens(j, 1, floor)
+                return None if prev and prev[0] in counted else j
         return None
 
     def _victim_one(self, word: str) -> bool:
