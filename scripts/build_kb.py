@@ -204,9 +204,28 @@ def build_gazetteer(shared: Path) -> list[dict]:
                     "source": "marsad kb/places_manual.csv: " + r["source_note"][:200],
                 }
             )
+    add_article_variants(places)
     assign_locations(places)
     assign_capitals(places)
     return places
+
+
+def add_article_variants(places: list[dict]) -> None:
+    """A two-word name whose first word heads a construct (kb/function_words.csv
+    ``place_construct_head``: "تل", "معرة") is also written with the article on its second word
+    ("تل أبيض" / "تل الأبيض", "معارة أتارب" / "معارة الأتارب"): add that form, unless it is
+    already the name of a place."""
+    heads = {normalize_phrase(r["word"]) for r in csv.DictReader(open(KB / "function_words.csv", encoding="utf-8"))
+             if r["family"] == "place_construct_head"}
+    taken = {n for p in places for n in p["names_norm"]}
+    for p in places:
+        for name in list(p["names_norm"]):
+            first, _, rest = name.partition(" ")
+            if first in heads and rest and " " not in rest and not rest.startswith("ال") and len(rest) >= 3:
+                form = f"{first} ال{rest}"
+                if form not in taken and form not in p["names_norm"]:
+                    p["names_norm"].append(form)
+                    p.setdefault("article_forms", []).append(form)  # kb.get_kb: no known words
 
 
 def assign_locations(places: list[dict]) -> None:

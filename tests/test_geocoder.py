@@ -252,3 +252,22 @@ def test_quotation_marks_around_a_village_do_not_hide_the_governorate_after_it()
             " الحر \" عند أطراف بلدة \" زيزون \" في ريف درعا الغربي .")
     found = {m.text: m for m in resolve_places(analyse(text)) if m.place is not None}
     assert found["زيزون"].place["admin1"] == "Dara"
+
+
+def test_a_two_word_name_written_with_the_article_on_its_second_word():
+    # corpus baly2018: "مدينة تل الأبيض" (OCHA: "تل ابيض"); gold held-back (syria.tv, 14 February
+    # 2020): "قرية معارة الأتارب" (OCHA: "معارة اتارب"), not the village "معارة" and the town "الأتارب"
+    text = ("تحركت قوات الحماية الكردية باتجاه بلدة تل الأبيض الواقعة في ريف الرقة . "
+            "وأدت غارات جوية استهدفت قرية معارة الأتارب إلى مقتل 5 مدنيين .")
+    found = {m.text: m.place["name_en"] for m in resolve_places(analyse(text)) if m.place is not None}
+    assert found["تل الأبيض"] == "Tell Abiad"
+    assert found["معارة الأتارب"] == "Maaret Atarib"
+    assert "الأتارب" not in found
+
+
+def test_the_article_form_of_a_name_leaves_the_bare_village_of_its_second_word_alone():
+    # gold dev (al-Araby, 19 July 2019): "محاور الجبين وتل ملح" names the village "جبين"; the form
+    # "تل الجبين" of another village must not stop "الجبين" from being cut into ال + "جبين"
+    text = "في المقابل قصفت فصائل المعارضة مواقع في محاور الجبين وتل ملح والحماميات بريف حماة ."
+    found = {m.text for m in resolve_places(analyse(text)) if m.place is not None}
+    assert {"جبين", "تل ملح"} <= found
