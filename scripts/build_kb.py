@@ -211,21 +211,38 @@ def build_gazetteer(shared: Path) -> list[dict]:
 
 
 def add_article_variants(places: list[dict]) -> None:
-    """A two-word name whose first word heads a construct (kb/function_words.csv
-    ``place_construct_head``: "تل", "معرة") is also written with the article on its second word
-    ("تل أبيض" / "تل الأبيض", "معارة أتارب" / "معارة الأتارب"): add that form, unless it is
-    already the name of a place."""
+    """Forms the news writes that OCHA's spelling misses, added unless already a place's name:
+
+    - a two-word name whose first word heads a construct (kb/function_words.csv
+      ``place_construct_head``: "تل", "معرة") with the article on its second word ("تل أبيض" /
+      "تل الأبيض", "معارة أتارب" / "معارة الأتارب");
+    - a name OCHA glued together, cut before a medial article ("بصرالحرير" / "بصر الحرير",
+      "مغرالمير") or after a construct head whose ة is written ت when joined ("معرتحرمه" /
+      "معرة حرمة").
+
+    These forms add no words to the tokenizer's known words (``derived_forms``: see kb.get_kb)."""
     heads = {normalize_phrase(r["word"]) for r in csv.DictReader(open(KB / "function_words.csv", encoding="utf-8"))
              if r["family"] == "place_construct_head"}
+    joined_heads = {h[:-1] + "ت": h for h in heads if h.endswith("ه")}
     taken = {n for p in places for n in p["names_norm"]}
     for p in places:
         for name in list(p["names_norm"]):
+            forms = []
             first, _, rest = name.partition(" ")
             if first in heads and rest and " " not in rest and not rest.startswith("ال") and len(rest) >= 3:
-                form = f"{first} ال{rest}"
+                forms.append(f"{first} ال{rest}")
+            if " " not in name and "_" not in name and "-" not in name:
+                article = "ال" if name.startswith("ال") else ""
+                glued = re.match(r"^(.{3,}?)ال(.{3,})$", name[len(article):])
+                if glued:
+                    forms.append(f"{article}{glued.group(1)} ال{glued.group(2)}")
+                for joined, head in joined_heads.items():
+                    if name.startswith(joined) and len(name) - len(joined) >= 3:
+                        forms.append(f"{head} {name[len(joined):]}")
+            for form in forms:
                 if form not in taken and form not in p["names_norm"]:
                     p["names_norm"].append(form)
-                    p.setdefault("article_forms", []).append(form)  # kb.get_kb: no known words
+                    p.setdefault("derived_forms", []).append(form)
 
 
 def assign_locations(places: list[dict]) -> None:

@@ -222,12 +222,12 @@ def get_kb() -> KnowledgeBase:
     kb.foreign_places = load_json("foreign_places.json")
     words: set[str] = set()
     for p in places:
-        # a name's form with the article on its second word ("تل الابيض": build_kb.add_article_variants)
-        # adds no word: the tokenizer cuts "الابيض" into ال + "ابيض" in the name as in the text, and
-        # a whole "الجبين" would stop the cut that lets the village "جبين" match
-        article_forms = set(p.get("article_forms", ()))
+        # a form build_kb.add_article_variants derived ("تل الابيض", "بصر الحرير") adds no word: the
+        # tokenizer cuts "الابيض" into ال + "ابيض" in the name as in the text, and a whole "الجبين"
+        # would stop the cut that lets the village "جبين" match
+        derived = set(p.get("derived_forms", ()))
         for n in p["names_norm"]:
-            if n not in article_forms:
+            if n not in derived:
                 words.update(n.split())
     for a in actors.values():
         for n in a.names_norm:
