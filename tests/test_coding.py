@@ -175,3 +175,13 @@ def test_villages_taken_by_a_foreign_army_are_no_government_regaining():
     events = extract(Document(text=text, published="2019-11-13"), min_confidence=0)
     taken = {e.location: e.sub_event_type for e in events if "territory" in e.sub_event_type}
     assert taken and set(taken.values()) == {"Non-state actor overtakes territory"}
+
+
+def test_an_arrest_of_people_named_as_no_group_has_civilians_as_second_actor():
+    # Enab Baladi via Yalla Syria (1 December 2025, gold train): the SDF detain about 20 residents
+    text = ('شنت مجموعات تابعة لـ"قوات سوريا الديمقراطية" (قسد) مداهمة في بلدة الحصان بريف دير الزور الغربي، '
+            'صباح اليوم الاثنين، الموافق 1 كانون الأول. أسفرت الحملة عن اعتقال نحو 20 شخصًا من أبناء البلدة.')
+    events = extract(Document(text=text, published="2025-12-01"), min_confidence=0)
+    arrests = [e for e in events if e.sub_event_type == "Arrests"]
+    assert arrests and all(e.actor2 == "Civilians (Syria)" for e in arrests)
+    assert "named as no group" in arrests[0].reasons["actor2"]
