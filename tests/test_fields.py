@@ -330,6 +330,15 @@ def test_a_sentence_placed_abroad_does_not_take_the_syrian_place_before_it():
     assert "outside Syria" in abroad[0].reasons["location"]
 
 
+def test_people_from_a_syrian_place_killed_abroad_are_an_event_abroad():
+    # syria.tv (13 October 2024, gold): natives of Sweida killed in an Israeli strike on Tyre
+    text = "مقتل شابين من أبناء السويداء في غارة إسرائيلية على مدينة صور جنوبي لبنان ."
+    doc = Document(text=text, published="2024-10-13")
+    assert not extract(doc, min_confidence=0)
+    abroad = extract(doc, min_confidence=0, all_countries=True)
+    assert abroad and all(e.country == "Lebanon" and not e.location for e in abroad)
+
+
 @pytest.mark.parametrize("text, country", [
     # corpus baly2018 R-13#11 (a world news roundup): a country after "في" is where it happened
     ("أطلقت الشرطة النار على محتجين في ولاية راخين المضطربة في ميانمار , مما أسفر عن مقتل سبعة وإصابة 12 .",

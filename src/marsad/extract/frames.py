@@ -982,6 +982,13 @@ class FrameBuilder(TollRules):
         sent = frame.sentence
         trig_char = frame.trigger_span.start_char
         inside = [m for m in self._places_from(sent.start_char, sent.end_char) if m.place is not None]
+        abroad = [m for m in self._places_from(sent.start_char, sent.end_char)
+                  if m.foreign and m.country and not self._is_origin(m)
+                  and (not m.names_country or self._inside_country(m))]
+        if inside and abroad and all(self._is_origin(m) for m in inside):
+            # "مقتل شابين من أبناء السويداء في غارة على مدينة صور": the Syrian place is where the
+            # people come from, the town abroad is where it happened
+            inside = []
         if inside:
             # prefer the most precise mention, not an origin ("مجموعات من مدينة جاسم"), then the
             # first one after the trigger
@@ -990,9 +997,6 @@ class FrameBuilder(TollRules):
             frame.place = inside[0]
             frame.place_reason = "place named in the sentence"
             return
-        abroad = [m for m in self._places_from(sent.start_char, sent.end_char)
-                  if m.foreign and m.country and not self._is_origin(m)
-                  and (not m.names_country or self._inside_country(m))]
         if abroad:
             # the sentence has a town of its own abroad ("هجوم على فندق وسط كابول"): it does not
             # continue the Syrian event told before it (a country's name is often an actor or a
