@@ -892,9 +892,26 @@ def test_a_report_told_at_a_region_and_at_one_town_of_it_is_one_event_at_the_tow
             " شمال شرق الحسكة، بعد مداهمة منزله.")
     events = extract(Document(text=text, published="2019-05-04"), min_confidence=0)
     assert [(e.sub_event_type, e.location, e.geo_precision) for e in events] == [("Arrests", "Quamishli", 1)]
-    # two towns of the governorate that day: the region's report may be either, so it stays
+    # two towns of the governorate that day, the region told first (a lead): it sums them up
     two = text.replace("بعد مداهمة منزله.", "بعد مداهمة منزله. كما اعتقلت قوات الأسايش عضواً آخر في مدينة عامودا.")
-    assert len(extract(Document(text=two, published="2019-05-04"), min_confidence=0)) == 3
+    events = extract(Document(text=two, published="2019-05-04"), min_confidence=0)
+    assert sorted(e.location for e in events) == ["Amuda", "Quamishli"]
+    # ... told after both towns, the region's report may be either or another: it stays
+    towns = ("اعتقلت قوات الأسايش، أمس الجمعة، رئيس المجلس المحلي الغربي بمدينة القامشلي. كما اعتقلت قوات الأسايش"
+             " عضواً آخر في مدينة عامودا. واعتقلت قوات الأمن الداخلي (أسايش) مسؤولاً محلياً ثالثاً في ريف الحسكة.")
+    assert len(extract(Document(text=towns, published="2019-05-04"), min_confidence=0)) == 3
+
+
+def test_a_headline_at_a_governorate_sums_up_the_towns_its_report_names():
+    # SMART (17 November 2019, gold train), shortened: the headline's "محافظة إدلب" is no event of
+    # its own beside the strikes on Saraqib and near Ariha
+    text = ("قتلى وجرحى بقصف جوي روسي على محافظة إدلب\n\n"
+            "وقال ناشطون محليون إن الطائرات الحربية الروسية شنت الأحد غارة على مدينة سراقب، ما أسفر عن مقتل"
+            " أربعة أشخاص وإصابة خمسة آخرين بجروح. إلى ذلك أفاد الدفاع المدني أن ثلاثة أشخاص قتلوا نتيجة تسع"
+            " غارات جوية من طائرات حربية روسية استهدفت قرية أورم الجوز قرب مدينة أريحا جنوبي محافظة إدلب.")
+    events = extract(Document(text=text, published="2019-11-17"), min_confidence=0)
+    assert "Idleb" not in {e.location for e in events}
+    assert {"Saraqab", "Orm Eljoz"} <= {e.location for e in events}
 
 
 def test_a_protest_that_turned_violent_is_one_riot_at_its_place_and_day():

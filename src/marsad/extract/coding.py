@@ -268,9 +268,10 @@ def _region_only(g: Group) -> bool:
 def _fold_regions_into_towns(groups: list[Group]) -> list[Group]:
     """"اعتقلت الأسايش مسؤولاً في ريف الحسكة ... بمدينة القامشلي": a report told once at a region
     only and once at a town of that governorate, the same day and of the same event type, with
-    sides that agree (one names none, or a subset of the other's), is one event at the town. Only
-    when the report names one such town for that day and type: with several, the region's report
-    may be any of them, or all."""
+    sides that agree (one names none, or a subset of the other's), is one event at the town. When
+    the report names several such towns for that day and type, the region's report may be any of
+    them, or all: it is folded (into the first) only when it is told before all of them, as a
+    headline or a lead sums up the items that follow; told after them it stays its own event."""
     towns: dict[tuple, list[Group]] = {}
     for g in groups:
         place = g.frames[0].place
@@ -282,8 +283,15 @@ def _fold_regions_into_towns(groups: list[Group]) -> list[Group]:
             continue
         key = ((region.frames[0].place.point or {}).get("admin1"), region.frames[0].date, region.head.event_type)
         inside = towns.get(key, [])
-        if len({_place_label(g) for g in inside}) != 1:
+        labels = {_place_label(g) for g in inside}
+        if not labels:
             continue
+        if len(labels) > 1:
+            # with several towns, only a region told before all of them (a headline, a lead:
+            # "قصف روسي على ريف إدلب" ... the towns hit) sums them up: it is folded into the first
+            first = min(f.trigger_span.start_char for f in region.frames)
+            if not all(first < min(f.trigger_span.start_char for f in g.frames) for g in inside):
+                continue
         town = inside[0]
         if region.sides and town.sides and not (region.sides <= town.sides or town.sides <= region.sides):
             continue
