@@ -781,6 +781,14 @@ def test_a_list_of_places_goes_on_past_outskirts_and_villages_the_gazetteer_lack
             if e.sub_event_type == "Shelling/artillery/missile attack"] == ["Ariha"]
 
 
+def test_a_list_goes_on_past_a_place_whose_article_the_tokenizer_cut_off():
+    # al-Souria (4 July 2021, gold): "والفطيرة" is و + ال + the village "فطيرة"; the list goes on
+    text = ("إذ قصفت قوات النظام أطراف بلدة الرامي وبلدات كنصفرة والفطيرة وكفر شلايا والبارة وكفرحايا بريف إدلب"
+            " الجنوبي.")
+    places = [e.location for e in extract(Document(text=text, published="2021-07-04"), min_confidence=0)]
+    assert places == ["Rami", "Kansafra", "Ftireh", "Kafr Shalaya", "Bara", "Kafr Haya"]
+
+
 def test_a_list_in_quotation_marks_after_each_of_is_the_places_hit():
     # Step News (15 September 2019): "كلاً من" lists the places hit, it names no origin
     text = ("وأوضح مراسلنا أنَّ القصف المدفعي طال كلاً من مدينة “كفرنبل” وبلدات “حاس وكفرومة ومعرة حرمة ومعرزيتا"
