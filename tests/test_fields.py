@@ -60,6 +60,19 @@ def test_update_and_today_stamps_are_not_publication_dates():
     assert "updated" in why and "today" in why
 
 
+def test_a_photo_captions_date_before_its_credit_is_not_the_publication_date():
+    # Enab Baladi (January 2024, gold): an archive photo of 2023 heads a report of Sunday 14 January
+    text = ("قصف تركي يقتل جنودًا للنظام السوري في القامشلي\n\n"
+            "تشييع عنصرين من قوات النظام في الحسكة - 15 من كانون الثاني 2023 (الوطن)\n\n"
+            "استهدف قصف تركي، الأحد 14 من كانون الثاني، لأول مرة مواقع للنظام السوري في مدينة القامشلي.")
+    found, why = find_publication_date(text, None, TODAY)
+    assert found is None
+    assert "2023-01-15 (caption)" in why
+    # the same date with words after it on its line is no caption
+    found, _ = find_publication_date(text.replace("2023 (الوطن)", "2023 (الوطن) قتل جنديان"), None, TODAY)
+    assert found is not None and found.date == "2023-01-15"
+
+
 def test_earliest_timed_date_of_the_opening():
     # al-Ahram: the site's current date in the header, the article's stamp with its time after the title
     text = ("مئات يتظاهرون في إيران - بوابة الأهرام آخر الأخبار الأحد 21 يناير 2018 مئات يتظاهرون في إيران "

@@ -162,6 +162,11 @@ def _on_weekday(day: dt.date, weekday: int) -> dt.date:
     return day + dt.timedelta(days={1: 1, 6: -1}.get((weekday - day.weekday()) % 7, 0))
 
 
+#: A date that ends its line but for a credit in brackets ("تشييع عنصرين ... - 15 من كانون الثاني
+#: 2023 (الوطن)") is a photo caption's: the day the picture was taken, often long before the page.
+_CREDIT_AFTER = re.compile(r"[ \t]*\([^()\n]{1,60}\)[ \t]*(?:\n|$)")
+
+
 @dataclass(frozen=True)
 class _Found:
     start: int
@@ -186,8 +191,8 @@ def _text_dates(folded: str, today: dt.date) -> list[_Found]:
                     mo, d = d, mo
             date = _make(y, mo, d, today) if mo else None
             if date is not None and not any(s <= m.start() < e for s, e in out):
-                out[(m.start(), m.end())] = _Found(m.start(), m.end(), date, _cue_before(folded, m.start()),
-                                                   _timed(folded, m.start(), m.end()))
+                cue = "caption" if _CREDIT_AFTER.match(folded, m.end()) else _cue_before(folded, m.start())
+                out[(m.start(), m.end())] = _Found(m.start(), m.end(), date, cue, _timed(folded, m.start(), m.end()))
     gregorian = list(out.values())
     for pat in _hijri_patterns():
         for m in pat.finditer(folded):
