@@ -216,13 +216,22 @@ def add_article_variants(places: list[dict]) -> None:
     - a two-word name whose first word heads a construct (kb/function_words.csv
       ``place_construct_head``: "تل", "معرة") with the article on its second word ("تل أبيض" /
       "تل الأبيض", "معارة أتارب" / "معارة الأتارب");
+    - a name whose last word is a qualifier (kb ``name_qualifier``) with that word in its other
+      gender or with the article ("حبوبه كبيره" / "حبوبة كبير", "كفر جوم غربيه" / "كفر جوم الغربية");
     - a name OCHA glued together, cut before a medial article ("بصرالحرير" / "بصر الحرير",
       "مغرالمير") or after a construct head whose ة is written ت when joined ("معرتحرمه" /
       "معرة حرمة").
 
     These forms add no words to the tokenizer's known words (``derived_forms``: see kb.get_kb)."""
-    heads = {normalize_phrase(r["word"]) for r in csv.DictReader(open(KB / "function_words.csv", encoding="utf-8"))
-             if r["family"] == "place_construct_head"}
+    rows = list(csv.DictReader(open(KB / "function_words.csv", encoding="utf-8")))
+    heads = {normalize_phrase(r["word"]) for r in rows if r["family"] == "place_construct_head"}
+    qualifiers = {normalize_phrase(r["word"]) for r in rows if r["family"] == "name_qualifier"}
+
+    def qualifier_forms(word: str) -> set[str]:
+        """"كبيره" is also written "كبير", "الكبيره", "الكبير" (the qualifiers of kb name_qualifier)."""
+        stem = word.removeprefix("ال").removesuffix("ه")
+        return {f for f in (stem, stem + "ه", "ال" + stem, "ال" + stem + "ه") if f in qualifiers} - {word}
+
     joined_heads = {h[:-1] + "ت": h for h in heads if h.endswith("ه")}
     taken = {n for p in places for n in p["names_norm"]}
     for p in places:
@@ -231,6 +240,10 @@ def add_article_variants(places: list[dict]) -> None:
             first, _, rest = name.partition(" ")
             if first in heads and rest and " " not in rest and not rest.startswith("ال") and len(rest) >= 3:
                 forms.append(f"{first} ال{rest}")
+            *rest_words, last = name.split(" ")
+            if rest_words and last in qualifiers:
+                # "حبوبه كبيره" is written "حبوبة كبير", "كفر جوم غربيه" "كفر جوم الغربية"
+                forms += [" ".join([*rest_words, q]) for q in sorted(qualifier_forms(last))]
             if " " not in name and "_" not in name and "-" not in name:
                 article = "ال" if name.startswith("ال") else ""
                 glued = re.match(r"^(.{3,}?)ال(.{3,})$", name[len(article):])

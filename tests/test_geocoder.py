@@ -277,6 +277,8 @@ def test_the_article_form_of_a_name_leaves_the_bare_village_of_its_second_word_a
     # OCHA glues "بصرالحرير" and "معرتحرمه"; the news writes them apart (gold train and dev pages)
     ("أطلق مجهولون النار على سيارة عسكرية على طريق بصر الحرير بريف درعا الشرقي .", "Bisr Elharir"),
     ("شن الطيران الحربي غارات على قرى وبلدات معرة حرمة ومعرزيتا بريف إدلب الجنوبي .", "Maar Tahroma"),
+    # OCHA's "حبوبة كبيرة" written with the masculine qualifier (Lebanon 24, 10 September 2025, gold)
+    ("قصفت قسد منازل الأهالي في قرى الكيارية ورسم الأحمر وحبوبة كبير بريف حلب الشرقي .", "Big Habbuba"),
 ])
 def test_a_name_the_gazetteer_glues_together_is_found_written_apart(text, name_en):
     assert name_en in {m.place["name_en"] for m in resolve_places(analyse(text)) if m.place is not None}
