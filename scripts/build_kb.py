@@ -204,28 +204,32 @@ def build_gazetteer(shared: Path) -> list[dict]:
                     "source": "marsad kb/places_manual.csv: " + r["source_note"][:200],
                 }
             )
-    add_article_variants(places)
+    add_article_variants(places, set(common_words(shared)))
     assign_locations(places)
     assign_capitals(places)
     return places
 
 
-def add_article_variants(places: list[dict]) -> None:
+def add_article_variants(places: list[dict], ordinary: set[str] = frozenset()) -> None:
     """Forms the news writes that OCHA's spelling misses, added unless already a place's name:
 
     - a two-word name whose first word heads a construct (kb/function_words.csv
       ``place_construct_head``: "تل", "معرة") with the article on its second word ("تل أبيض" /
       "تل الأبيض", "معارة أتارب" / "معارة الأتارب");
     - a name whose last word is a qualifier (kb ``name_qualifier``) with that word in its other
-      gender or with the article ("حبوبه كبيره" / "حبوبة كبير", "كفر جوم غربيه" / "كفر جوم الغربية");
+      gender or with the article ("حبوبه كبيره" / "حبوبة كبير", "كفر جوم غربيه" / "كفر جوم الغربية"),
+      and a village's such name by its first word alone ("الجرذي الشرقي" / "الجرذي");
     - a name OCHA glued together, cut before a medial article ("بصرالحرير" / "بصر الحرير",
       "مغرالمير") or after a construct head whose ة is written ت when joined ("معرتحرمه" /
       "معرة حرمة").
 
-    These forms add no words to the tokenizer's known words (``derived_forms``: see kb.get_kb)."""
+    These forms add no words to the tokenizer's known words (``derived_forms``: see kb.get_kb).
+    ``ordinary``: words the news mostly uses as ordinary words (``common_words``): a first word
+    alone that is one ("الاربعاء", "المرتفع") is no name."""
     rows = list(csv.DictReader(open(KB / "function_words.csv", encoding="utf-8")))
     heads = {normalize_phrase(r["word"]) for r in rows if r["family"] == "place_construct_head"}
     qualifiers = {normalize_phrase(r["word"]) for r in rows if r["family"] == "name_qualifier"}
+    ordinary = set(ordinary) | {normalize_phrase(r["word"]) for r in rows if r["family"] == "ordinary_word"}
 
     def qualifier_forms(word: str) -> set[str]:
         """"كبيره" is also written "كبير", "الكبيره", "الكبير" (the qualifiers of kb name_qualifier)."""
@@ -244,6 +248,13 @@ def add_article_variants(places: list[dict]) -> None:
             if rest_words and last in qualifiers:
                 # "حبوبه كبيره" is written "حبوبة كبير", "كفر جوم غربيه" "كفر جوم الغربية"
                 forms += [" ".join([*rest_words, q]) for q in sorted(qualifier_forms(last))]
+                if len(rest_words) == 1 and p["feature_type"] == "community" and len(rest_words[0]) >= 4:
+                    # ... or by its first word alone ("قرية الجرذي" for "الجرذي الشرقي"), when no
+                    # place has that name: the villages of that name are its candidates
+                    stem = rest_words[0]
+                    bare = stem.removeprefix("ال")
+                    if not {bare, "ال" + bare} & ordinary:
+                        forms += [stem, bare if stem.startswith("ال") else "ال" + stem]
             if " " not in name and "_" not in name and "-" not in name:
                 article = "ال" if name.startswith("ال") else ""
                 glued = re.match(r"^(.{3,}?)ال(.{3,})$", name[len(article):])

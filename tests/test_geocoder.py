@@ -282,3 +282,13 @@ def test_the_article_form_of_a_name_leaves_the_bare_village_of_its_second_word_a
 ])
 def test_a_name_the_gazetteer_glues_together_is_found_written_apart(text, name_en):
     assert name_en in {m.place["name_en"] for m in resolve_places(analyse(text)) if m.place is not None}
+
+
+def test_a_village_known_only_with_a_qualifier_is_found_by_its_first_word():
+    # Watan FM (3 May 2020, gold dev): OCHA has "الجرذي الشرقي" and "الجرذي الغربي", the text "الجرذي"
+    text = "قتل شاب مدني في قرية “الجرذي” الواقعة تحت سيطرة قسد بريف دير الزور الشرقي ."
+    found = {m.text: m.place for m in resolve_places(analyse(text)) if m.place is not None}
+    assert found["الجرذي"]["name_en"] in {"Eastern Jarda", "Western Jarda"}
+    # ... not when that word is an ordinary one: a weekday, a tanker
+    text = "انفجر صهريج محروقات مفخخ مساء الأربعاء في مدينة منبج بريف حلب الشرقي ."
+    assert {m.text for m in resolve_places(analyse(text)) if m.place is not None} == {"منبج", "حلب"}
