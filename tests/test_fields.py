@@ -382,6 +382,16 @@ def test_a_country_name_as_an_actor_is_no_place_abroad():
     assert [(e.location, e.fatalities) for e in events] == [("Ma'arrat An Nu'man", 5)]
 
 
+def test_a_country_named_right_after_an_attack_verb_is_its_forces():
+    # al-Ahed (15 January 2024, gold dev): "قصفت تركيا" is Turkey's forces; "انفجار في تركيا" is a place
+    text = "وفي ساعات الليل، قصفت تركيا محطة السويدية للغاز في ريف المالكية ."
+    events = extract(Document(text=text, published="2024-01-15"), min_confidence=0)
+    assert [e.actor1 for e in events] == ["Military Forces of Turkey (2016-)"]
+    text = "وقع انفجار في تركيا قرب الحدود مع بلدة أطمة في ريف إدلب ."
+    assert all(e.actor1 != "Military Forces of Turkey (2016-)"
+               for e in extract(Document(text=text, published="2024-01-15"), min_confidence=0, all_countries=True))
+
+
 def test_short_foreign_town_names_of_far_countries_are_no_places_abroad():
     # "بشكل خفي" (secretly) is also an ANERgazet town in China: too short a name, far away
     from marsad.kb import get_kb

@@ -77,6 +77,8 @@ FOLLOW_UP_SENTENCES = 2
 LIST_ITEM_WORDS = 3
 FOLLOW_UP_TOLL = "toll told in a following sentence that reports no other event"
 ADJECTIVE_CUE = "actor_adjective:"
+#: kb/cues.csv: a country's name right after an attack verb is its forces ("قصفت تركيا").
+COUNTRY_CUE = "actor_country:"
 DATE_FROM_STORY = "no date near the event; the day of the report's latest recent date in an earlier paragraph"
 
 
@@ -810,6 +812,11 @@ class FrameBuilder(TollRules):
         for j in range(span.start, min(span.end + 2, sentence.end)):
             for cue in self.cue_at.get(j, ()):
                 if cue.startswith(ADJECTIVE_CUE) and (actor := self.kb.actors.get(cue[len(ADJECTIVE_CUE):])):
+                    return ActorMention(actor, actor, j, j + 1, _ev(self.doc[span.start : j + 1]))
+                # "قصفت تركيا محطة": the country named as the subject right after the verb (not
+                # "انفجار في تركيا", where it is the place)
+                if (j == span.end and cue.startswith(COUNTRY_CUE)
+                        and (actor := self.kb.actors.get(cue[len(COUNTRY_CUE):]))):
                     return ActorMention(actor, actor, j, j + 1, _ev(self.doc[span.start : j + 1]))
         return None
 
