@@ -185,3 +185,17 @@ def test_an_arrest_of_people_named_as_no_group_has_civilians_as_second_actor():
     arrests = [e for e in events if e.sub_event_type == "Arrests"]
     assert arrests and all(e.actor2 == "Civilians (Syria)" for e in arrests)
     assert "named as no group" in arrests[0].reasons["actor2"]
+
+
+def test_an_attack_of_a_campaign_whose_sentence_names_no_author_is_the_authors_told_before():
+    # the shape of Step News (15 September 2019, gold dev): the regime's shelling, then shells on a
+    # second town with no author named
+    text = ("قصفت قوات النظام بالمدفعية الثقيلة مدينة كفرنبل في ريف إدلب الجنوبي صباح اليوم.\n"
+            "وسقطت قذائف صاروخية على بلدة حاس في ريف إدلب الجنوبي، ما أدى إلى إصابة مدنيين.")
+    events = extract(Document(text=text, published="2019-09-15"), min_confidence=0)
+    has = [e for e in events if e.location == "Has"]
+    assert [e.actor1 for e in has] == ["Military Forces of Syria (2000-2024)"]
+    assert "told before it in the report" in has[0].reasons["actor1"]
+    # told alone, the shells have no author but the default
+    alone = extract(Document(text=text.split("\n", 1)[1], published="2019-09-15"), min_confidence=0)
+    assert [e.actor1 for e in alone] == ["Unidentified Armed Group (Syria)"]

@@ -86,7 +86,7 @@ def candidates(doc: Document, ner: bool | None = None) -> list[Candidate]:
     """Every candidate event of a document, coded, with the rules' verdict and the scorer's
     features, in text order (raises InputError for unusable input). Unscored."""
     from ..nlp.pipeline import analyse
-    from .coding import codable, code_group, group_frames
+    from .coding import codable, code_group, group_frames, inherit_unnamed_authors
     from .features import Candidate, candidate_features
     from .frames import FrameBuilder
     from .ner_link import ner_enabled
@@ -109,6 +109,7 @@ def candidates(doc: Document, ner: bool | None = None) -> list[Candidate]:
             event.event_id_cnty = ""
         _provenance(event, doc)
         out.append(Candidate(event, group, ok, why))
+    inherit_unnamed_authors([c.event for c in out], [c.rule_ok for c in out])
     per_sentence: dict = {}
     for cand in out:
         candidate_features(cand, builder, per_sentence)

@@ -368,6 +368,7 @@ def note(event: Event) -> str:
 #: Attacks whose unnamed perpetrator ACLED codes "Unidentified Armed Group (Syria)" (besides
 #: violence against civilians): a bomb, a grenade, a shell. An air strike's is left unnamed.
 UNATTRIBUTED_ARMED = {"Remote explosive/landmine/IED", "Suicide bomb", "Grenade", "Shelling/artillery/missile attack"}
+UNNAMED_AUTHOR = "no perpetrator named: coded as an unidentified armed group"
 
 #: Actor kinds (kb/actors.csv) whose detentions are arrests: Syria's state and its units, and the
 #: north-east's de facto administration (the SDF and the Asayish). Foreign state forces arrest at home.
@@ -438,7 +439,7 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
         unidentified = next((a for a in kb.actors.values() if a.name_en == "Unidentified Armed Group (Syria)"), None)
         if unidentified is not None:
             ev.actor1, ev.inter1 = unidentified.name_en, unidentified.inter
-            ev.reasons["actor1"] = "no perpetrator named: coded as an unidentified armed group"
+            ev.reasons["actor1"] = UNNAMED_AUTHOR
     if actor1 is not None:
         ev.actor1, ev.inter1 = actor1.actor.name_en, actor1.actor.inter
         ev.add_evidence("actor1", actor1.evidence)
@@ -541,6 +542,34 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
     ev.confidence = _confidence(ev, group)
     ev.timestamp = None
     return ev
+
+
+#: Sub-event types whose unnamed author is the author of the same kind of attack told before it in
+#: the report: a campaign of shelling or air strikes, a battle, told place by place.
+CAMPAIGN_TYPES = frozenset({"Shelling/artillery/missile attack", "Air/drone strike", "Armed clash",
+                            "Government regains territory", "Non-state actor overtakes territory"})
+
+
+def inherit_unnamed_authors(events: list[Event], accepted: list[bool]) -> None:
+    """"قصفت قوات النظام مدينة كفرنبل ... كما طال القصف بلدة حاس": an attack of a campaign whose
+    sentence names no author (none, or the unidentified armed group of the default) is the author's
+    of the attack of the same event type told before it in the report (``events`` in text order;
+    ``accepted``: those the rules accept, the only ones that can lend an author)."""
+    last: dict[str, Event] = {}
+    for ev, ok in zip(events, accepted, strict=True):
+        named = ev.actor1 and ev.reasons.get("actor1") != UNNAMED_AUTHOR
+        if not named and ev.sub_event_type in CAMPAIGN_TYPES:
+            before = last.get(ev.event_type)
+            if before is not None and before.actor1 != ev.actor2:
+                ev.actor1, ev.inter1 = before.actor1, before.inter1
+                ev.interaction = interaction(ev.inter1, ev.inter2)
+                for span in before.evidence.get("actor1", []):
+                    ev.add_evidence("actor1", span)
+                ev.reasons["actor1"] = (f"no author named in its sentence: {before.actor1}, the author of the "
+                                        f"{ev.event_type.lower()} told before it in the report")
+                ev.notes = note(ev)
+        elif named and ok:
+            last[ev.event_type] = ev
 
 
 def _actor_provenance(ev: Event, field_name: str, m) -> None:
