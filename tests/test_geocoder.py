@@ -292,3 +292,11 @@ def test_a_village_known_only_with_a_qualifier_is_found_by_its_first_word():
     # ... not when that word is an ordinary one: a weekday, a tanker
     text = "انفجر صهريج محروقات مفخخ مساء الأربعاء في مدينة منبج بريف حلب الشرقي ."
     assert {m.text for m in resolve_places(analyse(text)) if m.place is not None} == {"منبج", "حلب"}
+
+
+def test_in_the_village_of_is_no_village_named_so():
+    # Eye of Euphrates (20 October 2022, gold dev): "بقرية معربليت" is ب + قرية, not the Lattakia
+    # village "بقرية" (Baqariya)
+    text = "استهدفت قوات النظام بصاروخ موجه سيارة مدنيين يعملون بقطاف الزيتون بقرية معربليت بريف إدلب ."
+    found = {m.place["name_en"] for m in resolve_places(analyse(text)) if m.place is not None}
+    assert "Maarbalit" in found and "Baqariya" not in found
