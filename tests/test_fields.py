@@ -186,6 +186,14 @@ def test_a_year_next_to_a_killing_word_is_not_a_toll():
     assert tolls == [8]
 
 
+def test_a_day_of_a_written_date_is_not_a_toll():
+    # al-Ikhbariya via Al Jazeera (25 January 2026, gold), with its date stamp before the text
+    text = ("2026-01-25 قُتل شابان برصاص قوات سوريا الديمقراطية (قسد)، اليوم الأحد، أحدهما في مدينة الحسكة"
+            " والآخر في قرية الغريقة بريف القامشلي .")
+    tolls = _tolls(text, "2026-01-25")
+    assert 25 not in tolls and 2 in tolls
+
+
 def test_a_war_wide_total_is_not_an_events_toll():
     # corpus R-198#6 pattern, moved to Syria: a total since the war began
     text = "وقتل 340 ألف شخص في سوريا منذ بداية الحرب في 2011 , بحسب المرصد السوري لحقوق الإنسان ."

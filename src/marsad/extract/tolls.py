@@ -126,7 +126,8 @@ class TollRules:
             near = [n for n in numbers if (0 < self._gap(i, n.start) <= 4 or 0 < self._back_gap(n, i) <= 2
                                            or (0 < i - n.end + 1 <= PARTITIVE_GAP and self._partitive(n, i))
                                            or self._met_death(n, i))
-                    and not _is_year(n) and not self._counts_wounded(n)]
+                    and not _is_year(n) and not self._counts_wounded(n)
+                    and not any(k in self.dated for k in range(n.start, n.end)) and not self._in_numeric_date(n)]
             if len(near) > 1:
                 # "34 مدنيا من بينهم 5 أطفال": a figure after "بينهم" counts part of another one
                 near = [n for n in near if not self._subcount(n)] or near
@@ -175,6 +176,15 @@ class TollRules:
         while j >= 0 and j in self.hedged:
             j -= 1
         return j >= 0 and self.norms[j] in self.kb.words("death_meeting")
+
+    def _in_numeric_date(self, n: Span) -> bool:
+        """A figure joined by "-", "/" or "." to other digits is part of a written date or stamp
+        ("2026-01-25 قُتل شابان": 25 is the day), not a count."""
+        text = self.doc.text
+        a, b = n.start_char, n.end_char
+        before = a >= 2 and text[a - 1] in "-/." and text[a - 2].isdigit()
+        after = b + 1 < len(text) and text[b] in "-/." and text[b + 1].isdigit()
+        return before or after
 
     def _counts_wounded(self, n: Span) -> bool:
         """A figure whose next word is a wounding word: it counts the wounded ("مقتل شاب وعدد من
