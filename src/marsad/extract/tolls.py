@@ -50,6 +50,7 @@ class TollRules:
 
     # set by the frame builder
     doc: Doc
+    text: str  # the document's text
     norms: list[str]
     kb: KnowledgeBase
     cue_at: dict[int, set[str]]  # token -> the kb cues it starts or belongs to
@@ -180,7 +181,7 @@ class TollRules:
     def _in_numeric_date(self, n: Span) -> bool:
         """A figure joined by "-", "/" or "." to other digits is part of a written date or stamp
         ("2026-01-25 قُتل شابان": 25 is the day), not a count."""
-        text = self.doc.text
+        text = self.text  # the builder's copy: spaCy's Doc.text joins the whole document each time
         a, b = n.start_char, n.end_char
         before = a >= 2 and text[a - 1] in "-/." and text[a - 2].isdigit()
         after = b + 1 < len(text) and text[b] in "-/." and text[b + 1].isdigit()
