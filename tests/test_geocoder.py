@@ -300,3 +300,15 @@ def test_in_the_village_of_is_no_village_named_so():
     text = "استهدفت قوات النظام بصاروخ موجه سيارة مدنيين يعملون بقطاف الزيتون بقرية معربليت بريف إدلب ."
     found = {m.place["name_en"] for m in resolve_places(analyse(text)) if m.place is not None}
     assert "Maarbalit" in found and "Baqariya" not in found
+
+
+def test_a_village_told_from_a_nearby_place_is_not_a_namesake_far_away():
+    # vdc-nsy (22 May 2022, gold train): the Assyrian Tal Shnan of Tal Tamr is not in the gazetteer;
+    # its only namesake lies in Homs, 400 km from Tal Tamr, and is not taken
+    text = "سقطت القذائف على قرية تل شنان الآشورية شمال شرق ناحية تل تمر، وقرية تل جمعة غرب ناحية تل تمر ."
+    found = {m.text: m for m in resolve_places(analyse(text))}
+    assert found["تل شنان"].place is None and "told from 'تل تمر'" in found["تل شنان"].reason
+    assert found["تل جمعة"].place["name_en"] == "Tal Jomaa"
+    # a governorate bounds nothing: al-Baghouz lies 120 km east of the city of Deir ez-Zor
+    text = "قصفت طائرات التحالف بلدة الباغوز شرق دير الزور ."
+    assert {m.place["name_en"] for m in resolve_places(analyse(text)) if m.place is not None} >= {"Al Bagouz"}

@@ -139,6 +139,8 @@ def seats() -> dict[str, dict]:
 LOCAL_ADMIN_GAP = 4
 LOCAL_ADMIN_MARKS = frozenset({",", '"', "“", "”", "«", "»"})
 LOCAL_ADMIN_BONUS = 1.2
+#: A village told from a place ("قرية تل شنان شمال شرق ناحية تل تمر") lies within this distance of it.
+REFERENCE_KM = 50.0
 
 #: Candidates scoring within this of the best, and further than TIE_KM from it, tie with it.
 TIE_MARGIN = 0.05
@@ -420,6 +422,28 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
                 areas.add(c["admin1"])
         return next(iter(areas)) if len(areas) == 1 else ""
 
+    place_words = function_words()["place_word"] | function_words()["settlement"]
+
+    def told_from(k: int) -> list[dict]:
+        """The candidates of the place a name is told from, when the words right after it are
+        direction words and at most two words for a kind of place, then that place ("قرية تل شنان
+        شمال شرق ناحية تل تمر": Tal Tamr), none otherwise."""
+        if k + 1 >= len(spans):
+            return []
+        gap = [n for n in norms[spans[k].end : spans[k + 1].start] if n]
+        j = 1 if len(gap) > 1 and gap[0] not in DIRECTION_NOUNS else 0  # "تل شنان الآشورية شمال ..."
+        directions = 0
+        while j < len(gap) and directions < 2 and gap[j] in DIRECTION_NOUNS:
+            j, directions = j + 1, directions + 1
+        if not directions or len(gap) - j > 2 or not all(n in place_words for n in gap[j:]):
+            return []
+        ref = [index[i] for i in spans[k + 1]._.kb_ids if not _is_foreign(i)]
+        # a governorate or district and its seat span too much land to bound a village told from them
+        # ("الباغوز شرق دير الزور" lies 120 km from the city)
+        wide = any(c["feature_type"] in ("admin1", "admin2", "region")
+                   or (seats().get(c["id"]) or {}).get("feature_type") in ("admin1", "admin2") for c in ref)
+        return [] if wide else ref
+
     mentions: list[PlaceMention] = []
     for k_span, span in enumerate(spans):
         local = local_admin1(k_span)
@@ -497,6 +521,17 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         scored.sort(key=lambda x: (-x[0], x[1]["id"]))
         sent_start = doc[sentence_bounds(doc, span.start)[0]].idx
         top = [(c["id"], round(s, 3)) for s, c, _ in scored[:5]]
+        reference = told_from(k_span)
+        if reference and scored and scored[0][1]["feature_type"] not in ("admin1", "admin2", "admin3"):
+            # a village told from a place lies near it: a namesake far away is not it
+            near_ref = [x for x in scored if min(haversine_km(x[1]["lat"], x[1]["lon"], r["lat"], r["lon"])
+                                                  for r in reference) <= REFERENCE_KM]
+            if not near_ref:
+                reason = (f"'{span.text}' is told from '{spans[k_span + 1].text}', and no place of this name lies "
+                          f"within {REFERENCE_KM:.0f} km of it")
+                mentions.append(_unresolved(span, sent_start, reason, top))
+                continue
+            scored = near_ref
 
         if not scored:
             if foreign:
