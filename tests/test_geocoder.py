@@ -312,3 +312,15 @@ def test_a_village_told_from_a_nearby_place_is_not_a_namesake_far_away():
     # a governorate bounds nothing: al-Baghouz lies 120 km east of the city of Deir ez-Zor
     text = "قصفت طائرات التحالف بلدة الباغوز شرق دير الزور ."
     assert {m.place["name_en"] for m in resolve_places(analyse(text)) if m.place is not None} >= {"Al Bagouz"}
+
+
+def test_a_village_the_text_puts_in_a_governorate_without_that_name_is_no_namesake_elsewhere():
+    # corpus baly2018 V-111#9 (October 2017, gold dev): "السكرية بريف البوكمال" is the Deir ez-Zor
+    # suburb OCHA calls "ضاحية السكرية", not the Sokkariyeh of Idlib
+    text = "قتل ستة مدنيين بغارات روسية استهدفت قرية السكرية بريف البوكمال شرقي دير الزور ."
+    found = {m.text: m for m in resolve_places(analyse(text))}
+    assert found["السكرية"].place is None and "places 'السكرية' in Deir ez Zor" in found["السكرية"].reason
+    # beside a city is not inside its governorate: Jaramana "south of Damascus" is in Rural Damascus
+    text = "اغتيل القيادي بغارة إسرائيلية استهدفت مبنى في بلدة جرمانا جنوب دمشق ."
+    found = {m.text: m for m in resolve_places(analyse(text))}
+    assert found["جرمانا"].place["admin1"] == "Rural Damascus"

@@ -424,6 +424,12 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
 
     place_words = function_words()["place_word"] | function_words()["settlement"]
 
+    def inside_local(k: int) -> bool:
+        """The words that lead to the governorate a name is put in say it is inside ("في", "ب",
+        "ريف"), not only beside it ("جرمانا جنوب دمشق" lies in Rural Damascus)."""
+        gap = [n for n in norms[spans[k].end : spans[k + 1].start] if n] if k + 1 < len(spans) else []
+        return any(n in ("في", "ب") or n in REGION_CUES for n in gap)
+
     def told_from(k: int) -> list[dict]:
         """The candidates of the place a name is told from, when the words right after it are
         direction words and at most two words for a kind of place, then that place ("قرية تل شنان
@@ -547,6 +553,12 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             mentions.append(_unresolved(span, sent_start, reason, top))
             continue
         best_score, best, why = scored[0]
+        if local and inside_local(k_span) and not foreign and all(c["admin1"] != local for _, c, _ in scored) and \
+                best["feature_type"] not in ("admin1", "admin2", "admin3", "region"):
+            # "قرية السكرية بريف البوكمال": the text puts it in Deir ez Zor, where no place has the name
+            reason = f"the text places '{span.text}' in {local}, where no place has this name"
+            mentions.append(_unresolved(span, sent_start, reason, top))
+            continue
         support = context[best["admin1"]] - (own.get(key) == best["admin1"])
         others = context_total - (key in own)
         if foreign and support <= 0 and cue not in ("بلده", "قريه", "حي"):
