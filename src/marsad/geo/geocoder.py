@@ -139,6 +139,8 @@ def seats() -> dict[str, dict]:
 LOCAL_ADMIN_GAP = 4
 LOCAL_ADMIN_MARKS = frozenset({",", '"', "“", "”", "«", "»"})
 LOCAL_ADMIN_BONUS = 1.2
+#: The cue of kb/cues.csv that names a news outlet whose name holds a place ("السويداء 24").
+NEWS_OUTLET = "news_outlet"
 #: A village told from a place ("قرية تل شنان شمال شرق ناحية تل تمر") lies within this distance of it.
 REFERENCE_KM = 50.0
 
@@ -348,7 +350,28 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
     def in_date(s: Span) -> bool:
         return s.start in date_tokens and s.end - 1 in date_tokens
 
-    spans = sorted((s for s in doc.spans.get("places", []) if not in_actor_name(s) and not in_date(s)),
+    # nor is a place inside a news outlet's name ("شبكة السويداء 24", "مراسل حلب اليوم": kb/cues.csv
+    # news_outlet): it names who reports, not where
+    # ... when a word for a source comes right before it (kb/function_words.csv ``outlet_word``:
+    # "شبكة", "مراسل", "بحسب"), or a quotation mark: "قصفت قوات النظام مدينة حلب اليوم" is Aleppo today
+    outlet_words = function_words()["outlet_word"]
+
+    def announced(c: Span) -> bool:
+        j = c.start - 1
+        while j >= 0 and norms[j] in ("", '"', "“", "”", "«", "»"):
+            if norms[j]:
+                return True
+            j -= 1
+        return j >= 0 and norms[j] in outlet_words
+
+    outlet_tokens = {i for c in doc.spans.get("cues", []) if NEWS_OUTLET in c._.kb_ids and announced(c)
+                     for i in range(c.start, c.end)}
+
+    def in_outlet(s: Span) -> bool:
+        return s.start in outlet_tokens and s.end - 1 in outlet_tokens
+
+    spans = sorted((s for s in doc.spans.get("places", [])
+                    if not in_actor_name(s) and not in_date(s) and not in_outlet(s)),
                    key=lambda s: (s.start, s.end))
     span_starts = [s.start for s in spans]
     # Pass 1: admin context from unambiguous or cue-backed mentions.
