@@ -326,13 +326,20 @@ def test_a_village_the_text_puts_in_a_governorate_without_that_name_is_no_namesa
     assert found["جرمانا"].place["admin1"] == "Rural Damascus"
 
 
-@pytest.mark.parametrize("text, places", [
-    # Halab Today (14 May 2021, gold held-back): its own name is no place of the Daraa killing
+@pytest.mark.parametrize("text, outlets", [
+    # Halab Today (14 May 2021, gold held-back): its own name is who reports, not where
     ("أقدم مسلحون مجهولون، أمس الخميس، على استهداف شخص مدني، شرقي درعا بعدة طلقات نارية، بحسب مراسل”حلب اليوم” في درعا.",
-     {"درعا"}),
-    ("وقالت شبكة السويداء 24 إن مسلحين خطفوا شابا في بلدة عرى .", {"عرى"}),
+     {"حلب"}),
+    ("وقالت شبكة السويداء 24 إن مسلحين خطفوا شابا في بلدة عرى .", {"السويداء"}),
     # with no word for a source before it, "حلب اليوم" is Aleppo today
-    ("قصفت قوات النظام مدينة حلب اليوم الأحد .", {"حلب"}),
+    ("قصفت قوات النظام مدينة حلب اليوم الأحد .", set()),
 ])
-def test_a_place_in_a_news_outlets_name_is_no_place(text, places):
-    assert {m.text for m in resolve_places(analyse(text)) if m.place is not None} == places
+def test_a_place_in_a_news_outlets_name_is_marked_as_the_outlets(text, outlets):
+    assert {m.text for m in resolve_places(analyse(text)) if m.outlet} == outlets
+
+
+def test_an_event_is_not_placed_at_its_reporters_name():
+    text = ("أقدم مسلحون مجهولون، أمس الخميس، على استهداف شخص مدني، شرقي درعا بعدة طلقات نارية ما أدى لمقتله،"
+            " بحسب مراسل”حلب اليوم” في درعا.")
+    events = extract(Document(text=text, published="2021-05-14"), min_confidence=0)
+    assert events and all(e.admin1 == "Dara" for e in events)

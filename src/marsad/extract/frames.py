@@ -1083,6 +1083,8 @@ class FrameBuilder(TollRules):
     def _is_origin(self, m: PlaceMention) -> bool:
         """A place introduced by "من" (where people come from) or by a noun of belonging ("أبناء
         درعا", "أهالي", "بأخبار درعا"), through a list of places."""
+        if m.outlet:
+            return True  # "شبكة السويداء 24": who reports, not where
         words = _gap_words(self.text[max(0, m.start_char - 60) : m.start_char])
         for k in range(len(words) - 1, -1, -1):
             w = words[k]

@@ -88,6 +88,7 @@ class PlaceMention:
     country: str = ""  # its country, when known ("Egypt")
     direction: str = ""  # "west" for "ريف درعا الغربي" / "غرب درعا"
     anchor_id: str = ""  # the community a directional region is coded to
+    outlet: bool = False  # inside a news outlet's name ("شبكة السويداء 24"): who reports, not where
 
     @property
     def names_country(self) -> bool:
@@ -350,8 +351,9 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
     def in_date(s: Span) -> bool:
         return s.start in date_tokens and s.end - 1 in date_tokens
 
-    # nor is a place inside a news outlet's name ("شبكة السويداء 24", "مراسل حلب اليوم": kb/cues.csv
-    # news_outlet): it names who reports, not where
+    # a place inside a news outlet's name ("شبكة السويداء 24", "مراسل حلب اليوم": kb/cues.csv
+    # news_outlet) names who reports, not where: it is marked (``outlet``), and an event takes it only
+    # when its sentence names no other place
     # ... when a word for a source comes right before it (kb/function_words.csv ``outlet_word``:
     # "شبكة", "مراسل", "بحسب"), or a quotation mark: "قصفت قوات النظام مدينة حلب اليوم" is Aleppo today
     outlet_words = function_words()["outlet_word"]
@@ -367,12 +369,9 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
     outlet_tokens = {i for c in doc.spans.get("cues", []) if NEWS_OUTLET in c._.kb_ids and announced(c)
                      for i in range(c.start, c.end)}
 
-    def in_outlet(s: Span) -> bool:
-        return s.start in outlet_tokens and s.end - 1 in outlet_tokens
-
-    spans = sorted((s for s in doc.spans.get("places", [])
-                    if not in_actor_name(s) and not in_date(s) and not in_outlet(s)),
+    spans = sorted((s for s in doc.spans.get("places", []) if not in_actor_name(s) and not in_date(s)),
                    key=lambda s: (s.start, s.end))
+    outlet_chars = {(s.start_char, s.end_char) for s in spans if s.start in outlet_tokens and s.end - 1 in outlet_tokens}
     span_starts = [s.start for s in spans]
     # Pass 1: admin context from unambiguous or cue-backed mentions.
     # (counted once per distinct name, so a repeated name does not vouch for itself)
@@ -657,6 +656,8 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             PlaceMention(span.start_char, span.end_char, span.text, sent_start, best, round(best_score, 3),
                          precision, reason, top, cue, region, direction=direction if anchor else "", anchor_id=anchor)
         )
+    for m in mentions:
+        m.outlet = (m.start_char, m.end_char) in outlet_chars
     return mentions
 
 
