@@ -325,6 +325,12 @@ def _in_place_list(doc: Doc, spans: list[Span], span: Span, near_anchor: bool,
     return False
 
 
+@cache
+def outlet_labels() -> frozenset[str]:
+    """The lexicon labels of the news outlets' names (kb/cues.csv ``news_outlet``)."""
+    return frozenset(f"cues\x1f{phrase}" for phrase, cue in get_kb().cue_phrases if cue == NEWS_OUTLET)
+
+
 def resolve_places(doc: Doc) -> list[PlaceMention]:
     """Resolve every place mention of an analysed document."""
     index = gazetteer_index()
@@ -366,7 +372,8 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             j -= 1
         return j >= 0 and norms[j] in outlet_words
 
-    outlet_tokens = {i for c in doc.spans.get("cues", []) if NEWS_OUTLET in c._.kb_ids and announced(c)
+    outlet_hashes = {doc.vocab.strings[label] for label in outlet_labels()}  # no lookup per cue span
+    outlet_tokens = {i for c in doc.spans.get("cues", []) if c.label in outlet_hashes and announced(c)
                      for i in range(c.start, c.end)}
 
     spans = sorted((s for s in doc.spans.get("places", []) if not in_actor_name(s) and not in_date(s)),
