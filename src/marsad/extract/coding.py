@@ -450,18 +450,15 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
         ev.actor2, ev.inter2 = actor2.actor.name_en, actor2.actor.inter
         ev.add_evidence("actor2", actor2.evidence)
         _actor_provenance(ev, "actor2", actor2)
-    elif head.event_type == "Violence against civilians" or civilian_victims:
+    elif head.event_type == "Violence against civilians" or civilian_victims or ev.sub_event_type == "Arrests":
         civ = next((a for a in kb.actors.values() if a.name_en == "Civilians (Syria)"), None)
         if civ is not None:
             ev.actor2, ev.inter2 = civ.name_en, civ.inter
-            ev.reasons["actor2"] = "victims described as civilians (civilian cue words)"
-    elif ev.sub_event_type == "Arrests":
-        civ = next((a for a in kb.actors.values() if a.name_en == "Civilians (Syria)"), None)
-        if civ is not None:
             # ACLED codes the people an authority detains as civilians unless they are named as
             # members of a group
-            ev.actor2, ev.inter2 = civ.name_en, civ.inter
-            ev.reasons["actor2"] = "the detained are named as no group: coded as civilians"
+            ev.reasons["actor2"] = ("victims described as civilians (civilian cue words)"
+                                    if head.event_type == "Violence against civilians" or civilian_victims
+                                    else "the detained are named as no group: coded as civilians")
     elif "actor2" not in ev.reasons:
         ev.reasons["actor2"] = "one-sided event or second actor not named"
     main_ids = {ev.actor1, ev.actor2}

@@ -17,7 +17,7 @@ from itertools import accumulate
 
 from spacy.tokens import Doc, Span
 
-from ..geo.geocoder import DIRECTION_NOUNS, PlaceMention, resolve_places
+from ..geo.geocoder import DIRECTION_NOUNS, QUOTE_MARKS, PlaceMention, resolve_places
 from ..kb import Actor, KnowledgeBase, Trigger
 from ..model import Evidence
 from ..nlp.dates import DateMention
@@ -130,7 +130,7 @@ STRONG_BATTLE_PRIORITY = 5
 ITEM_MARK = re.compile(r"[.:] +- +(?=\S)")
 
 #: Quotation marks, which a toll's figure may stand beyond (not words).
-QUOTE_TOKENS = frozenset({'"', "«", "»", "“", "”"})
+QUOTE_TOKENS = QUOTE_MARKS
 QUOTE_CHARS = "".join(QUOTE_TOKENS)
 
 #: A casualty-only trigger of this priority or more names the shooting itself (kb/triggers.csv
@@ -810,13 +810,12 @@ class FrameBuilder(TollRules):
 
     def _nationality_author(self, span: Span, sentence: Span) -> ActorMention | None:
         for j in range(span.start, min(span.end + 2, sentence.end)):
+            # "قصفت تركيا محطة": a country names the author only as the subject right after the
+            # verb (not "انفجار في تركيا", where it is the place)
+            prefixes = (ADJECTIVE_CUE, COUNTRY_CUE) if j == span.end else (ADJECTIVE_CUE,)
             for cue in self.cue_at.get(j, ()):
-                if cue.startswith(ADJECTIVE_CUE) and (actor := self.kb.actors.get(cue[len(ADJECTIVE_CUE):])):
-                    return ActorMention(actor, actor, j, j + 1, _ev(self.doc[span.start : j + 1]))
-                # "قصفت تركيا محطة": the country named as the subject right after the verb (not
-                # "انفجار في تركيا", where it is the place)
-                if (j == span.end and cue.startswith(COUNTRY_CUE)
-                        and (actor := self.kb.actors.get(cue[len(COUNTRY_CUE):]))):
+                prefix = next((p for p in prefixes if cue.startswith(p)), None)
+                if prefix is not None and (actor := self.kb.actors.get(cue[len(prefix):])):
                     return ActorMention(actor, actor, j, j + 1, _ev(self.doc[span.start : j + 1]))
         return None
 
@@ -988,9 +987,9 @@ class FrameBuilder(TollRules):
     def _place(self, frame: Frame) -> None:
         sent = frame.sentence
         trig_char = frame.trigger_span.start_char
-        inside = [m for m in self._places_from(sent.start_char, sent.end_char) if m.place is not None]
-        abroad = [m for m in self._places_from(sent.start_char, sent.end_char)
-                  if m.foreign and m.country and not self._is_origin(m)
+        named = self._places_from(sent.start_char, sent.end_char)
+        inside = [m for m in named if m.place is not None]
+        abroad = [m for m in named if m.foreign and m.country and not self._is_origin(m)
                   and (not m.names_country or self._inside_country(m))]
         if inside and abroad and all(self._is_origin(m) for m in inside):
             # "مقتل شابين من أبناء السويداء في غارة على مدينة صور": the Syrian place is where the

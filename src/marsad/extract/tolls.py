@@ -118,6 +118,7 @@ class TollRules:
         sent = frame.sentence
         numbers = self.numbers[bisect_left(self._number_starts, sent.start) : bisect_left(self._number_starts, sent.end)]
         cumulative = next((i for i in range(sent.start, sent.end) if "cumulative" in self.cue_at.get(i, ())), None)
+        figure_tokens = {k for n in numbers for k in range(n.start, n.end)}
         set_aside = ""
         for i in range(sent.start, sent.end):
             if "killed" not in self.cue_at.get(i, ()) or (frame.killing_words is not None and i not in frame.killing_words):
@@ -152,7 +153,7 @@ class TollRules:
                     frame.fatalities, end = counted
                     frame.fatality_evidence = Evidence.of(self.doc[i:end])
                     return
-                victim = self._victim_before(i, sent.start, numbers)
+                victim = self._victim_before(i, sent.start, figure_tokens)
                 if victim is not None:
                     frame.fatalities = 1
                     frame.fatality_evidence = Evidence.of(self.doc[victim : i + 1])
@@ -230,26 +231,26 @@ class TollRules:
             return 1, after
         return None
 
-    def _victim_before(self, i: int, floor: int, numbers: list[Span]) -> int | None:
+    def _victim_before(self, i: int, floor: int, figure_tokens: set[int]) -> int | None:
         """Where the singular victim of a passive killing verb at ``i`` stands before it, in the
         same clause ("أن مدنياً آخر من النازحين قتل", "الشاب أحمد الزامل قتل": one death), or
         None. Not after a relative pronoun ("الشاب الذي قتل": who killed), nor when a figure,
         another death word or a wounding word comes between, nor when a figure counts the noun
-        ("15 عنصراً ... قتلوا" is the figure's toll)."""
+        ("15 عنصراً ... قتلوا" is the figure's toll; ``figure_tokens``: the tokens of the sentence's
+        figures)."""
         if self.norms[i] not in self.kb.words("killed_subject_verb"):
             return None
         before = self._prev_tokens(i, 1, floor)
         if before and self.norms[before[0]] in self.kb.words("relative_pronoun"):
             return None
-        counted = {k for n in numbers for k in range(n.start, n.end)}
         for j in range(i - 1, max(floor, i - 1 - VICTIM_BEFORE_SPAN), -1):
             cues = self.cue_at.get(j, ())
-            if self.doc[j].text in CLAUSE_MARKS or j in counted or "killed" in cues or "injured" in cues:
+            if self.doc[j].text in CLAUSE_MARKS or j in figure_tokens or "killed" in cues or "injured" in cues:
                 return None
             word = self.norms[j]
             if word and (self._victim_one(word) or (word.endswith("ا") and self._victim_one(word[:-1]))):
                 prev = self._prev_tokens(j, 1, floor)
-                return None if prev and prev[0] in counted else j
+                return None if prev and prev[0] in figure_tokens else j
         return None
 
     def _victim_one(self, word: str) -> bool:

@@ -138,7 +138,8 @@ def seats() -> dict[str, dict]:
 #: name is in that governorate: its candidates there gain LOCAL_ADMIN_BONUS, more than the
 #: document's context (at most 1) can give another one.
 LOCAL_ADMIN_GAP = 4
-LOCAL_ADMIN_MARKS = frozenset({",", '"', "“", "”", "«", "»"})
+QUOTE_MARKS = frozenset({'"', "“", "”", "«", "»"})
+LOCAL_ADMIN_MARKS = QUOTE_MARKS | {","}
 LOCAL_ADMIN_BONUS = 1.2
 #: The cue of kb/cues.csv that names a news outlet whose name holds a place ("السويداء 24").
 NEWS_OUTLET = "news_outlet"
@@ -366,11 +367,9 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
 
     def announced(c: Span) -> bool:
         j = c.start - 1
-        while j >= 0 and norms[j] in ("", '"', "“", "”", "«", "»"):
-            if norms[j]:
-                return True
+        while j >= 0 and not norms[j]:
             j -= 1
-        return j >= 0 and norms[j] in outlet_words
+        return j >= 0 and (norms[j] in QUOTE_MARKS or norms[j] in outlet_words)
 
     outlet_hashes = {doc.vocab.strings[label] for label in outlet_labels()}  # no lookup per cue span
     outlet_tokens = {i for c in doc.spans.get("cues", []) if c.label in outlet_hashes and announced(c)
@@ -426,17 +425,17 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         return [a for di in (-1, 0, 1) for dj in (-1, 0, 1) for a in grid.get((ci + di, cj + dj), ())]
 
     glue = function_words()["admin_glue"]
+    # the words between each place name and the next one, read by local_admin1, inside_local and told_from
+    gaps = [[n for n in norms[a.end : b.start] if n] for a, b in zip(spans, spans[1:], strict=False)] + [[]]
 
     def local_admin1(k: int) -> str:
         """The governorate the words right after a place name put it in ("قرية أرزة في ريف حماة",
         "بلدة سويدان بريف دير الزور", "قرية علما شرقي درعا"): the next place name, reached across
         prepositions, region words and direction words only, when it names one governorate (an
         admin area or its seat)."""
-        span = spans[k]
         if k + 1 >= len(spans):
             return ""
-        after = spans[k + 1]
-        gap = [n for n in norms[span.end : after.start] if n]
+        after, gap = spans[k + 1], gaps[k]
         if len(gap) > LOCAL_ADMIN_GAP or not all(n in glue or n in LOCAL_ADMIN_MARKS or n in DIRECTION_NOUNS for n in gap):
             return ""
         if not gap or not any(n in REGION_CUES or n in DIRECTION_NOUNS or n in ("في", "ب") for n in gap):
@@ -456,8 +455,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
     def inside_local(k: int) -> bool:
         """The words that lead to the governorate a name is put in say it is inside ("في", "ب",
         "ريف"), not only beside it ("جرمانا جنوب دمشق" lies in Rural Damascus)."""
-        gap = [n for n in norms[spans[k].end : spans[k + 1].start] if n] if k + 1 < len(spans) else []
-        return any(n in ("في", "ب") or n in REGION_CUES for n in gap)
+        return any(n in ("في", "ب") or n in REGION_CUES for n in gaps[k])
 
     def told_from(k: int) -> list[dict]:
         """The candidates of the place a name is told from, when the words right after it are
@@ -465,7 +463,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         شمال شرق ناحية تل تمر": Tal Tamr), none otherwise."""
         if k + 1 >= len(spans):
             return []
-        gap = [n for n in norms[spans[k].end : spans[k + 1].start] if n]
+        gap = gaps[k]
         j = 1 if len(gap) > 1 and gap[0] not in DIRECTION_NOUNS else 0  # "تل شنان الآشورية شمال ..."
         directions = 0
         while j < len(gap) and directions < 2 and gap[j] in DIRECTION_NOUNS:
