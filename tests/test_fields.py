@@ -455,6 +455,9 @@ def test_a_figure_joined_by_min_to_the_killing_word_after_it():
     ("قتل شخص , إثر انفجار لغم من مخلفات تنظيم داعش في مدينة الرقة .", True),
     # the same with a fighter named: no civilians
     ("قتل عنصر من قوات سوريا الديمقراطية وشخص آخر , إثر انفجار لغم في مدينة الرقة .", False),
+    # SY24, 2 February 2020 (gold, held-back train): civilians' property hit, "دون إصابات": no one hurt
+    ("استهدفت الطائرات الحربية الروسية بلدة حور في ريف حلب الغربي، ما أدى لوقوع خسائر مادية بالغة في ممتلكات"
+     " المدنيين، دون إصابات تذكر.", False),
 ])
 def test_people_killed_by_a_blast_are_civilians_unless_called_fighters(text, civilians):
     events = extract(Document(text=text, published="2017-12-11"), min_confidence=0)
@@ -824,6 +827,18 @@ def test_a_list_goes_on_past_a_place_whose_article_the_tokenizer_cut_off():
             " الجنوبي.")
     places = [e.location for e in extract(Document(text=text, published="2021-07-04"), min_confidence=0)]
     assert places == ["Rami", "Kansafra", "Ftireh", "Kafr Shalaya", "Bara", "Kafr Haya"]
+
+
+def test_a_list_joined_by_and_goes_on_past_a_village_the_gazetteer_lacks():
+    # Step News (3 July 2022, gold): Menagh ("منغ") is no OCHA community; the list goes on past it
+    text = ("إطلاق رشقات صاروخية (قرابة 40 قذيفة) مصدرها الجيش التركي، استهدف مواقع ونقاط تمركز قوات \"قسد\" في"
+            " تل رفعت ومنغ وعين دقنة ومرعناز وحربل.")
+    places = [e.location for e in extract(Document(text=text, published="2022-07-03"), min_confidence=0)]
+    assert places == ["Tall Refaat", "Ein Daqnah", "Maraanaz", "Harbal"]
+    # a word that starts a clause ends the list: the displaced went to Kafraya, it was not shelled
+    text = "قصفت قوات النظام مدينة أريحا ونزح الأهالي إلى بلدة كفريا"
+    assert [e.location for e in extract(Document(text=text, published="2020-11-04"), min_confidence=0)
+            if e.sub_event_type == "Shelling/artillery/missile attack"] == ["Ariha"]
 
 
 def test_a_list_in_quotation_marks_after_each_of_is_the_places_hit():

@@ -753,7 +753,11 @@ class FrameBuilder(TollRules):
         person_victim, combatant)."""
         cues = {c for i in range(sentence.start, sentence.end) for c in self.cue_at.get(i, ())}
         people = "person_victim" in cues and "combatant" not in cues
-        return (civilians_cue or people) and bool(cues & {"killed", "injured"})
+        # "خسائر مادية في ممتلكات المدنيين، دون إصابات": a harm word under a negation hurts no one
+        hurt = any(self.cue_at.get(i, set()) & {"killed", "injured"} and not self._negation_in(
+            self._cues_before(i, NEGATION_WINDOW, self._clause_start(i, sentence.start)))
+            for i in range(sentence.start, sentence.end))
+        return (civilians_cue or people) and hurt
 
     def _per_day(self, frame: Frame) -> list[Frame]:
         """A multi-day operation ("منذ يوم الجمعة", "بين 3 و5 آذار") is one event per day; a toll
@@ -852,13 +856,33 @@ class FrameBuilder(TollRules):
         ("، و", "وقرية"), or comma-separated items of at most LIST_ITEM_WORDS words that name no
         event or actor (villages the gazetteer lacks: "أورم الكبرى، وباشنطرة، وجمعية المعري")."""
         words = gap.split()
-        if len(words) <= 3 and all(w in self.kb.words("coordination") for w in _gap_words(gap)):
+        norms = _gap_words(gap)
+        if len(words) <= 3 and all(w in self.kb.words("coordination") for w in norms):
             return True
-        items = gap.replace("،", ",").split(",")
-        if len(items) < 3 or len(words) > 4 * LIST_ITEM_WORDS or any(len(x.split()) > LIST_ITEM_WORDS for x in items):
-            return False
+        if not self._and_items(norms):
+            items = gap.replace("،", ",").split(",")
+            if len(items) < 3 or len(words) > 4 * LIST_ITEM_WORDS or any(len(x.split()) > LIST_ITEM_WORDS for x in items):
+                return False
         events = any(lo <= t.start_char < hi for t in self.doc.spans.get("triggers", []))
         return not events and not any(lo <= a.evidence.start < hi for a in self.actors)
+
+    def _and_items(self, norms: list[str]) -> bool:
+        """Whether the words between two places are items of a list joined by و, each of one or two
+        words the gazetteer lacks: "في تل رفعت ومنغ وعين دقنة" (Menagh is no OCHA community). No
+        word that ends a list (kb family ``list_breaker``: "في", "على", "نحو" ...) may stand in it."""
+        if not norms or not norms[0].startswith("و"):
+            return False
+        items: list[list[str]] = []
+        for w in norms:
+            if w.startswith("و"):
+                items.append([w])
+            elif items and len(items[-1]) < 2:
+                items[-1].append(w)
+            else:
+                return False
+        breakers = self.kb.words("list_breaker")
+        return len(items) <= 3 and not any(w in breakers or w.removeprefix("و") in breakers
+                                           for item in items for w in item)
 
     def _arrested(self, frame: Frame, a: ActorMention) -> bool:
         """"إلقاء القبض على قادة من فلول النظام": the group named after على a few words past an
