@@ -187,6 +187,15 @@ def test_an_arrest_of_people_named_as_no_group_has_civilians_as_second_actor():
     assert "named as no group" in arrests[0].reasons["actor2"]
 
 
+def test_an_arrest_and_the_words_that_say_the_detained_were_taken_away_are_one_detention():
+    # Baladi News (25 September 2020, gold): one arrest told by "اعتقلت" and "اقتيادهم إلى جهة مجهولة"
+    text = ('وقال مراسل بلدي نيوز في إدلب، إن "تحرير الشام" اعتقلت الناشط الإعلامي "محمد نعسان الدبل" على حاجز '
+            '"الضهر" بالقرب من بلدة دركوش غرب إدلب.\nوأضاف مراسلنا، أن "الدبل" كان في طريق العودة إلى بلدته دركوش '
+            'مع شخص آخر، وتم إيقافهم من قبل أمنية "تحرير الشام" وتطميشهم واقتيادهم إلى جهة مجهولة.')
+    events = extract(Document(text=text, published="2020-09-25"), min_confidence=0)
+    assert [e.location for e in events] == ["Darkosh"]
+
+
 def test_an_attack_of_a_campaign_whose_sentence_names_no_author_is_the_authors_told_before():
     # the shape of Step News (15 September 2019, gold dev): the regime's shelling, then shells on a
     # second town with no author named

@@ -83,6 +83,10 @@ class Group:
             if (arrests and f.event_type == "Battles" and f.trigger.priority < STRONG_BATTLE_PRIORITY
                     and not f.fatalities):
                 return 0
+            if arrests and f.sub_event_type == "Abduction/forced disappearance":
+                # "اعتقلت ... واقتادته إلى جهة مجهولة": one detention, an arrest or an abduction as
+                # the detainer is an authority of the place or not (code_group)
+                return 0
             return EVENT_TYPE_RANK[f.event_type]
 
         return max(self.frames, key=lambda f: (rank(f), f.trigger.priority, f.actor1 is not None))
@@ -121,6 +125,9 @@ def _sides(f: Frame) -> set[str]:
     return {_side(a) for a in _armed(f)}
 
 
+#: Sub-event types of a detention: an arrest by an authority, an abduction by anyone else.
+DETENTION = frozenset({"Arrests", "Abduction/forced disappearance"})
+
 #: Sub-event types that fold into a battle at their place and day even when they name no side
 #: (CODEBOOK: a shelling inside an ongoing battle is part of it).
 UNNAMED_FIRE_FOLDS = frozenset({"Shelling/artillery/missile attack"})
@@ -141,6 +148,8 @@ def _compatible(group: Group, f: Frame) -> bool:
     # a protest that turned violent at its place and day is one demonstration event (a riot)
     crowds = {"Protests", "Riots"}
     folds = folds or (f.event_type in crowds and families <= crowds)
+    # an arrest and the abduction words that tell it ("إلى جهة مجهولة") are one detention
+    folds = folds or (f.sub_event_type in DETENTION and all(g.sub_event_type in DETENTION for g in group.frames))
     if f.event_type not in families and not folds:
         return False
     pair = _sides(f)
