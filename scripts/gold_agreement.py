@@ -58,9 +58,16 @@ def kappa(pairs: list[tuple[str, str]]) -> tuple[float, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--docs", help="comma-separated doc_ids: score only these (one round's sample)")
     args = ap.parse_args()
     primary = {d["doc_id"]: d for name in ("train.jsonl", "dev.jsonl", "test.jsonl") for d in read(GOLD / name)}
-    second = [d for d in read(GOLD / "agreement" / "second_coding.jsonl") if d["doc_id"] in primary]
+    for path in sorted((GOLD / "annotation").glob("out_*.jsonl")):  # the held-back train documents too
+        for d in read(path):
+            if not d.get("double") and isinstance(d.get("events"), list):
+                primary.setdefault(d["doc_id"], d)
+    only = set(args.docs.split(",")) if args.docs else None
+    second = [d for d in read(GOLD / "agreement" / "second_coding.jsonl")
+              if d["doc_id"] in primary and (only is None or d["doc_id"] in only)]
     forward, backward = Scores(), Scores()
     sentence_pairs: list[tuple[str, str]] = []
     for d in second:
