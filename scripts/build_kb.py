@@ -82,13 +82,22 @@ ALL = _Everything()
 ADMIN_WORDS = frozenset(normalize_phrase(w) for w in ("محافظة", "منطقة", "ناحية", "مركز"))
 
 
+@cache
+def direction_words() -> frozenset[str]:
+    """The direction words of kb/directions.csv ("الشرقي", "الغربية"), normalised."""
+    return frozenset(normalize_phrase(r["word"]) for r in csv.DictReader(open(KB / "directions.csv", encoding="utf-8")))
+
+
 def name_variants(names: list[str], reserved: frozenset[str] = frozenset(), admin: bool = False) -> list[str]:
     """Normalised Arabic variants of place names.
 
     OCHA writes merged communities as "A_B" (both names are variants). Alternative names of the
     form "A - حي - City" give A only; "حي A" also gives A, unless A is the name of another place
-    (``reserved``: "مخيم درعا" must not become a name of the camp "درعا").
+    (``reserved``: "مخيم درعا" must not become a name of the camp "درعا"). A direction word alone
+    is no name: Idlib's quarters "الشرقي", "الغربي" are named "حي الشرقي", "حي الغربي" ("ريفي حلب
+    الجنوبي والغربي" names no quarter of Idlib).
     """
+    directions = direction_words()
     out: list[str] = []
     # an admin area's own "محافظة X" / "منطقة X" is always also X ("ريف دمشق" stays whole)
     admin_words = ADMIN_WORDS if admin else frozenset()
@@ -102,10 +111,11 @@ def name_variants(names: list[str], reserved: frozenset[str] = frozenset(), admi
             part = re.sub(r"[()\[\]/]", " ", part)
             norm = normalize_phrase(part)
             first, _, rest = norm.partition(" ")
-            if first in GENERIC_PLACE_WORDS and rest and (rest not in reserved or first in admin_words):
+            if (first in GENERIC_PLACE_WORDS and rest and rest not in directions
+                    and (rest not in reserved or first in admin_words)):
                 norm = rest  # "حي الفيحاء" -> "الفيحاء": the cue word is matched on its own
             for form in (norm, *spacing_variants(norm)):
-                if len(form) >= 2 and form not in GENERIC_PLACE_WORDS and form not in out:
+                if len(form) >= 2 and form not in GENERIC_PLACE_WORDS and form not in directions and form not in out:
                     out.append(form)
     return out
 

@@ -841,6 +841,24 @@ def test_a_list_joined_by_and_goes_on_past_a_village_the_gazetteer_lacks():
             if e.sub_event_type == "Shelling/artillery/missile attack"] == ["Ariha"]
 
 
+def test_a_list_goes_on_past_the_region_that_places_an_item():
+    # aljazeera.net (26 February 2016, gold dev): "في الريف الشمالي لحماة" and "بالريف الجنوبي" tell
+    # where the items are; Hama is no item of the list
+    text = ("وشن الطيران الروسي أكثر من عشرين غارة جوية على مدينة اللطامنة في الريف الشمالي لحماة , وقرية الزيارة"
+            " بالريف الجنوبي والمنصورة وتل واسط والسرمانية في منطقة سهل الغاب")
+    places = [e.location for e in extract(Document(text=text, published="2016-02-25"), min_confidence=0)]
+    assert places == ["Latmana", "Ziyara", "Mansura", "Tal Wassit", "Sarmaniya"]
+
+
+def test_a_direction_word_alone_names_no_quarter_of_idlib():
+    # Jisr TV (21 January 2020, gold round 8): "ريفي حلب الجنوبي والغربي" is no quarter of Idlib city
+    # (OCHA names Idlib's quarters "الشرقي", "الغربي" ...)
+    text = ("وتشن مقاتلات النظام والاحتلال الروسي منذ أيام حملة قصف مكثفة على قرى وبلدات ريفي حلب الجنوبي والغربي"
+            " و ريفي إدلب الجنوبي والشرقي")
+    places = {e.location for e in extract(Document(text=text, published="2020-01-21"), min_confidence=0)}
+    assert not any(p.startswith("Idleb - ") for p in places)
+
+
 def test_a_list_in_quotation_marks_after_each_of_is_the_places_hit():
     # Step News (15 September 2019): "كلاً من" lists the places hit, it names no origin
     text = ("وأوضح مراسلنا أنَّ القصف المدفعي طال كلاً من مدينة “كفرنبل” وبلدات “حاس وكفرومة ومعرة حرمة ومعرزيتا"

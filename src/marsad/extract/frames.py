@@ -17,7 +17,7 @@ from itertools import accumulate
 
 from spacy.tokens import Doc, Span
 
-from ..geo.geocoder import DIRECTION_NOUNS, QUOTE_MARKS, PlaceMention, resolve_places
+from ..geo.geocoder import DIRECTION_NOUNS, DIRECTIONS, QUOTE_MARKS, PlaceMention, resolve_places
 from ..kb import Actor, KnowledgeBase, Trigger
 from ..model import Evidence
 from ..nlp.dates import DateMention
@@ -795,11 +795,12 @@ class FrameBuilder(TollRules):
         last_end = frame.place.end_char
         for m in self._places_from(last_end, sent.end_char):
             gap = self.text[last_end : m.start_char]
-            if not self._list_gap(gap, last_end, m.start_char):
+            qualifier = self._qualifier_gap(gap)
+            if qualifier is None and not self._list_gap(gap, last_end, m.start_char):
                 break  # the list ended
             last_end = m.end_char
-            if m.place is None or m.region or m.point["id"] in seen:
-                continue
+            if qualifier or m.place is None or m.region or m.point["id"] in seen:
+                continue  # a qualifier's governorate ("في الريف الشمالي لحماة") is no item of the list
             seen.add(m.point["id"])
             out.append(replace(frame, place=m, reasons=dict(frame.reasons)))
         return out
@@ -865,6 +866,28 @@ class FrameBuilder(TollRules):
                 return False
         events = any(lo <= t.start_char < hi for t in self.doc.spans.get("triggers", []))
         return not events and not any(lo <= a.evidence.start < hi for a in self.actors)
+
+    def _qualifier_gap(self, gap: str) -> bool | None:
+        """Whether the words between two places tell where the first item is and go on with the list:
+        "اللطامنة في الريف الشمالي لحماة، وقرية الزيارة بالريف الجنوبي والمنصورة". True when the
+        next place is the qualifier's governorate ("لحماة"), False when it is the next item ("،
+        وقرية الزيارة"), None when the gap is no such qualifier. Words: kb families place_word,
+        preposition and coordination and kb/directions.csv, with their clitics."""
+        norms = _gap_words(gap)
+        allowed = (self.kb.words("place_word") | self.kb.words("preposition") | self.kb.words("coordination")
+                   | DIRECTIONS.keys() | {"ل", "و"})
+        place_words = self.kb.words("place_word") | DIRECTIONS.keys()
+
+        def bare(w: str) -> str:
+            for clitic in ("وبال", "بال", "وال", "ول", "وب", "ال", "ب", "و", "ل"):
+                if w.startswith(clitic) and (w[len(clitic):] in allowed or "ال" + w[len(clitic):] in allowed):
+                    return w[len(clitic):] if w[len(clitic):] in allowed else "ال" + w[len(clitic):]
+            return w
+
+        words = [bare(w) for w in norms]
+        if not words or not any(w in place_words for w in words) or not all(w in allowed for w in words):
+            return None
+        return not (norms[-1] in self.kb.words("coordination") or norms[-1].startswith("و"))
 
     def _and_items(self, norms: list[str]) -> bool:
         """Whether the words between two places are items of a list joined by و, each of one or two
