@@ -194,6 +194,15 @@ def test_the_countryside_of_the_capital_is_a_region_not_the_city():
     assert _resolved("انفجار في مدينة دمشق", "دمشق").geo_precision == 1
 
 
+def test_the_plural_and_dual_of_countryside_name_a_region():
+    # Baladi News (2 January 2022) and Jisr TV (21 January 2020), gold round 8
+    for text in ("كثفت الطائرات الحربية الروسية من قصفها على أرياف مدينة إدلب الجنوبية والغربية",
+                 "حملة قصف مكثفة على قرى وبلدات ريفي حلب الجنوبي والغربي"):
+        m = next(m for m in resolve_places(analyse(text)) if m.place)
+        assert m.region and m.geo_precision >= 2, m.reason
+        assert m.cue in ("ارياف", "ريفي")  # read as "ريف" (kb family countryside_word)
+
+
 def test_a_months_name_inside_a_date_is_no_village():
     # corpus baly2018 R-117#12 (the two sides added): "6 تشرين الثاني" is a date, not the Raqqa
     # village "Tishrin 6"

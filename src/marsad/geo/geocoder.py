@@ -55,6 +55,10 @@ CUES: dict[str, tuple[str, ...]] = {
     "قاعده": ("landmark_base", "landmark_airbase"),
 }
 REGION_CUES = function_words()["region_cue"]
+#: "ريف", its plural and dual ("أرياف مدينة إدلب", "ريفي حلب وإدلب"): the countryside of a place.
+COUNTRYSIDE = function_words()["countryside_word"]
+for _word in COUNTRYSIDE:
+    CUES.setdefault(_word, CUES["ريف"])
 _DIRECTION_ROWS = load_json("directions.json")
 DIRECTIONS = _directions(_DIRECTION_ROWS, "after")  # "ريف درعا الغربي", "البادية الشرقية"
 DIRECTION_NOUNS = _directions(_DIRECTION_ROWS, "before")  # "شرق دير الزور", "شمال غربي حماة"
@@ -349,7 +353,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
     def in_actor_name(s: Span) -> bool:
         lo = bisect_left(actor_starts, s.start - longest)
         return any(a <= s.start and s.end <= b and b - a > s.end - s.start
-                   and not any(n in PREPOSITIONS or n == "ريف" for n in norms[a : s.start])
+                   and not any(n in PREPOSITIONS or n in COUNTRYSIDE for n in norms[a : s.start])
                    for a, b in actors[lo : bisect_right(actor_starts, s.start)])
 
     # a month's name inside a date ("في 6 تشرين الثاني") is no village of that name
@@ -483,7 +487,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         prev = _prev_norms(norms, span, 5)
         nxt = _next_norms(norms, span)
         cue = prev[0] if prev and prev[0] in CUES else ""
-        if len(prev) >= 2 and prev[1] == "ريف" and prev[0] in admin_titles:
+        if len(prev) >= 2 and prev[1] in COUNTRYSIDE and prev[0] in admin_titles:
             cue = "ريف"  # "ريف العاصمة دمشق", "ريف مدينة حلب": the countryside still
         direction, where = _direction(prev, nxt)
         near = any(p in near_cues() for p in prev[:3]) or where == "before"
@@ -619,7 +623,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         margin = best_score - scored[1][0] if len(scored) > 1 else 1.0
         region = (cue in REGION_CUES or where == "countryside"
                   or best["feature_type"] in ("admin1", "admin2", "admin3", "region"))
-        if region and best["feature_type"] == "community" and (cue == "ريف" or where == "countryside"):
+        if region and best["feature_type"] == "community" and (cue in COUNTRYSIDE or where == "countryside"):
             # "ريف حلب" names the governorate's countryside, "ريف معرة النعمان" the district's
             admin = seats().get(best["id"]) or index.get(best["admin1_pcode"])
             if admin is not None:
@@ -645,7 +649,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
                 tie_why = f"; ambiguous: {len(group)} candidates tie ({names}) -> geo_precision 3"
         # a part of the countryside ("ريف درعا الغربي", "الريف الشرقي لدير الزور", "ريف دمشق
         # الجنوبي"); a bare "حلب الشرقية" or "شرق حلب" is the city's part or its outskirts
-        countryside = where == "countryside" or (where == "after" and (cue in ("ريف", "باديه") or key.startswith("ريف ")))
+        countryside = where == "countryside" or (where == "after" and (cue in COUNTRYSIDE or cue == "باديه" or key.startswith("ريف ")))
         anchor, anchor_why = "", ""
         if region and countryside and best["feature_type"] in ("admin1", "admin2"):
             anchor, anchor_why = directional_anchor(best["id"], direction)
