@@ -443,6 +443,18 @@ def test_a_figure_of_the_wounded_does_not_hide_the_one_killed():
     assert 1 in _tolls("مقتل شخص وإصابة عدد من المدنيين بانفجار سيارة مفخخة في مدينة عفرين", "2021-10-11")
 
 
+def test_a_toll_told_place_by_place_is_one_event_per_place_with_its_own_toll():
+    # Jisr TV (21 January 2020, gold round 8), shortened: "الفوج 46" is a place, 46 counts no one
+    text = ("وقضى أغلب الضحايا في ريف حلب الغربي، إذ سقط 9 قتلى في قرية كفر تعال بينهم 6 أطفال و8 قتلى في قرية"
+            " كفرنوران وقتيلان في قرية جدرايا وقتيل في محيط الفوج 46، واستهدفت الغارات أحياء سكنية.")
+    tolls = {e.location: e.fatalities for e in extract(Document(text=text, published="2020-01-21"), min_confidence=0)}
+    assert tolls == {"Kafr Taal": 9, "Kafr Noran": 8, "Jdarya": 2, "Tadil - Regiment 46": 1}
+    # the event's own town keeps the toll told of no other place
+    text = "وأفاد ناشطون بمقتل ثلاثة مدنيين في قصف مدفعي على بلدة كفرنبل ومقتل طفل في بلدة حاس."
+    tolls = {e.location: e.fatalities for e in extract(Document(text=text, published="2020-01-21"), min_confidence=0)}
+    assert tolls == {"Kafr Nobol": 3, "Has": 1}
+
+
 def test_a_figure_joined_by_min_to_the_killing_word_after_it():
     # aljazeera.net, 24 January 2021 (gold dev), shortened
     text = ("نشرت مواقع تابعة للمعارضة صورا لبطاقات شخصية قالت إنها لثلاثة من جنود النظام قتلوا أثناء "

@@ -742,8 +742,8 @@ class FrameBuilder(TollRules):
             # wounded by the strike: actor2
             if self._civilians_hurt(sentence, civilians_cue):
                 frame.civilian_victims = True
-        placed = [frame, *self._more_places(frame)]
-        if len(placed) > 1 and frame.fatalities:
+        placed = self._places_by_toll(frame) or [frame, *self._more_places(frame)]
+        if len(placed) > 1 and frame.fatalities and placed[0].killing_words is frame.killing_words:
             self._split_among_places(placed)
         return [day for f in placed for day in self._per_day(f)]
 

@@ -10,15 +10,17 @@ document; the attributes and helpers it relies on are declared below.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span
 
 from ..kb import KnowledgeBase
 from ..model import Evidence
-from ..nlp.normalize import strip_article
+from ..nlp.normalize import normalize, strip_article
 
 if TYPE_CHECKING:
+    from ..geo.geocoder import PlaceMention
     from .frames import Frame
 
 #: Marks that end a clause, for telling which event a casualty word belongs to.
@@ -35,6 +37,8 @@ SPLIT_EVENLY = "split evenly (the remainder on the first)"
 LARGE_TOLL = 250
 #: A toll of this size in a sentence whose dates span more than PERIOD_DAYS counts over that period.
 PERIOD_TOLL, PERIOD_DAYS = 20, 31
+#: Most words between a killing word and the "في" of the place it happened ("9 قتلى في قرية X", "مقتل طفل في").
+TOLL_PLACE_WORDS = 2
 #: A four-digit figure in this range is a year, not a count ("2017 قتل").
 YEARS = (1900, 2100)
 
@@ -64,6 +68,8 @@ class TollRules:
     def _prev_tokens(self, i: int, k: int, floor: int = 0) -> list[int]: ...
 
     def _dates_from(self, lo: int, hi: int) -> list[Span]: ...
+
+    def _places_from(self, lo_char: int, hi_char: int) -> list[PlaceMention]: ...
 
     def _clause_starts(self, sentence: Span) -> list[int]:
         """Where the clauses of a sentence start, for casualty words: the sentence start, after a
@@ -99,6 +105,60 @@ class TollRules:
             owned[owner].add(i)
         return {r: frozenset(v) for r, v in owned.items()}
 
+    def _places_by_toll(self, frame: Frame) -> list[Frame]:
+        """A toll told place by place: "سقط 9 قتلى في قرية كفر تعال و8 قتلى في قرية كفرنوران
+        وقتيلان في قرية جدرايا", "بمقتل ثلاثة مدنيين في كفرنبل ومقتل طفل في بلدة حاس". Each
+        killing word followed by "في" (or "ب") and a place, with at most TOLL_PLACE_WORDS words
+        before the preposition and only words for a kind of place after it, tells one event at
+        that place with its own toll. With two such places or more, the frame becomes one frame per
+        place (its own place first when it is one of them); else nothing changes ([])."""
+        sent = frame.sentence
+        pairs: list[tuple[int, PlaceMention]] = []
+        kinds = self.kb.words("settlement") | self.kb.words("coordination") | self.kb.words("place_word")
+        triggers = [t.start_char for t in self.doc.spans.get("triggers", [])
+                    if sent.start_char <= t.start_char < sent.end_char]
+        killed = [i for i in range(sent.start, sent.end) if "killed" in self.cue_at.get(i, ())]
+        for k, i in enumerate(killed):
+            lo = self.doc[i].idx + len(self.doc[i].text)
+            hi = self.doc[killed[k + 1]].idx if k + 1 < len(killed) else sent.end_char
+            m = next((m for m in self._places_from(lo, hi) if m.place is not None), None)
+            if m is None or m.region or m.foreign or m.outlet:
+                continue
+            words = [normalize(w.strip("،,\"“”«»")) for w in self.text[lo : m.start_char].split()]
+            words = [w for w in words if w]
+            at = next((j for j, w in enumerate(words) if w in ("في", "ب")), None)
+            if (at is None or at > TOLL_PLACE_WORDS or not all(w in kinds or strip_article(w) in kinds for w in words[at + 1 :])
+                    or any(lo <= c < m.start_char for c in triggers)):
+                continue
+            pairs.append((i, m))
+        ids = {m.point["id"] for _, m in pairs}
+        if not pairs or len(ids) < len(pairs):
+            return []
+        own = frame.place.point["id"] if frame.place is not None and frame.place.point else None
+        out = []
+        if own is not None and not frame.place.region and own not in ids:
+            # "بمقتل ثلاثة مدنيين في قصف على بلدة كفرنبل ومقتل طفل في بلدة حاس": the frame's own town
+            # keeps the tolls told of no other place
+            if not frame.place_reason.startswith("place named in the sentence"):
+                return []
+            rest = frozenset(i for i in killed if i not in {i for i, _ in pairs})
+            if frame.killing_words is not None:
+                rest &= frame.killing_words
+            f = replace(frame, killing_words=rest, reasons=dict(frame.reasons), fatalities=0, fatality_evidence=None,
+                        fatalities_vague=False)
+            self._fatalities(f)
+            out.append(f)
+        elif len(ids) < 2:
+            return []
+        pairs.sort(key=lambda p: p[1].point["id"] != own)
+        for i, m in pairs:
+            f = replace(frame, place=m, killing_words=frozenset({i}), reasons=dict(frame.reasons), fatalities=0,
+                        fatality_evidence=None, fatalities_vague=False)
+            f.place_reason = "place named in the sentence, with its own toll"
+            self._fatalities(f)
+            out.append(f)
+        return out
+
     @staticmethod
     def _split_among_places(placed: list[Frame]) -> None:
         """One toll told of an attack on a list of places is split evenly among them, the
@@ -128,7 +188,7 @@ class TollRules:
             near = [n for n in numbers if (0 < self._gap(i, n.start) <= 4 or 0 < self._back_gap(n, i) <= 2
                                            or (0 < i - n.end + 1 <= PARTITIVE_GAP and self._partitive(n, i))
                                            or self._met_death(n, i))
-                    and not _is_year(n) and not self._counts_wounded(n)
+                    and not _is_year(n) and not self._counts_wounded(n) and not self._in_place_name(n)
                     and not any(k in self.dated for k in range(n.start, n.end)) and not self._in_numeric_date(n)]
             if len(near) > 1:
                 # "34 مدنيا من بينهم 5 أطفال": a figure after "بينهم" counts part of another one
@@ -178,6 +238,10 @@ class TollRules:
         while j >= 0 and j in self.hedged:
             j -= 1
         return j >= 0 and self.norms[j] in self.kb.words("death_meeting")
+
+    def _in_place_name(self, n: Span) -> bool:
+        """A figure inside a place's name ("الفوج 46", "اللواء 52") counts no one."""
+        return any(m.start_char <= n.start_char < m.end_char for m in self._places_from(n.start_char - 40, n.start_char + 1))
 
     def _in_numeric_date(self, n: Span) -> bool:
         """A figure joined by "-", "/" or "." to other digits is part of a written date or stamp
