@@ -921,6 +921,19 @@ def test_remembered_history_is_not_an_event():
     assert extract(Document(text=text, published="2024-02-02"), min_confidence=0) == []
 
 
+def test_a_report_on_an_anniversary_tells_history_but_its_protests_are_the_days():
+    # Enab Baladi (25 May 2024, gold round 8), shortened: the Houla massacre of 2012 remembered
+    text = ("تفاعل سوريون عبر وسائل التواصل الاجتماعي مع الذكرى السنوية لمجزرة الحولة التي نفذتها قوات النظام"
+            " السوري في قرية تلدو بناحية الحولة.\nواستعاد السوريون صورًا لضحايا المجزرة الذي يوافق اليوم، السبت"
+            " 25 من أيار، الذكرى الـ12 لوقوعها.\nوأضافت، أن المسلحين أعدموا عائلات بأكملها في قرية تلدو.")
+    assert extract(Document(text=text, published="2024-05-25"), min_confidence=0) == []
+    # the demonstrations that mark an anniversary are events of the day
+    text = ("أحيا أهالي درعا الذكرى الثامنة للثورة السورية.\nوخرجت مظاهرة في مدينة طفس رفعت علم الثورة وطالبت"
+            " بإسقاط النظام.")
+    assert [e.sub_event_type for e in extract(Document(text=text, published="2019-03-18"), min_confidence=0)] == [
+        "Peaceful protest"]
+
+
 @pytest.mark.parametrize("text, expected", [
     # raqqa-sl (2017): a bombing by unknown men that killed people, no place the gazetteer knows
     ("قالت شبكة الرقة تذبح بصمت أن مجهولين قاموا بتفجير مبنى ناحية معدان بالريف الشرقي ما أدى حسب الأنباء"

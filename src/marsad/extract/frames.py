@@ -30,6 +30,9 @@ from .tolls import CLAUSE_MARKS, SPLIT_EVENLY, TollRules
 # Modality cues that cancel a trigger when they precede it in its clause.
 BLOCKING_CUES = ("negation", "denial", "future", "threat", "plan", "demand", "conditional", "anniversary", "accusation")
 NEGATION_WINDOW = 3  # tokens before the trigger
+DATE_IN_SENTENCE = "date expression in the sentence"
+#: An anniversary named in this many first characters (a headline, a lead) makes the report one of history.
+ANNIVERSARY_LEAD_CHARS = 300
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 MODALITY_WINDOW = 8
 ROLE_WINDOW = 4
@@ -208,6 +211,7 @@ class FrameBuilder(TollRules):
         self.dates: list[Span] = sorted(doc.spans.get("dates", []), key=lambda d: d.start)
         self._date_starts = [d.start for d in self.dates]
         self.dated: set[int] = {j for d in self.dates for j in range(d.start, d.end)}
+        self._anniversary: bool | None = None  # _anniversary_lead, read once
         self._date_chars = [d.start_char for d in self.dates]
         # the lead: the first STORY_LEAD_CHARS characters, and no further than a roundup's first item
         first_item = ITEM_MARK.search(self.text, 0, STORY_LEAD_CHARS)
@@ -699,6 +703,11 @@ class FrameBuilder(TollRules):
             heading = frame.date_evidence.start - sentence.start_char <= 3 and frame.date_kind != "anniversary"
             if (self.published - frame.date).days > MAX_REPORT_LAG_DAYS and not heading:
                 return []  # an explicitly dated past event told as background
+        if frame.event_type in VIOLENT_TYPES and frame.date_reason != DATE_IN_SENTENCE and self._anniversary_lead():
+            # "تفاعل سوريون مع الذكرى السنوية لمجزرة الحولة": a report on an anniversary tells the
+            # remembered violence; what no date of its own sentence puts on the day is that history
+            # (the demonstrations that mark it are the day's events)
+            return []
         self._place(frame)
         in_sentence = frame.place_reason.startswith("place named in the sentence")
         abroad = frame.place is None and any(
@@ -979,7 +988,7 @@ class FrameBuilder(TollRules):
         if inside:
             before = [d for d in inside if d.start <= frame.trigger_span.start]
             chosen = before[-1] if before else inside[0]
-            frame.date_reason = "date expression in the sentence"
+            frame.date_reason = DATE_IN_SENTENCE
         else:
             para = self._paragraph_start(sent.start_char)
             lo = bisect_left(self._date_chars, para)
@@ -1005,6 +1014,14 @@ class FrameBuilder(TollRules):
             frame.date_reason = DATE_FROM_PUBLICATION
         else:
             frame.date_reason = "no date in the text and no publication date given"
+
+    def _anniversary_lead(self) -> bool:
+        """Whether the document opens on an anniversary (kb/cues.csv 'anniversary' in its first
+        ANNIVERSARY_LEAD_CHARS characters: a headline or a lead)."""
+        if self._anniversary is None:
+            self._anniversary = any("anniversary" in self.cue_at.get(t.i, ()) for t in self.doc
+                                    if t.idx < ANNIVERSARY_LEAD_CHARS)
+        return self._anniversary
 
     def _story_date(self, sent: Span, valid) -> Span | None:
         """The day of the news a sentence with no date of its own follows up: the last day-precise
