@@ -871,6 +871,14 @@ def test_a_direction_word_alone_names_no_quarter_of_idlib():
     assert not any(p.startswith("Idleb - ") for p in places)
 
 
+def test_cleansing_villages_is_taking_them():
+    # Al-Arab via Anadolu (16 March 2018, gold round 8), the official wording of a capture
+    text = ('وتمكنت قوات الجيش السوري الحر من تطهير قريتي "كوليان فوقاني" و"كوليان تحتاني"، التابعتين لناحية راجو'
+            ' غربي عفرين.')
+    events = extract(Document(text=text, published="2018-03-16"), min_confidence=0)
+    assert {e.sub_event_type for e in events} == {"Non-state actor overtakes territory"}
+
+
 def test_a_list_in_quotation_marks_after_each_of_is_the_places_hit():
     # Step News (15 September 2019): "كلاً من" lists the places hit, it names no origin
     text = ("وأوضح مراسلنا أنَّ القصف المدفعي طال كلاً من مدينة “كفرنبل” وبلدات “حاس وكفرومة ومعرة حرمة ومعرزيتا"

@@ -203,6 +203,13 @@ def test_the_plural_and_dual_of_countryside_name_a_region():
         assert m.cue in ("ارياف", "ريفي")  # read as "ريف" (kb family countryside_word)
 
 
+def test_a_word_after_a_count_of_places_describes_them():
+    # Al-Arab via Anadolu (16 March 2018, gold round 8): "4 قرى جديدة" is four new villages, not Judaydah
+    found = places("حرّرت القوات المسلحة التركية والجيش السوري الحر، اليوم الجمعة، 4 قرى جديدة في منطقة عفرين")
+    assert [t for t, i, _ in found if i] == ["عفرين"]
+    assert any(t == "جديدة" and i is None for t, i, _ in found)
+
+
 def test_a_months_name_inside_a_date_is_no_village():
     # corpus baly2018 R-117#12 (the two sides added): "6 تشرين الثاني" is a date, not the Raqqa
     # village "Tishrin 6"

@@ -499,6 +499,13 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         # ... except a tag for the kind of news ("#عاجل", kb family news_tag)
         hashtag = span.start > 0 and norms[span.start - 1] == HASHTAG and key not in news_tags
         has_prep = has_prep or hashtag
+        # "حررت القوات 4 قرى جديدة": after a count and a plural word for places, a word describes
+        # them ("جديدة", new), it names none (kb families place_count_word, plural_place_word)
+        if (len(prev) >= 2 and prev[0] in function_words()["plural_place_word"]
+                and (prev[1].isdigit() or prev[1] in function_words()["place_count_word"])):
+            mentions.append(_unresolved(span, doc[sentence_bounds(doc, span.start)[0]].idx,
+                                        f"'{span.text}' describes counted places, it names none", []))
+            continue
         # a city quarter needs the "حي" cue or its city named in the document
         foreign = any(_is_foreign(i) for i in span._.kb_ids)
         cands = [
