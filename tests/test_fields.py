@@ -453,6 +453,11 @@ def test_a_toll_told_place_by_place_is_one_event_per_place_with_its_own_toll():
     text = "وأفاد ناشطون بمقتل ثلاثة مدنيين في قصف مدفعي على بلدة كفرنبل ومقتل طفل في بلدة حاس."
     tolls = {e.location: e.fatalities for e in extract(Document(text=text, published="2020-01-21"), min_confidence=0)}
     assert tolls == {"Kafr Nobol": 3, "Has": 1}
+    # the nine were killed in Maardabsa, which the gazetteer lacks; Bara's toll is its own two
+    text = ("أما في ريف إدلب فقتل 9 مدنيين جراء غارات لطائرات الاحتلال الروسي على قرية معردبسة وسقط قتيلان آخران في"
+            " بلدة البارة.")
+    tolls = {e.location: e.fatalities for e in extract(Document(text=text, published="2020-01-21"), min_confidence=0)}
+    assert tolls == {"Bara": 2}
 
 
 def test_a_figure_joined_by_min_to_the_killing_word_after_it():

@@ -148,8 +148,8 @@ class TollRules:
                         fatalities_vague=False)
             self._fatalities(f)
             out.append(f)
-        elif len(ids) < 2:
-            return []
+        elif len(ids) < 2 and (own not in ids or len(killed) < 2):
+            return []  # one place with its toll, the frame's own or not, and no other toll to tell apart
         pairs.sort(key=lambda p: p[1].point["id"] != own)
         for i, m in pairs:
             f = replace(frame, place=m, killing_words=frozenset({i}), reasons=dict(frame.reasons), fatalities=0,
