@@ -443,6 +443,14 @@ def test_a_figure_of_the_wounded_does_not_hide_the_one_killed():
     assert 1 in _tolls("مقتل شخص وإصابة عدد من المدنيين بانفجار سيارة مفخخة في مدينة عفرين", "2021-10-11")
 
 
+def test_the_people_listed_after_each_of_are_counted():
+    # Horan Free League (22 December 2019, gold train): a colonel and a conscript, two deaths
+    text = ("وأفاد مراسل تجمع أحرار حوران بمقتل كل من العقيد “مجدي زين الدين جدعان” المنحدر من قرية عريقة بريف السويداء"
+            " والمجند “محمد وليد تفكنجي” من محافظة حلب، وإصابة عنصرين اثنين من قوات الأسد عقب إطلاق النار على سيارة"
+            " عسكرية على طريق “بصر الحرير – إزرع” بريف درعا الشرقي، من قِبل مجهولين.")
+    assert 2 in _tolls(text, "2019-12-22")
+
+
 def test_a_toll_told_place_by_place_is_one_event_per_place_with_its_own_toll():
     # Jisr TV (21 January 2020, gold round 8), shortened: "الفوج 46" is a place, 46 counts no one
     text = ("وقضى أغلب الضحايا في ريف حلب الغربي، إذ سقط 9 قتلى في قرية كفر تعال بينهم 6 أطفال و8 قتلى في قرية"

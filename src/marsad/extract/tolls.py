@@ -285,6 +285,8 @@ class TollRules:
         nxt = next((j for j in range(after, min(after + 2, end)) if self.norms[j]), None)
         if nxt is not None:
             word = self.norms[nxt]
+            if word == "كل" and nxt + 1 < end and self.norms[nxt + 1] == "من":
+                return self._each_of(nxt + 2, end)
             if self._victim_one(word):
                 return 1, nxt + 1
         if any("injured" in self.cue_at.get(j, ()) for j in range(after, min(after + 2, end))):
@@ -316,6 +318,23 @@ class TollRules:
                 prev = self._prev_tokens(j, 1, floor)
                 return None if prev and prev[0] in figure_tokens else j
         return None
+
+    def _each_of(self, j: int, end: int) -> tuple[int, int] | None:
+        """"بمقتل كل من العقيد "مجدي ..." والمجند "محمد ..."، وإصابة عنصرين": the people listed
+        after "كل من", each a singular victim noun (the first, and each after "و"), up to the end
+        of the clause: two deaths here. None when the list starts with no victim noun."""
+        if j >= end or not self._victim_one(self.norms[j]):
+            return None
+        count, last = 1, j
+        for k in range(j + 1, end):
+            w = self.norms[k]
+            if self.doc[k].text in CLAUSE_MARKS or "injured" in self.cue_at.get(k, ()):
+                break
+            joined = w.startswith("و") and self._victim_one(w[1:])
+            split = w == "و" and k + 1 < end and self._victim_one(self.norms[k + 1])  # "و" cut off by the tokenizer
+            if joined or split:
+                count, last = count + 1, k + (1 if split else 0)
+        return count, last + 1
 
     def _victim_one(self, word: str) -> bool:
         """A singular victim noun, with or without the article or a possessive ending ("سائقها",
