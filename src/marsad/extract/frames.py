@@ -1019,8 +1019,9 @@ class FrameBuilder(TollRules):
         """Whether the document opens on an anniversary (kb/cues.csv 'anniversary' in its first
         ANNIVERSARY_LEAD_CHARS characters: a headline or a lead)."""
         if self._anniversary is None:
-            self._anniversary = any("anniversary" in self.cue_at.get(t.i, ()) for t in self.doc
-                                    if t.idx < ANNIVERSARY_LEAD_CHARS)
+            lead = self.doc.char_span(0, min(ANNIVERSARY_LEAD_CHARS, len(self.text)), alignment_mode="contract")
+            end = lead.end if lead is not None else 0
+            self._anniversary = any("anniversary" in self.cue_at.get(i, ()) for i in range(end))
         return self._anniversary
 
     def _story_date(self, sent: Span, valid) -> Span | None:

@@ -63,6 +63,7 @@ class TollRules:
     numbers: list[Span]
     _number_starts: list[int]
     _killed_end: dict[int, int]  # where a killing phrase that starts at a token ends ("لقي حتفه")
+    _trigger_chars: list[int] | None = None  # where the document's trigger words start, sorted (_places_by_toll)
 
     # ... and these of its methods
     def _prev_tokens(self, i: int, k: int, floor: int = 0) -> list[int]: ...
@@ -115,8 +116,10 @@ class TollRules:
         sent = frame.sentence
         pairs: list[tuple[int, PlaceMention]] = []
         kinds = self.kb.words("settlement") | self.kb.words("coordination") | self.kb.words("place_word")
-        triggers = [t.start_char for t in self.doc.spans.get("triggers", [])
-                    if sent.start_char <= t.start_char < sent.end_char]
+        if self._trigger_chars is None:  # read once per document, not per frame
+            self._trigger_chars = sorted(t.start_char for t in self.doc.spans.get("triggers", []))
+        starts = self._trigger_chars
+        triggers = starts[bisect_left(starts, sent.start_char) : bisect_left(starts, sent.end_char)]
         killed = [i for i in range(sent.start, sent.end) if "killed" in self.cue_at.get(i, ())]
         for k, i in enumerate(killed):
             lo = self.doc[i].idx + len(self.doc[i].text)
