@@ -31,6 +31,7 @@ from .tolls import CLAUSE_MARKS, SPLIT_EVENLY, TollRules
 BLOCKING_CUES = ("negation", "denial", "future", "threat", "plan", "demand", "conditional", "anniversary", "accusation")
 NEGATION_WINDOW = 3  # tokens before the trigger
 DATE_IN_SENTENCE = "date expression in the sentence"
+HARM = frozenset({"killed", "injured"})  # cue families of someone killed or hurt
 #: An anniversary named in this many first characters (a headline, a lead) makes the report one of history.
 ANNIVERSARY_LEAD_CHARS = 300
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
@@ -763,7 +764,8 @@ class FrameBuilder(TollRules):
         cues = {c for i in range(sentence.start, sentence.end) for c in self.cue_at.get(i, ())}
         people = "person_victim" in cues and "combatant" not in cues
         # "خسائر مادية في ممتلكات المدنيين، دون إصابات": a harm word under a negation hurts no one
-        hurt = any(self.cue_at.get(i, set()) & {"killed", "injured"} and not self._negation_in(
+        hurt = "killed" in cues or "injured" in cues
+        hurt = hurt and any(not HARM.isdisjoint(self.cue_at.get(i, ())) and not self._negation_in(
             self._cues_before(i, NEGATION_WINDOW, self._clause_start(i, sentence.start)))
             for i in range(sentence.start, sentence.end))
         return (civilians_cue or people) and hurt

@@ -39,6 +39,8 @@ LARGE_TOLL = 250
 PERIOD_TOLL, PERIOD_DAYS = 20, 31
 #: Most words between a killing word and the "في" of the place it happened ("9 قتلى في قرية X", "مقتل طفل في").
 TOLL_PLACE_WORDS = 2
+#: ... and so at most this many characters between them (a quick bound before the words are read).
+TOLL_PLACE_CHARS = 80
 #: A four-digit figure in this range is a year, not a count ("2017 قتل").
 YEARS = (1900, 2100)
 
@@ -114,18 +116,21 @@ class TollRules:
         that place with its own toll. With two such places or more, the frame becomes one frame per
         place (its own place first when it is one of them); else nothing changes ([])."""
         sent = frame.sentence
+        killed = [i for i in range(sent.start, sent.end) if "killed" in self.cue_at.get(i, ())]
+        if not killed:
+            return []
         pairs: list[tuple[int, PlaceMention]] = []
         kinds = self.kb.words("settlement") | self.kb.words("coordination") | self.kb.words("place_word")
         if self._trigger_chars is None:  # read once per document, not per frame
             self._trigger_chars = sorted(t.start_char for t in self.doc.spans.get("triggers", []))
         starts = self._trigger_chars
         triggers = starts[bisect_left(starts, sent.start_char) : bisect_left(starts, sent.end_char)]
-        killed = [i for i in range(sent.start, sent.end) if "killed" in self.cue_at.get(i, ())]
         for k, i in enumerate(killed):
-            lo = self.doc[i].idx + len(self.doc[i].text)
+            token = self.doc[i]
+            lo = token.idx + len(token.text)
             hi = self.doc[killed[k + 1]].idx if k + 1 < len(killed) else sent.end_char
             m = next((m for m in self._places_from(lo, hi) if m.place is not None), None)
-            if m is None or m.region or m.foreign or m.outlet:
+            if m is None or m.region or m.foreign or m.outlet or m.start_char - lo > TOLL_PLACE_CHARS:
                 continue
             words = [normalize(w.strip("،,\"“”«»")) for w in self.text[lo : m.start_char].split()]
             words = [w for w in words if w]
