@@ -942,6 +942,16 @@ def test_remembered_history_is_not_an_event():
     assert extract(Document(text=text, published="2024-02-02"), min_confidence=0) == []
 
 
+def test_people_hurt_with_no_attacker_or_fire_told_are_no_attack_of_their_own():
+    # Yalla Syria (1 December 2025, gold round 8): the wounded of a cluster bomb's blast told before
+    text = ("وذكرت المصادر أن الطفل أحمد البكور توفي على الفور متأثراً بإصابات خطيرة إثر انفجار قنبلة عنقودية في بلدة"
+            " معرشورين شرق إدلب.\nوأصيب طفلان آخران كانا برفقته بجروح متفاوتة، ووصفت حالة أحدهما بالحرجة.")
+    assert "Attack" not in {e.sub_event_type for e in extract(Document(text=text, published="2025-12-01"), min_confidence=0)}
+    # hurt by someone's fire, it is an attack
+    text = "اصيبت الطفلة ريم الشويخ بنيران الجبهة الشامية وهي نائمة داخل خيمتها في مدينة الباب."
+    assert [e.sub_event_type for e in extract(Document(text=text, published="2020-05-17"), min_confidence=0)] == ["Attack"]
+
+
 def test_a_report_on_an_anniversary_tells_history_but_its_protests_are_the_days():
     # Enab Baladi (25 May 2024, gold round 8), shortened: the Houla massacre of 2012 remembered
     text = ("تفاعل سوريون عبر وسائل التواصل الاجتماعي مع الذكرى السنوية لمجزرة الحولة التي نفذتها قوات النظام"

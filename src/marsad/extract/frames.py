@@ -724,6 +724,10 @@ class FrameBuilder(TollRules):
         self._territory(frame)
         self._air_bombardment(frame)
         self._air_strike_author(frame, weapon[0] if weapon is not None else span, sentence)
+        if trig.needs == "passive" and self._injury_only(span) and not self._harm_told_how(sentence):
+            # "وأصيب طفلان آخران كانا برفقته بجروح": people hurt, told with no attacker, no fire and
+            # no weapon, are the wounded of an event told elsewhere (a blast, a battle), not one of their own
+            return []
         if (frame.event_type == "Battles" and trig.priority < STRONG_BATTLE_PRIORITY and frame.actor2 is None
                 and self._civilians_hurt(sentence, civilians_cue)):
             # "قتل الشاب ... إثر استهدافه بالرصاص": a one-sided attack that killed or hurt a
@@ -756,6 +760,16 @@ class FrameBuilder(TollRules):
         if len(placed) > 1 and frame.fatalities and placed[0].killing_words is frame.killing_words:
             self._split_among_places(placed)
         return [day for f in placed for day in self._per_day(f)]
+
+    def _injury_only(self, span: Span) -> bool:
+        """The event word only says someone was hurt ("أصيب", "أصيبت": kb cues 'injured', no killing)."""
+        cues = [self.cue_at.get(j, ()) for j in range(span.start, span.end)]
+        return any("injured" in c for c in cues) and not any("killed" in c for c in cues)
+
+    def _harm_told_how(self, sentence: Span) -> bool:
+        """The sentence says who or what hurt people: an agent marker ("برصاص", "بنيران", "على يد":
+        kb cues 'agent') or live fire ("إطلاق النار")."""
+        return any(("agent" in (c := self.cue_at.get(i, ())) or "live_fire" in c) for i in range(sentence.start, sentence.end))
 
     def _civilians_hurt(self, sentence: Span, civilians_cue: bool) -> bool:
         """Whether the sentence tells of someone killed or hurt who is a civilian (``civilians_cue``)
