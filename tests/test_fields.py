@@ -854,25 +854,25 @@ def test_a_list_goes_on_past_a_place_whose_article_the_tokenizer_cut_off():
     assert places == ["Rami", "Kansafra", "Ftireh", "Kafr Shalaya", "Bara", "Kafr Haya"]
 
 
-def test_a_list_joined_by_and_goes_on_past_a_village_the_gazetteer_lacks():
+def _locations(text: str, published: str) -> list[str]:
+    return [e.location for e in extract(Document(text=text, published=published), min_confidence=0)]
+
+
+@pytest.mark.parametrize("text, published, expected", [
     # Step News (3 July 2022, gold): Menagh ("منغ") is no OCHA community; the list goes on past it
-    text = ("إطلاق رشقات صاروخية (قرابة 40 قذيفة) مصدرها الجيش التركي، استهدف مواقع ونقاط تمركز قوات \"قسد\" في"
-            " تل رفعت ومنغ وعين دقنة ومرعناز وحربل.")
-    places = [e.location for e in extract(Document(text=text, published="2022-07-03"), min_confidence=0)]
-    assert places == ["Tall Refaat", "Ein Daqnah", "Maraanaz", "Harbal"]
+    ("إطلاق رشقات صاروخية (قرابة 40 قذيفة) مصدرها الجيش التركي، استهدف مواقع ونقاط تمركز قوات \"قسد\" في"
+     " تل رفعت ومنغ وعين دقنة ومرعناز وحربل.", "2022-07-03", ["Tall Refaat", "Ein Daqnah", "Maraanaz", "Harbal"]),
     # a word that starts a clause ends the list: the displaced went to Kafraya, it was not shelled
-    text = "قصفت قوات النظام مدينة أريحا ونزح الأهالي إلى بلدة كفريا"
-    assert [e.location for e in extract(Document(text=text, published="2020-11-04"), min_confidence=0)
-            if e.sub_event_type == "Shelling/artillery/missile attack"] == ["Ariha"]
-
-
-def test_a_list_goes_on_past_the_region_that_places_an_item():
+    ("قصفت قوات النظام مدينة أريحا ونزح الأهالي إلى بلدة كفريا", "2020-11-04", ["Ariha"]),
     # aljazeera.net (26 February 2016, gold dev): "في الريف الشمالي لحماة" and "بالريف الجنوبي" tell
     # where the items are; Hama is no item of the list
-    text = ("وشن الطيران الروسي أكثر من عشرين غارة جوية على مدينة اللطامنة في الريف الشمالي لحماة , وقرية الزيارة"
-            " بالريف الجنوبي والمنصورة وتل واسط والسرمانية في منطقة سهل الغاب")
-    places = [e.location for e in extract(Document(text=text, published="2016-02-25"), min_confidence=0)]
-    assert places == ["Latmana", "Ziyara", "Mansura", "Tal Wassit", "Sarmaniya"]
+    ("وشن الطيران الروسي أكثر من عشرين غارة جوية على مدينة اللطامنة في الريف الشمالي لحماة , وقرية الزيارة"
+     " بالريف الجنوبي والمنصورة وتل واسط والسرمانية في منطقة سهل الغاب", "2016-02-25",
+     ["Latmana", "Ziyara", "Mansura", "Tal Wassit", "Sarmaniya"]),
+])
+def test_a_list_goes_on_past_a_village_the_gazetteer_lacks_and_the_region_that_places_an_item(
+        text, published, expected):
+    assert _locations(text, published) == expected
 
 
 def test_a_direction_word_alone_names_no_quarter_of_idlib():
