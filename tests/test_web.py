@@ -466,7 +466,11 @@ def facet_counts(page, name: str) -> dict[str, int]:
 
 
 def matching(page) -> int:
-    """The number of matching events the status line reports."""
+    """The number of matching events the status line reports, once it reports one (after a new
+    filter it says "Loading…" until the events arrive, which may be after the facets)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#status")).to_have_text(re.compile(r"^\d"), timeout=10000)
     return int(page.locator("#status").inner_text().split()[0])
 
 
