@@ -16,6 +16,7 @@ from ..nlp.normalize import normalize
 from .coding import Group
 from .frames import DATE_FROM_STORY
 from .ner_link import NER_ACTOR_PREFIX
+from .tolls import DATE_IN_SENTENCE
 
 #: Cue families of kb/cues.csv whose presence in the event's sentences the scorer weighs.
 CUE_FEATURES = (
@@ -94,7 +95,7 @@ def candidate_features(cand: Candidate, builder, per_sentence: dict | None = Non
     f["geo_precision1"] = float(ev.geo_precision == 1)
     # date
     date_reasons = [fr.date_reason for fr in group.frames]
-    f["date_sentence"] = float(any(r.startswith("date expression in the sentence") for r in date_reasons))
+    f["date_sentence"] = float(any(r.startswith(DATE_IN_SENTENCE) for r in date_reasons))
     f["date_paragraph"] = float(not f["date_sentence"] and any(r.startswith("date expression earlier") for r in date_reasons))
     f["date_published"] = float(not f["date_sentence"] and not f["date_paragraph"] and bool(ev.event_date))
     short = is_short_text(builder)

@@ -25,12 +25,11 @@ from ..nlp.normalize import normalize
 from ..nlp.pipeline import doc_text, sentence_bounds
 from .ner_link import apply as apply_ner
 from .ner_link import persons
-from .tolls import CLAUSE_MARKS, SPLIT_EVENLY, TollRules
+from .tolls import CLAUSE_MARKS, DATE_IN_SENTENCE, SPLIT_EVENLY, TollRules
 
 # Modality cues that cancel a trigger when they precede it in its clause.
 BLOCKING_CUES = ("negation", "denial", "future", "threat", "plan", "demand", "conditional", "anniversary", "accusation")
 NEGATION_WINDOW = 3  # tokens before the trigger
-DATE_IN_SENTENCE = "date expression in the sentence"
 HARM = frozenset({"killed", "injured"})  # cue families of someone killed or hurt
 #: An anniversary named in this many first characters (a headline, a lead) makes the report one of history.
 ANNIVERSARY_LEAD_CHARS = 300
@@ -756,8 +755,9 @@ class FrameBuilder(TollRules):
             # wounded by the strike: actor2
             if self._civilians_hurt(sentence, civilians_cue):
                 frame.civilian_victims = True
-        placed = self._places_by_toll(frame) or [frame, *self._more_places(frame)]
-        if len(placed) > 1 and frame.fatalities and placed[0].killing_words is frame.killing_words:
+        by_toll = self._places_by_toll(frame)  # each place with its own toll
+        placed = by_toll or [frame, *self._more_places(frame)]
+        if len(placed) > 1 and frame.fatalities and not by_toll:
             self._split_among_places(placed)
         return [day for f in placed for day in self._per_day(f)]
 

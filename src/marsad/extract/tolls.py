@@ -41,6 +41,8 @@ PERIOD_TOLL, PERIOD_DAYS = 20, 31
 TOLL_PLACE_WORDS = 2
 #: ... and so at most this many characters between them (a quick bound before the words are read).
 TOLL_PLACE_CHARS = 80
+#: The date reason of a frame dated by a date expression of its own sentence.
+DATE_IN_SENTENCE = "date expression in the sentence"
 #: A four-digit figure in this range is a year, not a count ("2017 قتل").
 YEARS = (1900, 2100)
 
@@ -65,6 +67,8 @@ class TollRules:
     numbers: list[Span]
     _number_starts: list[int]
     _killed_end: dict[int, int]  # where a killing phrase that starts at a token ends ("لقي حتفه")
+    places: list[PlaceMention]  # the document's place mentions, in text order
+    _place_starts: list[int]  # ... and where each starts
     _trigger_chars: list[int] | None = None  # where the document's trigger words start, sorted (_places_by_toll)
 
     # ... and these of its methods
@@ -149,7 +153,8 @@ class TollRules:
             # keeps the tolls told of no other place
             if not frame.place_reason.startswith("place named in the sentence"):
                 return []
-            rest = frozenset(i for i in killed if i not in {i for i, _ in pairs})
+            paired = {i for i, _ in pairs}
+            rest = frozenset(i for i in killed if i not in paired)
             if frame.killing_words is not None:
                 rest &= frame.killing_words
             f = replace(frame, killing_words=rest, reasons=dict(frame.reasons), fatalities=0, fatality_evidence=None,
@@ -249,7 +254,8 @@ class TollRules:
 
     def _in_place_name(self, n: Span) -> bool:
         """A figure inside a place's name ("الفوج 46", "اللواء 52") counts no one."""
-        return any(m.start_char <= n.start_char < m.end_char for m in self._places_from(n.start_char - 40, n.start_char + 1))
+        k = bisect_right(self._place_starts, n.start_char) - 1  # the last place mention starting at or before it
+        return k >= 0 and n.start_char < self.places[k].end_char
 
     def _in_numeric_date(self, n: Span) -> bool:
         """A figure joined by "-", "/" or "." to other digits is part of a written date or stamp
@@ -370,7 +376,7 @@ class TollRules:
         if value >= LARGE_TOLL and before and self.norms[before[0]] in self.kb.words("relative_pronoun"):
             # "الهجوم الكيماوي الذي قتل 1400": a relative clause recalls a past attack's toll
             return f"a toll of {LARGE_TOLL} or more in a relative clause ({self.doc[before[0]].text!r}) describing an attack"
-        if value >= LARGE_TOLL and not (frame.date_reason.startswith("date expression in the sentence")
+        if value >= LARGE_TOLL and not (frame.date_reason.startswith(DATE_IN_SENTENCE)
                                          or frame.place_reason.startswith("place named in the sentence")):
             return f"a toll of {LARGE_TOLL} or more with no day or place of its own in the sentence"
         return ""

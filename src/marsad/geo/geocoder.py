@@ -57,8 +57,9 @@ CUES: dict[str, tuple[str, ...]] = {
 REGION_CUES = function_words()["region_cue"]
 #: "ريف", its plural and dual ("أرياف مدينة إدلب", "ريفي حلب وإدلب"): the countryside of a place.
 COUNTRYSIDE = function_words()["countryside_word"]
-for _word in COUNTRYSIDE:
-    CUES.setdefault(_word, CUES["ريف"])
+CUES.update({w: CUES["ريف"] for w in COUNTRYSIDE if w not in CUES})
+#: "4 قرى جديدة": a count, then a plural word for places; the word after them describes, it names none.
+PLACE_COUNTS, PLURAL_PLACES = function_words()["place_count_word"], function_words()["plural_place_word"]
 _DIRECTION_ROWS = load_json("directions.json")
 DIRECTIONS = _directions(_DIRECTION_ROWS, "after")  # "ريف درعا الغربي", "البادية الشرقية"
 DIRECTION_NOUNS = _directions(_DIRECTION_ROWS, "before")  # "شرق دير الزور", "شمال غربي حماة"
@@ -501,8 +502,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         has_prep = has_prep or hashtag
         # "حررت القوات 4 قرى جديدة": after a count and a plural word for places, a word describes
         # them ("جديدة", new), it names none (kb families place_count_word, plural_place_word)
-        if (len(prev) >= 2 and prev[0] in function_words()["plural_place_word"]
-                and (prev[1].isdigit() or prev[1] in function_words()["place_count_word"])):
+        if len(prev) >= 2 and prev[0] in PLURAL_PLACES and (prev[1].isdigit() or prev[1] in PLACE_COUNTS):
             mentions.append(_unresolved(span, doc[sentence_bounds(doc, span.start)[0]].idx,
                                         f"'{span.text}' describes counted places, it names none", []))
             continue
@@ -656,7 +656,8 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
                 tie_why = f"; ambiguous: {len(group)} candidates tie ({names}) -> geo_precision 3"
         # a part of the countryside ("ريف درعا الغربي", "الريف الشرقي لدير الزور", "ريف دمشق
         # الجنوبي"); a bare "حلب الشرقية" or "شرق حلب" is the city's part or its outskirts
-        countryside = where == "countryside" or (where == "after" and (cue in COUNTRYSIDE or cue == "باديه" or key.startswith("ريف ")))
+        countryside = where == "countryside" or (
+            where == "after" and (cue in COUNTRYSIDE or cue == "باديه" or key.startswith("ريف ")))
         anchor, anchor_why = "", ""
         if region and countryside and best["feature_type"] in ("admin1", "admin2"):
             anchor, anchor_why = directional_anchor(best["id"], direction)
