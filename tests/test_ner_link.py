@@ -135,3 +135,36 @@ def test_cue_words_tagged_as_places_are_not_unknown_places():
     # "في حي طريق السد بمدينة درعا" is one place, not a list of two
     text = "قتل اليوم الشاب أحمد خالد برصاص مسلحين مجهولين في حي طريق السد بمدينة درعا."
     assert len(_events(text)) == 1
+
+
+# A village the text calls a town, under a spelling the gazetteer lacks ("حمورية" for "حمورة",
+# "كفروما" for "كفرومة"): read as that village when it lies where the document's places are.
+HAMOURIYAH = ("قالت مصادر في الغوطة الشرقية بريف دمشق إن ما لا يقل عن 17 شخصا لاقوا حتفهم في بلدة حمورية "
+              "في ضربة جوية على سوق ومنطقة سكنية قريبة.")
+KAFRUMA = ("كما سيطرت \" النصرة \" على حاجز في مدخل بلدة كفروما الغربي جنوب إدلب , "
+           "مع استمرار الاشتباكات بين الجماعتين.")
+
+
+@pytest.mark.parametrize(("text", "name", "place"), [
+    (HAMOURIYAH, "حمورية", "Hammura"),
+    (KAFRUMA, "كفروما", "Kafruma"),
+])
+def test_another_spelling_of_a_village_is_that_village(text, name, place):
+    doc = analyse(text, PUB)
+    apply(doc)
+    found = [m for m in resolve_places(doc) if m.text == name]
+    assert found and found[0].place is not None and found[0].place["name_en"] == place
+    assert "another spelling" in found[0].reason
+
+
+def test_a_spelling_variant_needs_a_town_word_and_the_documents_region():
+    from marsad.extract.ner_link import place_candidates
+
+    # "ترمب" is close in spelling to the village "ترومبة", but nothing calls it a town
+    assert place_candidates("ترمب") == ([], "")
+    assert place_candidates("حمورية", settlement=True)[1] == "spelling variant"
+    # a document that names only Aleppo puts no village "حمورة" (Rural Damascus) in it
+    doc = analyse("قتل 3 مدنيين في قصف على بلدة حمورية قرب مدينة حلب.", PUB)
+    apply(doc)
+    found = [m for m in resolve_places(doc) if m.text == "حمورية"]
+    assert not found or found[0].place is None

@@ -32,14 +32,17 @@ from ..geo.geocoder import (
     CUES,
     DIRECTIONS,
     REGION_CUES,
+    SPELLING_VARIANT,
     common_words,
     country_names,
     gazetteer_index,
     lookup,
     name_index,
+    name_skeleton,
     normalize_phrase,
+    skeleton_index,
 )
-from ..kb import Actor, load_json
+from ..kb import Actor, function_words, load_json
 from ..model import Evidence
 from ..nlp.normalize import normalize
 from ..nlp.pipeline import add_span_ids, doc_text, sentence_bounds
@@ -322,8 +325,10 @@ def _compact_names() -> dict[str, tuple[str, ...]]:
     return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
 
 
-def place_candidates(name: str) -> tuple[list[str], str]:
-    """Gazetteer ids a name NER found may refer to, and how they were found."""
+def place_candidates(name: str, settlement: bool = False) -> tuple[list[str], str]:
+    """Gazetteer ids a name NER found may refer to, and how they were found. A name the text
+    calls a town or village (``settlement``: "قرية", "بلدة" right before it) may also be another
+    spelling of a gazetteer name."""
     found = lookup(name, limit=50)
     if found:
         return [c["id"] for c in found], found[0]["reason"].split(";")[0]
@@ -332,6 +337,12 @@ def place_candidates(name: str) -> tuple[list[str], str]:
         ids = _compact_names().get(key)
         if ids:
             return list(ids), "spacing ignored"
+    # another spelling of a village ("حمورية" for the gazetteer's "حمورة"): its namesakes across
+    # Syria, which the geocoder holds to the places the document names
+    for key in (compact, compact[1:] if compact[:1] in ("و", "ب") else "") if settlement else ():
+        ids = skeleton_index().get(name_skeleton(key)) if len(key) >= 4 else None
+        if ids:
+            return list(ids), SPELLING_VARIANT
     return [], ""
 
 
@@ -349,11 +360,12 @@ def apply(doc: Doc, triggers: list[Span] | None = None) -> list[NerMention]:
     unplaced: list[NerMention] = []
     new_actors: list[NerActor] = []
     known_places, known_actors = _Spans(places), _Spans(actors)
+    settlement_words = function_words()["settlement"]
     for m in mentions:
         if m.label == "LOC":
             if known_places.overlaps(m) or known_actors.overlaps(m):
                 continue
-            ids, how = place_candidates(m.text)
+            ids, how = place_candidates(m.text, m.start > 0 and norms[m.start - 1] in settlement_words)
             if not ids:
                 if _is_name(norms[m.start : m.end]):
                     unplaced.append(m)

@@ -9,9 +9,11 @@ Every resolution carries its score, precision and a readable reason.
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import cache
 
 from spacy.tokens import Doc, Span
@@ -155,6 +157,15 @@ REFERENCE_KM = 50.0
 TIE_MARGIN = 0.05
 TIE_KM = 10.0
 SEAT_BONUS = {"admin1": 0.0, "admin2": 0.3, "admin3": 0.15}  # a bare governorate name stays the governorate
+#: How a place the NER found under a spelling of its name the gazetteer lacks was looked up
+#: (``skeleton_index``); the label of its span says so, and the geocoder holds it to the document.
+SPELLING_VARIANT = "spelling variant"
+#: A spelling variant is read as a village whose name is one letter apart from it and that lies
+#: within this distance of a place the document names unambiguously or of the capital of a
+#: governorate the text or the document names, or in that governorate.
+VARIANT_KM = 30.0
+#: How much a candidate gains for spelling its name like the text (difflib's ratio, 0 to 1).
+VARIANT_SPELLING_WEIGHT = 0.5
 
 
 def _proximity_bonus(dist: float) -> float:
@@ -394,7 +405,10 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
     abroad: Counter[str] = Counter()  # country -> distinct names only of places there ("الموصل", "كركوك")
     abroad_seen: set[str] = set()
     foreign_names = get_kb().foreign_places
+    variant_label = f"places\x1fner:{SPELLING_VARIANT}:"
     for span in spans:
+        if span.label_.startswith(variant_label):
+            continue  # a guess at a spelling sets no context: the context judges it
         # quarters and ordinary words are too weak to set the document's context
         key = " ".join(norms[span.start : span.end])
         cands = [index[i] for i in span._.kb_ids if not _is_foreign(i) and index[i]["feature_type"] != "neighbourhood"]
@@ -525,10 +539,29 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
                 extra = [index[i] for i in qualified_names().get(key.removeprefix("ال"), ()) if index[i]["admin1"] == lead]
                 qualified = {c["id"] for c in extra}
                 cands = cands + extra
+        variant = span.label_.startswith(variant_label)
+        if variant:
+            # another spelling of a village's name: one in the governorate the text or the
+            # document names, or near a place the document names, else none
+            admins = {local} if local else {a for a, n in context.items() if n}
+            points = [(a["lat"], a["lon"]) for a in admin1_areas() if a["admin1"] in admins]
+            points += [(la, lo) for k, la, lo, _ in anchors if k != key]
+            spelling = {c["id"]: _spelling(key, c) for c in cands}
+            cands = [c for c in cands if spelling[c["id"]] > 0 and (c["admin1"] in admins or any(
+                haversine_km(c["lat"], c["lon"], la, lo) <= VARIANT_KM for la, lo in points))]
+            if not cands:
+                mentions.append(_unresolved(span, doc[sentence_bounds(doc, span.start)[0]].idx,
+                                            f"'{span.text}' may spell a village's name another way, but no "
+                                            "village so spelt lies where the document's places are", []))
+                continue
         scored: list[tuple[float, dict, str]] = []
         for c in cands:
             score = TYPE_RANK.get(c["feature_type"], 3) / 10
             why = [c["feature_type"]]
+            if variant:
+                # the closest spelling first: "حمورية" is "حمورة" before "الحميرة"
+                score += VARIANT_SPELLING_WEIGHT * spelling[c["id"]]
+                why.append(f"'{span.text}' read as another spelling of '{c['name_ar']}'")
             if cue and c["feature_type"] in CUES[cue]:
                 score += 1.0
                 why.append(f"cue '{cue}'")
@@ -745,6 +778,58 @@ def name_index() -> dict[str, tuple[str, ...]]:
         for name in p["names_norm"]:
             index.setdefault(name, []).append(p["id"])
     return {k: tuple(v) for k, v in index.items()}
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """One letter added, dropped or changed turns ``a`` into ``b`` (or none)."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
+
+
+def _spelling(name: str, place: dict) -> float:
+    """How alike a text's spelling and the place's closest name are, the article aside: difflib's
+    ratio (0 to 1) over the names one letter apart from it, 0 when none is."""
+    name = name.removeprefix("ال")
+    near = [n.removeprefix("ال") for n in place["names_norm"] if _one_letter_apart(name, n.removeprefix("ال"))]
+    return max((SequenceMatcher(None, name, n).ratio() for n in near), default=0.0)
+
+
+def name_skeleton(norm: str) -> str:
+    """A normalised name without what Arabic spellings of one village disagree on: spaces, the
+    article, a final ة/ا/ي and the long vowels after the first letter ("حمورية" and "حمورة",
+    "كفروما" and "كفرومة", "باشنطرة" and "بشنطرة", "شبيران" and "شابيران" share one)."""
+    s = norm.replace(" ", "")
+    if s.startswith("ال") and len(s) > 4:
+        s = s[2:]
+    if len(s) > 3 and s[-1] in "اهي":
+        s = s[:-1]
+    return s[:1] + re.sub("[اوي]", "", s[1:])
+
+
+@cache
+def admin1_areas() -> tuple[dict, ...]:
+    """The governorates' gazetteer entries (their point is the capital's)."""
+    return tuple(p for p in gazetteer_index().values() if p["feature_type"] == "admin1")
+
+
+@cache
+def skeleton_index() -> dict[str, tuple[str, ...]]:
+    """Skeleton (``name_skeleton``, at least 3 letters) of a community's name -> its ids."""
+    index: dict[str, list[str]] = {}
+    for p in get_kb().places:
+        if p["feature_type"] != "community":
+            continue
+        for name in p["names_norm"]:
+            key = name_skeleton(name)
+            if len(key) >= 3:
+                index.setdefault(key, []).append(p["id"])
+    return {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
 
 
 _PROCLITIC_PREFIXES = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
