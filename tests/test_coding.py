@@ -187,6 +187,16 @@ def test_an_arrest_of_people_named_as_no_group_has_civilians_as_second_actor():
     assert "named as no group" in arrests[0].reasons["actor2"]
 
 
+def test_the_group_ground_is_taken_from_is_the_loser_not_the_taker():
+    # Al-Araby al-Jadeed (17 February 2020, gold dev): "the factions retook a village from regime
+    # forces"; "الفصائل" alone names no group, and the regime, named after "من", lost the village
+    text = "وفي غضون ذلك، استعادت الفصائل قرية قبتان الجبل من قوات النظام غرب حلب."
+    events = extract(Document(text=text, published="2020-02-17"), min_confidence=0)
+    taken = [e for e in events if "territory" in e.sub_event_type]
+    assert taken and taken[0].sub_event_type == "Non-state actor overtakes territory"
+    assert taken[0].actor1 == "" and taken[0].actor2 == "Military Forces of Syria (2000-2024)"
+
+
 def test_an_arrest_and_the_words_that_say_the_detained_were_taken_away_are_one_detention():
     # Baladi News (25 September 2020, gold): one arrest told by "اعتقلت" and "اقتيادهم إلى جهة مجهولة"
     text = ('وقال مراسل بلدي نيوز في إدلب، إن "تحرير الشام" اعتقلت الناشط الإعلامي "محمد نعسان الدبل" على حاجز '

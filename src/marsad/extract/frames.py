@@ -36,6 +36,9 @@ ANNIVERSARY_LEAD_CHARS = 300
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 MODALITY_WINDOW = 8
 ROLE_WINDOW = 4
+#: "استعادت الفصائل قرية النيرب في ريف إدلب من قوات النظام": the loser of ground is named
+#: within this many tokens after the word for taking it.
+TAKEN_FROM_WINDOW = 10
 #: The priority of the generic bombardment words ("قصف"), which the words after them may make an air strike.
 GENERIC_BOMBARDMENT_PRIORITY = 4
 # An explicitly dated event this many days before publication is background, not news.
@@ -940,6 +943,18 @@ class FrameBuilder(TollRules):
             return False
         return any(self.norms[j] == "علي" for j in range(span.start, a.start))  # "على", normalised
 
+    def _taken_from(self, frame: Frame, a: ActorMention) -> bool:
+        """"استعادت الفصائل قرية النيرب من قوات النظام": the group named right after "من", past a
+        word for taking ground, is who lost it, not who took it (kb/function_words.csv
+        ``taken_from``)."""
+        span = frame.trigger_span
+        if frame.sub_event_type not in TERRITORY or a.role or not 0 <= a.start - span.end <= TAKEN_FROM_WINDOW:
+            return False
+        j = a.start - 1
+        while j > span.end and not self.norms[j]:
+            j -= 1
+        return self.norms[j] in self.kb.words("taken_from")
+
     def _assign_roles(self, frame: Frame, actors: list[ActorMention]) -> None:
         # "عناصر/مسلحون تابعون للفرقة الرابعة": the group is who the generic fighters are
         members = [a for a in actors if a.role == "member"]
@@ -955,7 +970,7 @@ class FrameBuilder(TollRules):
             primary.append(a)
         between = [a for a in primary if a.role in ("between1", "between2")]
         agent = next((a for a in primary if a.role == "agent"), None)
-        target = next((a for a in primary if a.role == "target" or self._arrested(frame, a)), None)
+        target = next((a for a in primary if a.role == "target" or self._arrested(frame, a) or self._taken_from(frame, a)), None)
         civil = next((a for a in primary if a.actor.inter == "Civilians"), None)
         armed = [a for a in primary if a.actor.inter not in ("Civilians", "Protesters")]
         if frame.event_type == "Violence against civilians" or frame.trigger.needs == "passive":
