@@ -359,3 +359,18 @@ def test_an_event_is_not_placed_at_its_reporters_name():
             " بحسب مراسل”حلب اليوم” في درعا.")
     events = extract(Document(text=text, published="2021-05-14"), min_confidence=0)
     assert events and all(e.admin1 == "Dara" for e in events)
+
+
+def test_a_nationality_right_after_an_attack_word_names_no_country():
+    # Zagros (16 August 2022, gold): "a Turkish warplane struck an army post in a border village"
+    # is an event in Syria, not one in Turkey
+    text = ("استهدفت طائرة حربية تركية، اليوم الثلاثاء (16 آب 2022)، مركزاً للجيش السوري في قرية حدودية "
+            "في شمال سوريا، ما أسفر عن مقتل 11 شخصاً، غرب مدينة كوباني الحدودية.")
+    doc = analyse(text, "2022-08-16")
+    turkish = [m for m in resolve_places(doc) if m.text == "تركية"]
+    assert turkish and turkish[0].place is None and not turkish[0].foreign
+    events = extract(Document(text=text, published="2022-08-16"))
+    assert any(e.sub_event_type == "Air/drone strike" and e.admin1 == "Aleppo" for e in events)
+    # after a preposition the same word is the country
+    doc = analyse("وصل وفد إلى تركية اليوم لبحث الملف السوري.", "2022-08-16")
+    assert any(m.text == "تركية" and m.foreign for m in resolve_places(doc))

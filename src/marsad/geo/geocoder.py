@@ -281,6 +281,13 @@ def country_names() -> dict[str, str]:
     return load_json("countries.json")
 
 
+@cache
+def nationality_adjectives() -> frozenset[str]:
+    """Words that name a state's forces as an adjective ("تركية", "الروسي"; kb/cues.csv
+    ``actor_adjective:<actor id>``), some of which are also spellings of a country's name."""
+    return frozenset(phrase for phrase, cue in get_kb().cue_phrases if cue.startswith("actor_adjective:"))
+
+
 def _is_foreign(kb_id: str) -> bool:
     return kb_id.startswith(FOREIGN_PREFIX)
 
@@ -496,6 +503,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
                    or (seats().get(c["id"]) or {}).get("feature_type") in ("admin1", "admin2") for c in ref)
         return [] if wide else ref
 
+    attack_ends = {t.end - 1 for t in doc.spans.get("triggers", [])}
     mentions: list[PlaceMention] = []
     for k_span, span in enumerate(spans):
         local = local_admin1(k_span)
@@ -610,6 +618,13 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
                 continue
             scored = near_ref
 
+        if foreign and key in nationality_adjectives() and span.start - 1 in attack_ends:
+            # "طائرة حربية تركية", "غارة جوية تركية": right after a word for an attack, a nationality
+            # word says whose it is (kb/cues.csv actor_adjective), not where it fell ("ريحانلي
+            # الحدودية التركية" stays the country)
+            reason = f"'{span.text}' says whose the attack is, it names no place"
+            mentions.append(_unresolved(span, sent_start, reason, top))
+            continue
         if not scored:
             if foreign:
                 mentions.append(_unresolved(span, sent_start, f"'{span.text}' is a place outside Syria", top, True))
