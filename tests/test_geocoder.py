@@ -374,3 +374,12 @@ def test_a_nationality_right_after_an_attack_word_names_no_country():
     # after a preposition the same word is the country
     doc = analyse("وصل وفد إلى تركية اليوم لبحث الملف السوري.", "2022-08-16")
     assert any(m.text == "تركية" and m.foreign for m in resolve_places(doc))
+
+
+def test_a_word_after_a_demonstrative_points_back_and_names_no_place():
+    # Qasioun (19 January 2020, gold dev): "the clashes centred on this strategic hill" (Tal Mastouf)
+    text = ("وفشلت قوات النظام باستعادة السيطرة على تل مصطيف، رغم شنّها أكثر من 5 هجمات خلال اليومين "
+            "الماضيين، وتركزّت الاشتباكات في هذا التل الاستراتيجي الذي يرصد طرق إمداد للنظام في شرق إدلب.")
+    doc = analyse(text, "2020-01-19")
+    hill = [m for m in resolve_places(doc) if m.text == "التل"]
+    assert hill and hill[0].place is None and "demonstrative" in hill[0].reason

@@ -504,6 +504,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         return [] if wide else ref
 
     attack_ends = {t.end - 1 for t in doc.spans.get("triggers", [])}
+    demonstratives = kb.words("demonstrative")
     mentions: list[PlaceMention] = []
     for k_span, span in enumerate(spans):
         local = local_admin1(k_span)
@@ -527,6 +528,12 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         if len(prev) >= 2 and prev[0] in PLURAL_PLACES and (prev[1].isdigit() or prev[1] in PLACE_COUNTS):
             mentions.append(_unresolved(span, doc[sentence_bounds(doc, span.start)[0]].idx,
                                         f"'{span.text}' describes counted places, it names none", []))
+            continue
+        # "في هذا التل الاستراتيجي": after a demonstrative, a word with the article points back to
+        # something named before (kb/function_words.csv demonstrative); it is no village "التل"
+        if prev and prev[0] in demonstratives and key.startswith("ال"):
+            mentions.append(_unresolved(span, doc[sentence_bounds(doc, span.start)[0]].idx,
+                                        f"'{span.text}' follows a demonstrative: it points back, it names no place", []))
             continue
         # a city quarter needs the "حي" cue or its city named in the document
         foreign = any(_is_foreign(i) for i in span._.kb_ids)
