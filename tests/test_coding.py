@@ -197,6 +197,16 @@ def test_the_group_ground_is_taken_from_is_the_loser_not_the_taker():
     assert taken[0].actor1 == "" and taken[0].actor2 == "Military Forces of Syria (2000-2024)"
 
 
+def test_an_air_strike_with_no_author_takes_no_armed_groups_rockets_author():
+    # Qasioun (19 January 2020, gold dev): HTS's rockets, then warplanes' raids; HTS has no warplanes
+    text = ('واستهدفت هيئة تحرير الشام قوات النظام في قرية الذهبية شرق إدلب بصواريخ "الفيل"، وأعلنت عن مقتل '
+            'وجرح عدد منهم.\nوشنّت الطائرات الحربية يوم أمس 18 غارة جوية على 14 قرية وبلدة في ريفي حلب الجنوبي '
+            'والغربي، ما أدى إلى مقتل رجلين وطفلين وامرأة في قرية بالة.')
+    events = extract(Document(text=text, published="2020-01-19"), min_confidence=0)
+    strikes = [e for e in events if e.sub_event_type == "Air/drone strike"]
+    assert strikes and all(e.actor1 != "HTS: Hayat Tahrir al Sham" for e in strikes)
+
+
 def test_an_arrest_and_the_words_that_say_the_detained_were_taken_away_are_one_detention():
     # Baladi News (25 September 2020, gold): one arrest told by "اعتقلت" and "اقتيادهم إلى جهة مجهولة"
     text = ('وقال مراسل بلدي نيوز في إدلب، إن "تحرير الشام" اعتقلت الناشط الإعلامي "محمد نعسان الدبل" على حاجز '

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..kb import Actor, KnowledgeBase
 from ..model import Event, Evidence
-from .frames import FOLLOW_UP_TOLL, STRONG_BATTLE_PRIORITY, ActorMention, Frame, place_key
+from .frames import AIR_FORCES, FOLLOW_UP_TOLL, STRONG_BATTLE_PRIORITY, ActorMention, Frame, place_key
 from .ner_link import NER_ACTOR_PREFIX
 from .tolls import SPLIT_EVENLY
 
@@ -562,10 +562,12 @@ def inherit_unnamed_authors(events: list[Event], accepted: list[bool]) -> None:
     of the attack of the same event type told before it in the report (``events`` in text order;
     ``accepted``: those the rules accept, the only ones that can lend an author)."""
     last: dict[str, Event] = {}
+    last_air: dict[str, Event] = {}  # ... by a state's or a foreign force, which may have warplanes
     for ev, ok in zip(events, accepted, strict=True):
         named = ev.actor1 and ev.reasons.get("actor1") != UNNAMED_AUTHOR
         if not named and ev.sub_event_type in CAMPAIGN_TYPES:
-            before = last.get(ev.event_type)
+            # warplanes are a state's: an air strike takes the author of the last attack by a state's forces
+            before = (last_air if ev.sub_event_type == "Air/drone strike" else last).get(ev.event_type)
             if before is not None and before.actor1 != ev.actor2:
                 ev.actor1, ev.inter1 = before.actor1, before.inter1
                 ev.interaction = interaction(ev.inter1, ev.inter2)
@@ -576,6 +578,8 @@ def inherit_unnamed_authors(events: list[Event], accepted: list[bool]) -> None:
                 ev.notes = note(ev)
         elif named and ok:
             last[ev.event_type] = ev
+            if ev.inter1 in AIR_FORCES:
+                last_air[ev.event_type] = ev
 
 
 def _actor_provenance(ev: Event, field_name: str, m) -> None:
