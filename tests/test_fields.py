@@ -451,6 +451,17 @@ def test_the_people_listed_after_each_of_are_counted():
     assert 2 in _tolls(text, "2019-12-22")
 
 
+@pytest.mark.parametrize(("text", "published", "deaths"), [
+    # Al-Araby al-Jadeed (17 February 2020, gold dev): a woman and one of her daughters
+    ("وقال مراسل إن طائرة حربية روسية استهدفت قرية الأبزمو، غرب حلب، ما أدى إلى مقتل سيدة وإحدى بناتها "
+     "وإصابة آخرين بجراح.", "2020-02-17", 2),
+    # the wounded named after the one killed are not counted
+    ("مقتل شاب برصاص مجهولين في بلدة طفس وإصابة طفل بجروح.", "2020-02-17", 1),
+])
+def test_victims_joined_by_and_are_each_counted(text, published, deaths):
+    assert _tolls(text, published) == [deaths]
+
+
 def test_a_toll_told_place_by_place_is_one_event_per_place_with_its_own_toll():
     # Jisr TV (21 January 2020, gold round 8), shortened: "الفوج 46" is a place, 46 counts no one
     text = ("وقضى أغلب الضحايا في ريف حلب الغربي، إذ سقط 9 قتلى في قرية كفر تعال بينهم 6 أطفال و8 قتلى في قرية"

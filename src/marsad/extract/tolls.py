@@ -31,6 +31,8 @@ PARTITIVE_GAP = 5
 MET_DEATH_SPAN = 8
 #: How far before a passive killing verb its singular victim may stand ("الشاب أحمد عدنان الزامل قتل").
 VICTIM_BEFORE_SPAN = 6
+#: "مقتل سيدة وإحدى بناتها": victims joined to the first one by "و" are counted within this many tokens.
+AND_VICTIMS_SPAN = 6
 #: The words of a reason for a toll shared out among days or places (CODEBOOK, Fatalities).
 SPLIT_EVENLY = "split evenly (the remainder on the first)"
 #: A figure this large is a toll only when its sentence names the event's own day or place.
@@ -302,7 +304,7 @@ class TollRules:
             if word == "كل" and nxt + 1 < end and self.norms[nxt + 1] == "من":
                 return self._each_of(nxt + 2, end)
             if self._victim_one(word):
-                return 1, nxt + 1
+                return self._and_victims(nxt, end)
         if any("injured" in self.cue_at.get(j, ()) for j in range(after, min(after + 2, end))):
             return None  # "مقتل وإصابة", "قتيل وجريح": the dead and the wounded counted together
         if "killed_two" in here:
@@ -348,6 +350,21 @@ class TollRules:
             split = w == "و" and k + 1 < end and self._victim_one(self.norms[k + 1])  # "و" cut off by the tokenizer
             if joined or split:
                 count, last = count + 1, k + (1 if split else 0)
+        return count, last + 1
+
+    def _and_victims(self, j: int, end: int) -> tuple[int, int]:
+        """The victims joined to the singular victim noun at ``j`` by "و" within AND_VICTIMS_SPAN
+        tokens, each another singular victim noun or "one of" ("مقتل سيدة وإحدى بناتها", "مقتل
+        رجل وطفل"): two here. The list ends at a clause mark, a wounding or a killing word."""
+        count, last = 1, j
+        for k in range(j + 1, min(end, j + 1 + AND_VICTIMS_SPAN)):
+            w = self.norms[k]
+            cues = self.cue_at.get(k, ())
+            if self.doc[k].text in CLAUSE_MARKS or "injured" in cues or "killed" in cues:
+                break
+            item = w[1:] if w.startswith("و") and len(w) > 1 else (self.norms[k + 1] if w == "و" and k + 1 < end else "")
+            if item and (self._victim_one(item) or item in self.kb.words("one_of")):
+                count, last = count + 1, k + (1 if w == "و" else 0)
         return count, last + 1
 
     def _victim_one(self, word: str) -> bool:
