@@ -815,11 +815,14 @@ def _one_letter_apart(a: str, b: str) -> bool:
 
 
 def _spelling(name: str, place: dict) -> float:
-    """How alike a text's spelling and the place's closest name are, the article aside: difflib's
-    ratio (0 to 1) over the names one letter apart from it, 0 when none is."""
-    name = name.removeprefix("ال")
-    near = [n.removeprefix("ال") for n in place["names_norm"] if _one_letter_apart(name, n.removeprefix("ال"))]
-    return max((SequenceMatcher(None, name, n).ratio() for n in near), default=0.0)
+    """How alike a text's spelling and the place's closest name are, the article and a glued "و"
+    or "ب" aside: difflib's ratio (0 to 1) over the names one letter apart from it, 0 when none is."""
+    forms = {name.removeprefix("ال")}
+    if name[:1] in ("و", "ب"):
+        forms.add(name[1:].removeprefix("ال"))
+    names = [n.removeprefix("ال") for n in place["names_norm"]]
+    return max((SequenceMatcher(None, f, n).ratio() for f in forms for n in names if _one_letter_apart(f, n)),
+               default=0.0)
 
 
 def name_skeleton(norm: str) -> str:
