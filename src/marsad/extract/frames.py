@@ -13,12 +13,13 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import cache
 from itertools import accumulate
 
 from spacy.tokens import Doc, Span
 
 from ..geo.geocoder import DIRECTION_NOUNS, DIRECTIONS, QUOTE_MARKS, PlaceMention, resolve_places
-from ..kb import Actor, KnowledgeBase, Trigger
+from ..kb import Actor, KnowledgeBase, Trigger, function_words
 from ..model import Evidence
 from ..nlp.dates import DateMention
 from ..nlp.normalize import normalize
@@ -176,6 +177,16 @@ def _nearest_role(cues: dict[str, int]) -> str:
     """The role of the nearest role cue before an actor (``cues``: cue -> token index), or ""."""
     found = [(cues[cue], -k, role) for k, (cue, role) in enumerate(ROLE_CUES) if cue in cues]
     return max(found)[2] if found else ""  # nearest first; on one token, the first of ROLE_CUES
+
+
+@cache
+def _qualifier_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The words a qualifier of a list item may hold (``FrameBuilder._qualifier_gap``), and among
+    them those for a kind or part of a place."""
+    words = function_words()
+    place_words = words.get("place_word", frozenset()) | frozenset(DIRECTIONS)
+    allowed = place_words | words.get("preposition", frozenset()) | words.get("coordination", frozenset()) | {"ل", "و"}
+    return allowed, place_words
 
 
 def place_key(f: Frame) -> str:
@@ -781,8 +792,7 @@ class FrameBuilder(TollRules):
         cues = {c for i in range(sentence.start, sentence.end) for c in self.cue_at.get(i, ())}
         people = "person_victim" in cues and "combatant" not in cues
         # "خسائر مادية في ممتلكات المدنيين، دون إصابات": a harm word under a negation hurts no one
-        hurt = "killed" in cues or "injured" in cues
-        hurt = hurt and any(not HARM.isdisjoint(self.cue_at.get(i, ())) and not self._negation_in(
+        hurt = not HARM.isdisjoint(cues) and any(not HARM.isdisjoint(self.cue_at.get(i, ())) and not self._negation_in(
             self._cues_before(i, NEGATION_WINDOW, self._clause_start(i, sentence.start)))
             for i in range(sentence.start, sentence.end))
         return (civilians_cue or people) and hurt
@@ -902,9 +912,7 @@ class FrameBuilder(TollRules):
         وقرية الزيارة"), None when the gap is no such qualifier. Words: kb families place_word,
         preposition and coordination and kb/directions.csv, with their clitics."""
         norms = _gap_words(gap)
-        allowed = (self.kb.words("place_word") | self.kb.words("preposition") | self.kb.words("coordination")
-                   | DIRECTIONS.keys() | {"ل", "و"})
-        place_words = self.kb.words("place_word") | DIRECTIONS.keys()
+        allowed, place_words = _qualifier_words()
 
         def bare(w: str) -> str:
             for clitic in ("وبال", "بال", "وال", "ول", "وب", "ال", "ب", "و", "ل"):

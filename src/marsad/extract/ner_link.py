@@ -337,12 +337,13 @@ def place_candidates(name: str, settlement: bool = False) -> tuple[list[str], st
         ids = _compact_names().get(key)
         if ids:
             return list(ids), "spacing ignored"
-    # another spelling of a village ("حمورية" for the gazetteer's "حمورة"): its namesakes across
-    # Syria, which the geocoder holds to the places the document names
-    for key in (compact, compact[1:] if compact[:1] in ("و", "ب") else "") if settlement else ():
-        ids = skeleton_index().get(name_skeleton(key)) if len(key) >= 4 else None
-        if ids:
-            return list(ids), SPELLING_VARIANT
+    if settlement:
+        # another spelling of a village ("حمورية" for the gazetteer's "حمورة"): its namesakes across
+        # Syria, which the geocoder holds to the places the document names
+        for key in (compact, compact[1:] if compact[:1] in ("و", "ب") else ""):
+            ids = skeleton_index().get(name_skeleton(key)) if len(key) >= 4 else None
+            if ids:
+                return list(ids), SPELLING_VARIANT
     return [], ""
 
 

@@ -341,29 +341,27 @@ class TollRules:
         of the clause: two deaths here. None when the list starts with no victim noun."""
         if j >= end or not self._victim_one(self.norms[j]):
             return None
-        count, last = 1, j
-        for k in range(j + 1, end):
-            w = self.norms[k]
-            if self.doc[k].text in CLAUSE_MARKS or "injured" in self.cue_at.get(k, ()):
-                break
-            joined = w.startswith("و") and self._victim_one(w[1:])
-            split = w == "و" and k + 1 < end and self._victim_one(self.norms[k + 1])  # "و" cut off by the tokenizer
-            if joined or split:
-                count, last = count + 1, k + (1 if split else 0)
-        return count, last + 1
+        return self._joined_victims(j, end, end, frozenset({"injured"}))
 
     def _and_victims(self, j: int, end: int) -> tuple[int, int]:
         """The victims joined to the singular victim noun at ``j`` by "و" within AND_VICTIMS_SPAN
         tokens, each another singular victim noun or "one of" ("مقتل سيدة وإحدى بناتها", "مقتل
         رجل وطفل"): two here. The list ends at a clause mark, a wounding or a killing word."""
+        return self._joined_victims(j, min(end, j + 1 + AND_VICTIMS_SPAN), end, frozenset({"injured", "killed"}),
+                                    self.kb.words("one_of"))
+
+    def _joined_victims(self, j: int, stop: int, end: int, stop_cues: frozenset[str],
+                        one_of: frozenset[str] = frozenset()) -> tuple[int, int]:
+        """The victim noun at ``j`` and those joined to it by "و" (glued or cut off by the
+        tokenizer) before token ``stop``, a clause mark or a cue of ``stop_cues``: their count, and
+        where the evidence ends. An item is a singular victim noun, or a word of ``one_of``."""
         count, last = 1, j
-        for k in range(j + 1, min(end, j + 1 + AND_VICTIMS_SPAN)):
+        for k in range(j + 1, stop):
             w = self.norms[k]
-            cues = self.cue_at.get(k, ())
-            if self.doc[k].text in CLAUSE_MARKS or "injured" in cues or "killed" in cues:
+            if self.doc[k].text in CLAUSE_MARKS or not stop_cues.isdisjoint(self.cue_at.get(k, ())):
                 break
             item = w[1:] if w.startswith("و") and len(w) > 1 else (self.norms[k + 1] if w == "و" and k + 1 < end else "")
-            if item and (self._victim_one(item) or item in self.kb.words("one_of")):
+            if item and (self._victim_one(item) or item in one_of):
                 count, last = count + 1, k + (1 if w == "و" else 0)
         return count, last + 1
 

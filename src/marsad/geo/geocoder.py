@@ -160,6 +160,8 @@ SEAT_BONUS = {"admin1": 0.0, "admin2": 0.3, "admin3": 0.15}  # a bare governorat
 #: How a place the NER found under a spelling of its name the gazetteer lacks was looked up
 #: (``skeleton_index``); the label of its span says so, and the geocoder holds it to the document.
 SPELLING_VARIANT = "spelling variant"
+#: The label the NER linker gives such a span ("places\x1fner:<how>:<name>", extract/ner_link.py).
+SPELLING_VARIANT_LABEL = f"places\x1fner:{SPELLING_VARIANT}:"
 #: A spelling variant is read as a village whose name is one letter apart from it and that lies
 #: within this distance of a place the document names unambiguously or of the capital of a
 #: governorate the text or the document names, or in that governorate.
@@ -412,9 +414,8 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
     abroad: Counter[str] = Counter()  # country -> distinct names only of places there ("الموصل", "كركوك")
     abroad_seen: set[str] = set()
     foreign_names = get_kb().foreign_places
-    variant_label = f"places\x1fner:{SPELLING_VARIANT}:"
     for span in spans:
-        if span.label_.startswith(variant_label):
+        if span.label_.startswith(SPELLING_VARIANT_LABEL):
             continue  # a guess at a spelling sets no context: the context judges it
         # quarters and ordinary words are too weak to set the document's context
         key = " ".join(norms[span.start : span.end])
@@ -554,7 +555,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
                 extra = [index[i] for i in qualified_names().get(key.removeprefix("ال"), ()) if index[i]["admin1"] == lead]
                 qualified = {c["id"] for c in extra}
                 cands = cands + extra
-        variant = span.label_.startswith(variant_label)
+        variant = span.label_.startswith(SPELLING_VARIANT_LABEL)
         if variant:
             # another spelling of a village's name: one in the governorate the text or the
             # document names, or near a place the document names, else none
