@@ -1,5 +1,9 @@
 """Coding rules: interaction, disorder type, notes, store round trip."""
 
+import json
+
+import pytest
+
 from marsad.extract import extract
 from marsad.extract.coding import disorder_type, interaction, note
 from marsad.kb import get_kb
@@ -228,3 +232,37 @@ def test_an_attack_of_a_campaign_whose_sentence_names_no_author_is_the_authors_t
     # told alone, the shells have no author but the default
     alone = extract(Document(text=text.split("\n", 1)[1], published="2019-09-15"), min_confidence=0)
     assert [e.actor1 for e in alone] == ["Unidentified Armed Group (Syria)"]
+
+
+def _corpus_article(article_id: str) -> dict:
+    from tests.conftest import CORPUS
+
+    if not CORPUS.exists():
+        pytest.skip("needs ../shared/data/corpus (the shared data beside the repo)")
+    with CORPUS.open(encoding="utf-8") as fh:
+        for line in fh:
+            if f'"{article_id}"' in line[:200]:
+                row = json.loads(line)
+                if row.get("id") == article_id:
+                    return row
+    raise AssertionError(f"{article_id} is not in the corpus")
+
+
+def test_a_front_line_or_the_rules_of_engagement_name_no_fight():
+    # AFP via Hamrin News (21 January 2018, corpus V-466#8, gold train): "من عبور خط القتال في حي
+    # البدو" (crossing the front line) and, Al-Shiraa (20 October 2017, corpus R-397#10): "انقلاب
+    # قواعد الاشتباك الحاصل بين دمشق والحزب من جهة واسرائيل" (the rules of engagement) report no clash
+    for article_id in ("V-466#8", "R-397#10"):
+        row = _corpus_article(article_id)
+        events = extract(Document(text=row["text"], url=row["url"]))
+        assert "Armed clash" not in {e.sub_event_type for e in events}, article_id
+
+
+def test_one_force_named_by_the_rows_of_two_periods_is_one_side():
+    # Al-Shiraa (20 October 2017, corpus R-397#10): "لطائرات اسرائيلية" and "اسرائيل" are both Israel's
+    # forces; the air strike has one side, not Israel against Israel
+    row = _corpus_article("R-397#10")
+    events = extract(Document(text=row["text"], url=row["url"]), min_confidence=0)
+    assert events and all(not e.actor2 or e.actor2 != e.actor1 for e in events)
+    strike = next(e for e in events if e.sub_event_type == "Air/drone strike")
+    assert strike.actor1.startswith("Military Forces of Israel") and strike.actor2 == ""

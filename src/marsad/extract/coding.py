@@ -542,6 +542,12 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
         date_actor_names(ev, kb, ev.event_date, "the event date")
     else:
         date_actor_names(ev, kb, latest_mentioned, "the latest date the document mentions")
+    if ev.actor2 and ev.actor2 == ev.actor1:
+        # "طائرات اسرائيلية" ... "اسرائيل": one force under the rows of two periods is one side
+        ev.reasons["actor2"] = f"{ev.actor2} is the first actor too (named by rows of two periods): one side"
+        ev.actor2, ev.inter2 = "", ""
+        ev.evidence.pop("actor2", None)
+        ev.interaction = interaction(ev.inter1, ev.inter2)
     ev.notes = note(ev)
     for f in group.frames:
         ev.add_evidence("notes", Evidence(f.sentence.start_char, f.sentence.end_char, f.sentence.text))

@@ -567,6 +567,10 @@ class FrameBuilder(TollRules):
         # "دعا إلى وقف القصف" / "لمنع الاشتباكات": a call to stop violence is not violence
         if trig.event_type in VIOLENT_TYPES and any(w in self.kb.words("stop") for w in prev2):
             return True
+        # "نقاط الاشتباك", "خطوط القتال", "قواعد الاشتباك": a front line, a battlefield or the rules
+        # of engagement name no fight
+        if trig.event_type == "Battles" and prev2 and prev2[0].removeprefix("و") in self.kb.words("front_word"):
+            return True
         # "وكانت البلدة قد شهدت اشتباكات": the pluperfect tells earlier, already reported events
         if not self._dates_from(sentence.start, sentence.end):
             opening = [self.norms[j] for j in range(sentence.start, min(span.start, sentence.start + 7))
