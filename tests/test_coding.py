@@ -266,3 +266,12 @@ def test_one_force_named_by_the_rows_of_two_periods_is_one_side():
     assert events and all(not e.actor2 or e.actor2 != e.actor1 for e in events)
     strike = next(e for e in events if e.sub_event_type == "Air/drone strike")
     assert strike.actor1.startswith("Military Forces of Israel") and strike.actor2 == ""
+
+
+def test_the_killing_of_a_civilian_by_a_weapon_the_sentence_names_is_that_weapons_toll():
+    # Al-Araby Al-Jadeed (26 January 2020, gold dev): one air strike that killed a civilian, not an
+    # attack on civilians beside an air strike with no toll
+    text = "قتل مدني نتيجة قصف لطائرات حربية روسية على الطريق الدولي في محيط قرية داديخ شرق مدينة إدلب."
+    events = extract(Document(text=text, published="2020-01-26"), min_confidence=0)
+    assert [(e.sub_event_type, e.location, e.fatalities) for e in events] == [("Air/drone strike", "Dadikh", 1)]
+    assert events[0].actor1 == "Military Forces of Russia (2000-)" and events[0].actor2 == "Civilians (Syria)"

@@ -430,9 +430,13 @@ class FrameBuilder(TollRules):
             weapons = [(s, t) for s, t in kept if t.event_type == "Explosions/Remote violence"]
             if story_weapon is not None and sentence.start_char - story_end > STORY_WEAPON_CHARS:
                 story_weapon = None
+            # "قتل مدني نتيجة قصف لطائرات حربية": the killing of civilians by a weapon the sentence
+            # names is that weapon's toll, not an attack of its own
+            weapon_rank = max((t.priority for _, t in weapons), default=0)
             casualties_only = [
-                trig.needs == "passive"
-                and (has_strong or (weapons and trig.event_type != "Explosions/Remote violence"))
+                (trig.needs == "passive"
+                 and (has_strong or (weapons and trig.event_type != "Explosions/Remote violence")))
+                or (trig.sub_event_type == "Attack" and trig.priority < weapon_rank)
                 for _, trig in kept
             ]
             # the event words whose tolls are told apart: not a one-sided word that reports a
