@@ -80,6 +80,8 @@ ALL = _Everything()
 
 
 ADMIN_WORDS = frozenset(normalize_phrase(w) for w in ("محافظة", "منطقة", "ناحية", "مركز"))
+#: "مدينة X" names a town, never the district or governorate of the same name
+CITY_WORD = normalize_phrase("مدينة") + " "
 
 
 @cache
@@ -161,6 +163,9 @@ def build_gazetteer(shared: Path) -> list[dict]:
         if admin1 and admin1 not in ACLED_ADMIN1:
             raise SystemExit(f"unexpected admin1 spelling {r['admin1_en']!r} -> {admin1!r}")
         names = [r["name_ar"]] + [a for a in split_multi(r["alt_names"]) if ARABIC.search(a)]
+        if r["feature_type"].startswith("admin"):
+            # a district is not its city: "مدينة إدلب" among the Idlib district's names is the city's
+            names = [n for n in names if not normalize_phrase(n).startswith(CITY_WORD)]
         names += without_admin_suffix(r["name_ar"], [r["admin1"], r["admin2"], r["admin3"]])
         places.append(
             {

@@ -383,3 +383,14 @@ def test_a_word_after_a_demonstrative_points_back_and_names_no_place():
     doc = analyse(text, "2020-01-19")
     hill = [m for m in resolve_places(doc) if m.text == "التل"]
     assert hill and hill[0].place is None and "demonstrative" in hill[0].reason
+
+
+def test_a_city_word_names_the_city_not_its_district():
+    # Shaam Network (5 October 2023, gold round 9): "مدخل مدينة إدلب الشرقي" is the city's eastern
+    # entrance; the gazetteer lists "مدينة إدلب" among the Idlib district's names, which made it a
+    # region coded to the capital at geo_precision 3
+    text = ("وقتل مدنيين اثنين وإصابة 3 آخرين طفلة وشابين إثر قصف صاروخي لقوات النظام استهدف مدخل مدينة إدلب"
+            " الشرقي، ومحطة للكهرباء على أطراف المدينة.")
+    [place] = [m for m in resolve_places(analyse(text)) if m.place is not None]
+    assert place.place["feature_type"] == "community" and place.point["location"] == "Idleb"
+    assert place.geo_precision < 3 and not place.region  # the city, or near it ("الشرقي")
