@@ -275,3 +275,14 @@ def test_the_killing_of_a_civilian_by_a_weapon_the_sentence_names_is_that_weapon
     events = extract(Document(text=text, published="2020-01-26"), min_confidence=0)
     assert [(e.sub_event_type, e.location, e.fatalities) for e in events] == [("Air/drone strike", "Dadikh", 1)]
     assert events[0].actor1 == "Military Forces of Russia (2000-)" and events[0].actor2 == "Civilians (Syria)"
+
+
+def test_the_force_that_fires_on_protesters_is_the_first_actor():
+    # Sweida 24 (28 February 2024, gold round 8, the perpetrator's name swapped for one the
+    # knowledge base holds): ACLED codes excessive force with the force as actor1, the protesters as actor2
+    text = ("أطلقت قوات النظام النار على متظاهرين سلميين مما أسفر عن مقتل أحد المتظاهرين في مدينة السويداء.")
+    [event] = extract(Document(text=text, published="2024-02-28"), min_confidence=0)
+    assert event.sub_event_type == "Excessive force against protesters"
+    assert (event.actor1, event.actor2) == ("Military Forces of Syria (2000-2024)", "Protesters (Syria)")
+    assert [x.text for x in event.evidence["actor1"]] == ["قوات النظام"]
+    assert "used excessive force against Protesters (Syria)" in event.notes

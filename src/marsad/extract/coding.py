@@ -36,7 +36,7 @@ VERBS = {
     "Sexual violence": "committed sexual violence against",
     "Peaceful protest": "demonstrated",
     "Protest with intervention": "demonstrated and were dispersed",
-    "Excessive force against protesters": "used force against protesters",
+    "Excessive force against protesters": "used excessive force against",
     "Violent demonstration": "rioted",
     "Mob violence": "engaged in mob violence",
     "Agreement": "reached an agreement with",
@@ -353,6 +353,8 @@ def note(event: Event) -> str:
         actor1 += f", backed by {event.assoc_actor_1.replace('; ', ' and ')},"
     verb = VERBS.get(event.sub_event_type, "were involved in an event with")
     target = event.actor2
+    if event.sub_event_type == "Excessive force against protesters" and event.inter1 == "Protesters":
+        actor1, target = "unidentified forces", event.actor1  # the force is not named
     sentence = f"{when}, {actor1} {verb}"
     if target and verb.endswith(("with", "from", "against", "attacked", "shelled", "arrested", "detained")):
         sentence += f" {target}"
@@ -470,6 +472,9 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
                                     else "the detained are named as no group: coded as civilians")
     elif "actor2" not in ev.reasons:
         ev.reasons["actor2"] = "one-sided event or second actor not named"
+    if ev.sub_event_type == "Excessive force against protesters" and ev.inter1 == "Protesters" and ev.inter2:
+        # CODEBOOK/ACLED: the force that used violence on the demonstrators is the first actor
+        _swap_actors(ev)
     main_ids = {ev.actor1, ev.actor2}
     for side, field_name, main in (("assoc1", "assoc_actor_1", ev.actor1), ("assoc2", "assoc_actor_2", ev.actor2)):
         names: list[str] = []
@@ -586,6 +591,18 @@ def inherit_unnamed_authors(events: list[Event], accepted: list[bool]) -> None:
             last[ev.event_type] = ev
             if ev.inter1 in AIR_FORCES:
                 last_air[ev.event_type] = ev
+
+
+def _swap_actors(ev: Event) -> None:
+    """Actor1 and actor2 trade places, with their inter codes, evidence and reasons."""
+    ev.actor1, ev.actor2 = ev.actor2, ev.actor1
+    ev.inter1, ev.inter2 = ev.inter2, ev.inter1
+    for table in (ev.evidence, ev.reasons):
+        first, second = table.pop("actor1", None), table.pop("actor2", None)
+        if second is not None:
+            table["actor1"] = second
+        if first is not None:
+            table["actor2"] = first
 
 
 def _actor_provenance(ev: Event, field_name: str, m) -> None:
