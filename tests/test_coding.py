@@ -286,3 +286,14 @@ def test_the_force_that_fires_on_protesters_is_the_first_actor():
     assert (event.actor1, event.actor2) == ("Military Forces of Syria (2000-2024)", "Protesters (Syria)")
     assert [x.text for x in event.evidence["actor1"]] == ["قوات النظام"]
     assert "used excessive force against Protesters (Syria)" in event.notes
+
+
+def test_the_people_hurt_are_the_victims_of_the_strike_of_their_clause_only():
+    # Jisr TV (31 August 2020, gold train of round 6): the two civilians were wounded at Balyun; the
+    # shelling of the towns named after them in the same sentence hurt no one the text tells of
+    text = ("وقال مراسل الجسر إن قوات النظام قصفت بلدة بليون في جبل الزاوية بريف إدلب الجنوبي، ما أسفر عن إصابة"
+            " مدنيين اثنين، كما طال القصف بلدات كفرعويد والموزرة وفليفل والفطيرة في جبل الزاوية.")
+    events = extract(Document(text=text, published="2020-08-31"), min_confidence=0)
+    victims = {e.location: e.actor2 for e in events}
+    assert victims["Balyun"] == "Civilians (Syria)"
+    assert {victims[p] for p in ("Kafr Oweid", "Mozra", "Fleifel", "Ftireh")} == {""}

@@ -26,12 +26,11 @@ from ..nlp.normalize import normalize
 from ..nlp.pipeline import doc_text, sentence_bounds
 from .ner_link import apply as apply_ner
 from .ner_link import persons
-from .tolls import CLAUSE_MARKS, DATE_IN_SENTENCE, SPLIT_EVENLY, TollRules
+from .tolls import CLAUSE_MARKS, DATE_IN_SENTENCE, HARM, SPLIT_EVENLY, TollRules
 
 # Modality cues that cancel a trigger when they precede it in its clause.
 BLOCKING_CUES = ("negation", "denial", "future", "threat", "plan", "demand", "conditional", "anniversary", "accusation")
 NEGATION_WINDOW = 3  # tokens before the trigger
-HARM = frozenset({"killed", "injured"})  # cue families of someone killed or hurt
 #: An anniversary named in this many first characters (a headline, a lead) makes the report one of history.
 ANNIVERSARY_LEAD_CHARS = 300
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
@@ -775,7 +774,9 @@ class FrameBuilder(TollRules):
         if frame.event_type == "Explosions/Remote violence" and frame.actor2 is None:
             # civilians, or people not said to be fighters ("قتل شخص إثر انفجار لغم"), killed or
             # wounded by the strike: actor2
-            if self._civilians_hurt(sentence, civilians_cue):
+            # "قصفت بلدة بليون، ما أسفر عن إصابة مدنيين اثنين، كما طال القصف بلدات كفرعويد ...": the
+            # people hurt are the victims of the event word of their clause, not of every strike told
+            if self._civilians_hurt(sentence, civilians_cue, frame.killing_words):
                 frame.civilian_victims = True
         by_toll = self._places_by_toll(frame)  # each place with its own toll
         placed = by_toll or [frame, *self._more_places(frame)]
@@ -793,15 +794,17 @@ class FrameBuilder(TollRules):
         kb cues 'agent') or live fire ("إطلاق النار")."""
         return any(("agent" in (c := self.cue_at.get(i, ())) or "live_fire" in c) for i in range(sentence.start, sentence.end))
 
-    def _civilians_hurt(self, sentence: Span, civilians_cue: bool) -> bool:
+    def _civilians_hurt(self, sentence: Span, civilians_cue: bool, owned: frozenset[int] | None = None) -> bool:
         """Whether the sentence tells of someone killed or hurt who is a civilian (``civilians_cue``)
         or a person not said to be a fighter ("قتل عشرة أشخاص بإطلاق نار من مسلحين"; kb/cues.csv
-        person_victim, combatant)."""
+        person_victim, combatant). ``owned``: the killing and wounding words that tell this event's
+        victims when the sentence tells several events (``Frame.killing_words``); None: all."""
         cues = {c for i in range(sentence.start, sentence.end) for c in self.cue_at.get(i, ())}
         people = "person_victim" in cues and "combatant" not in cues
         # "خسائر مادية في ممتلكات المدنيين، دون إصابات": a harm word under a negation hurts no one
-        hurt = not HARM.isdisjoint(cues) and any(not HARM.isdisjoint(self.cue_at.get(i, ())) and not self._negation_in(
-            self._cues_before(i, NEGATION_WINDOW, self._clause_start(i, sentence.start)))
+        hurt = not HARM.isdisjoint(cues) and any(
+            not HARM.isdisjoint(self.cue_at.get(i, ())) and (owned is None or i in owned) and not self._negation_in(
+                self._cues_before(i, NEGATION_WINDOW, self._clause_start(i, sentence.start)))
             for i in range(sentence.start, sentence.end))
         return (civilians_cue or people) and hurt
 

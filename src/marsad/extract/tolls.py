@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..geo.geocoder import PlaceMention
     from .frames import Frame
 
+HARM = frozenset({"killed", "injured"})  # cue families of someone killed or hurt
 #: Marks that end a clause, for telling which event a casualty word belongs to.
 CLAUSE_MARKS = frozenset({",", "،", ":", ";", "-", "(", "«"})
 #: Most words between a figure and the killing word after it when من joins them ("ثلاثة من جنود النظام قتلوا").
@@ -103,7 +104,7 @@ class TollRules:
         starts = self._clause_starts(sentence)
         owned: dict[int, set[int]] = {r: set() for r in reported}
         for i in range(sentence.start, sentence.end):
-            if "killed" not in self.cue_at.get(i, ()):
+            if HARM.isdisjoint(self.cue_at.get(i, ())):  # the wounding words too: whose victims they are
                 continue
             k = bisect_right(starts, i)
             lo, hi = starts[k - 1], starts[k] if k < len(starts) else sentence.end
