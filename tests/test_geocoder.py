@@ -395,3 +395,11 @@ def test_a_city_word_names_the_city_not_its_district():
     [place] = [m for m in resolve_places(analyse(text)) if m.place is not None]
     assert place.place["feature_type"] == "community" and place.point["location"] == "Idleb"
     assert place.geo_precision < 3 and not place.region  # the city, or near it ("الشرقي")
+
+
+def test_a_governorate_word_settles_a_governorate_that_shares_a_name_abroad():
+    # Al-Araby Al-Jadeed (17 August 2021, gold train of round 5): "محافظة القنيطرة" is Syria's
+    # Quneitra, not Kenitra in Morocco (a province Morocco calls no محافظة)
+    text = "طائرات حربية إسرائيلية قصفت مواقع تابعة لقوات النظام في محافظة القنيطرة على الحدود مع الجولان المحتل."
+    [place] = [m for m in resolve_places(analyse(text)) if m.text == "القنيطرة"]
+    assert not place.foreign and place.place is not None and place.place["admin1"] == "Quneitra"

@@ -655,7 +655,10 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             continue
         support = context[best["admin1"]] - (own.get(key) == best["admin1"])
         others = context_total - (key in own)
-        if foreign and support <= 0 and cue not in ("بلده", "قريه", "حي"):
+        # "محافظة القنيطرة": a governorate word before a Syrian governorate's name settles it (Kenitra
+        # is a Moroccan province, which Morocco calls no محافظة)
+        settled = cue in ("بلده", "قريه", "حي") or (cue == "محافظه" and best["feature_type"] == "admin1")
+        if foreign and support <= 0 and not settled:
             reason = f"'{span.text}' is also a place outside Syria and nothing else in the document places it in {best['admin1']}"
             mentions.append(_unresolved(span, sent_start, reason, top, True))
             continue
@@ -665,7 +668,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         # governorate's or district's name is weighed against its own country's places only
         admin_area = best["feature_type"] in ("admin1", "admin2", "admin3")
         elsewhere = abroad[country] if admin_area else abroad_total
-        if foreign and elsewhere > support and cue not in ("بلده", "قريه", "حي"):
+        if foreign and elsewhere > support and not settled:
             where = country if admin_area else "outside Syria"
             reason = (f"'{span.text}' is also a place in {country or 'another country'}, and the document names "
                       f"more places only {where} ({elsewhere}) than in {best['admin1']} ({support})")
