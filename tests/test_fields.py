@@ -926,6 +926,15 @@ def test_a_town_targeted_right_after_a_sentence_about_shelling_is_shelled():
     assert {e.sub_event_type for e in alone} == {"Attack"}
 
 
+def test_a_large_toll_told_of_a_region_is_no_events_toll():
+    # Slaati (4 March 2018, gold train of round 7): three weeks of shelling across Eastern Ghouta
+    text = ("وتتعرض مناطق سيطرة الفصائل المعارضة في الغوطة الشرقية منذ ثلاثة أسابيع لقصف كثيف، تسبب بمقتل أكثر"
+            " من 630 مدنيًا وفق المرصد السوري.")
+    events = extract(Document(text=text, published="2018-03-04"), min_confidence=0)
+    assert events and all(e.fatalities < LARGE_TOLL for e in events)
+    assert any("no day or town of its own" in e.reasons.get("fatalities", "") for e in events)
+
+
 def test_a_large_toll_in_a_relative_clause_or_years_ago_is_background():
     # corpus R-165#1 (2017), a news ticker recalling the 2013 chemical attack
     text = ("البيت الأبيض يلاحظ اليوم الرابع من الهجوم السوري على الأسلحة الكيماوية الذي قتل 1400 , يؤكد من جديد"

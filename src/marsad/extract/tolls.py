@@ -392,7 +392,10 @@ class TollRules:
         if value >= LARGE_TOLL and before and self.norms[before[0]] in self.kb.words("relative_pronoun"):
             # "الهجوم الكيماوي الذي قتل 1400": a relative clause recalls a past attack's toll
             return f"a toll of {LARGE_TOLL} or more in a relative clause ({self.doc[before[0]].text!r}) describing an attack"
-        if value >= LARGE_TOLL and not (frame.date_reason.startswith(DATE_IN_SENTENCE)
-                                         or frame.place_reason.startswith("place named in the sentence")):
-            return f"a toll of {LARGE_TOLL} or more with no day or place of its own in the sentence"
+        # "تتعرض ... الغوطة الشرقية منذ ثلاثة أسابيع لقصف كثيف، تسبب بمقتل أكثر من 630 مدنيًا": a
+        # region is no place of one event's own
+        own_place = (frame.place_reason.startswith("place named in the sentence")
+                     and frame.place is not None and frame.place.geo_precision < 3)
+        if value >= LARGE_TOLL and not (frame.date_reason.startswith(DATE_IN_SENTENCE) or own_place):
+            return f"a toll of {LARGE_TOLL} or more with no day or town of its own in the sentence"
         return ""
