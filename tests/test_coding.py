@@ -297,3 +297,17 @@ def test_the_people_hurt_are_the_victims_of_the_strike_of_their_clause_only():
     victims = {e.location: e.actor2 for e in events}
     assert victims["Balyun"] == "Civilians (Syria)"
     assert {victims[p] for p in ("Kafr Oweid", "Mozra", "Fleifel", "Ftireh")} == {""}
+
+
+def test_people_killed_with_no_attacker_of_their_own_are_the_casualties_of_the_shelling_there():
+    # Al-Modon (20 October 2021, gold train): the medical source's toll is the shelling's, not an
+    # attack of its own at Ariha the same day
+    text = ("ارتكبت قوات النظام السوري والمليشيات الموالية لها صباح الأربعاء، مجزرة مروعة في مدينة أريحا الواقعة على"
+            " الطريق الدولي \"إم-4\" جنوبي إدلب.\n\n"
+            "وقُتل 13 مدنيا بينهم أطفال، وجُرح عدد آخر، في قصف نفذته قوات النظام والميليشيات بعشرات القذائف الصاروخية"
+            " والمدفعية مستهدفة الأحياء السكنية ومنطقة السوق وسط مدينة أريحا.\n\n"
+            "وقال مصدر طبي في أريحا ل\"المدن\"، إن حصيلة القتلى وصلت إلى 13، بينهم عدد من الطلاب، وأكثر من 30 جريحاً.")
+    events = extract(Document(text=text, published="2021-10-20"), min_confidence=0)
+    assert [(e.sub_event_type, e.location, e.fatalities) for e in events] == [
+        ("Shelling/artillery/missile attack", "Ariha", 13)]
+    assert (events[0].actor1, events[0].actor2) == ("Military Forces of Syria (2000-2024)", "Civilians (Syria)")

@@ -150,11 +150,20 @@ def _compatible(group: Group, f: Frame) -> bool:
     folds = folds or (f.event_type in crowds and families <= crowds)
     # an arrest and the abduction words that tell it ("إلى جهة مجهولة") are one detention
     folds = folds or (f.sub_event_type in DETENTION and all(g.sub_event_type in DETENTION for g in group.frames))
-    if f.event_type not in families and not folds:
+    # "قتل 13 مدنيا في أريحا" told beside the shelling of Ariha that day: people killed, told with
+    # no attacker of their own, are the casualties of the strike or blast at their place and day
+    blasts = {"Explosions/Remote violence"}
+    casualties = (_casualties_only(f) and bool(families & blasts)) or (
+        f.event_type in blasts and all(_casualties_only(g) for g in group.frames))
+    if f.event_type not in families and not (folds or casualties):
         return False
+    if f.event_type == "Violence against civilians" and families & blasts and not casualties:
+        return False  # the casualties it took in make no room for another attack
     pair = _sides(f)
     union = group.sides
     if f.event_type not in families:
+        if casualties:
+            return True
         # an air strike or shelling folds into a ground battle only when the sides are shared; a
         # strategic move also when it names no side
         if f.event_type == "Strategic developments" or families == {"Strategic developments"}:
@@ -165,6 +174,11 @@ def _compatible(group: Group, f: Frame) -> bool:
             return True
         return bool(pair & union)
     return not pair or not union or pair <= union or union <= pair
+
+
+def _casualties_only(f: Frame) -> bool:
+    """An attack coded from a death or wounding word alone ("مقتل مدني"), with no attacker named."""
+    return f.sub_event_type == "Attack" and f.trigger.needs == "passive" and f.actor1 is None
 
 
 def codable(group: Group) -> tuple[bool, str]:
