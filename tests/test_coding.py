@@ -311,3 +311,17 @@ def test_people_killed_with_no_attacker_of_their_own_are_the_casualties_of_the_s
     assert [(e.sub_event_type, e.location, e.fatalities) for e in events] == [
         ("Shelling/artillery/missile attack", "Ariha", 13)]
     assert (events[0].actor1, events[0].actor2) == ("Military Forces of Syria (2000-2024)", "Civilians (Syria)")
+
+
+def test_a_faction_and_its_umbrella_are_one_side_when_reports_of_one_event_are_joined():
+    # Syria TV (20 November 2019, gold train): the lead's "أحد قياديي الجيش الوطني" and the later
+    # "القيادي في فرقة الحمزة التابعة للجيش الوطني" are one bombing at Azaz, not a second one with the
+    # Hamza Division (a faction of the SNA, kb/actors.csv parent_id) bombing the SNA
+    text = ("انفجرت، مساء أمس الثلاثاء، دراجة نارية \"ملغّمة\" في مدينة جرابلس شمال شرق حلب، فيما استهدف مجهولون"
+            " بعبوة ناسفة أحد قياديي الجيش الوطني في مدينة اعزاز بالريف الشمالي.\n\n"
+            "مِن جهةٍ أخرى، أصيب القيادي في \"فرقة الحمزة\" التابعة للجيش الوطني (علي نجار)، أمس، بانفجار عبوة"
+            " \"ناسفة\" زرعها مجهولون على الطريق الواصل بين مدينتي اعزاز ومارع.")
+    events = extract(Document(text=text, published="2019-11-20"), min_confidence=0)
+    assert [(e.sub_event_type, e.location, e.actor1) for e in events] == [
+        ("Remote explosive/landmine/IED", "Azaz", "Unidentified Armed Group (Syria)")]
+    assert events[0].actor2 in ("SNA: Syrian National Army", "Al Hamza Division")

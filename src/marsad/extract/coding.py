@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
-from ..kb import Actor, KnowledgeBase
+from ..kb import Actor, KnowledgeBase, get_kb
 from ..model import Event, Evidence
 from .frames import AIR_FORCES, FOLLOW_UP_TOLL, STRONG_BATTLE_PRIORITY, ActorMention, Frame, place_key
 from .ner_link import NER_ACTOR_PREFIX
@@ -117,7 +118,25 @@ def _side(m: ActorMention) -> str:
         state = _STATE_NAME.match(actor.name_en)
         if state:
             return "state:" + state.group(1)
-    return actor.actor_id
+    return _coalition(actor.actor_id)
+
+
+def _one_coalition(a: ActorMention | None, b: ActorMention) -> bool:
+    """Two groups of one umbrella ("قسد" and "الأسايش"): a second actor only where one report tells
+    them fighting each other (the SNA's factions do)."""
+    return a is not None and _coalition(a.actor.actor_id) == _coalition(b.actor.actor_id)
+
+
+@cache
+def _coalition(actor_id: str) -> str:
+    """The umbrella a group belongs to (kb/actors.csv ``parent_id``, followed up): "خطف عناصر من
+    حركة التحرير والبناء" and "فصيل في الجيش الوطني" tell one side, the SNA's."""
+    actors = get_kb().actors
+    seen = {actor_id}
+    while (parent := getattr(actors.get(actor_id), "parent_id", "")) and parent in actors and parent not in seen:
+        actor_id = parent
+        seen.add(parent)
+    return actor_id
 
 
 def _sides(f: Frame) -> set[str]:
@@ -437,7 +456,8 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
     # "الهيئة" are both HTS)
     actor2 = next(
         (f.actor2 for f in group.frames if f.actor2 is not None and _actor_key(f.actor2) != _actor_key(actor1)
-         and (actor1 is None or f.actor2.actor.name_en != actor1.actor.name_en)),
+         and (actor1 is None or f.actor2.actor.name_en != actor1.actor.name_en)
+         and (actor1 is None or not _one_coalition(actor1, f.actor2) or _one_coalition(f.actor1, f.actor2))),
         None,
     )
     if ev.sub_event_type == "Peaceful protest" and actor2 is not None:
