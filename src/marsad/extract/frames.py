@@ -112,7 +112,7 @@ class Frame:
     fatalities: int = 0
     fatality_evidence: Evidence | None = None
     fatalities_vague: bool = False  # the toll is a vague count ("عدد من", "عشرات"), not a figure
-    # the killing words of its sentence that can give this frame's toll (None: all of them)
+    # the killing and wounding words of its sentence that tell this frame's victims (None: all of them)
     killing_words: frozenset[int] | None = None
     civilian_victims: bool = False
     reasons: dict[str, str] = field(default_factory=dict)

@@ -94,8 +94,8 @@ class TollRules:
         return starts
 
     def _killing_words_by_event(self, sentence: Span, reported: list[int]) -> dict[int, frozenset[int]]:
-        """Which killing words of a sentence count the dead of which of its event words
-        (``reported``: token starts, in order), when it has several: the event word of the
+        """Which killing and wounding words of a sentence tell the victims of which of its event
+        words (``reported``: token starts, in order), when it has several: the event word of the
         killing word's clause (the last before it, else the first after), else the last event
         word before the clause ("اشتباكات عنيفة ، أسفرت عن مقتل 5"), else the first one
         ("قتل 27 مدنيا إثر غارات ... ، كما قتل شخصان إثر غارة ...": 27 and 2, not 27 twice)."""
