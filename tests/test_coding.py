@@ -256,6 +256,10 @@ def test_a_front_line_or_the_rules_of_engagement_name_no_fight():
         row = _corpus_article(article_id)
         events = extract(Document(text=row["text"], url=row["url"]))
         assert "Armed clash" not in {e.sub_event_type for e in events}, article_id
+    # Al-Hayat (5 December 2017, corpus R-150#2): Russia "keeps the lines of contact" (خطوط التماس)
+    text = ("وأشارت الناطقة إلى أن \" هناك تنسيقا بيننا وبين القوات الروسية بغرفة مشتركة , والقوات الروسية تتكفل"
+            " بالقوات السورية كي لا تقوم بأي عمل ضد قواتنا , وهي أي ( القوات الروسية ) تحفظ خطوط التماس \" .")
+    assert not extract(Document(text=text, published="2017-12-05"), min_confidence=0)
 
 
 def test_one_force_named_by_the_rows_of_two_periods_is_one_side():
