@@ -403,3 +403,12 @@ def test_a_governorate_word_settles_a_governorate_that_shares_a_name_abroad():
     text = "طائرات حربية إسرائيلية قصفت مواقع تابعة لقوات النظام في محافظة القنيطرة على الحدود مع الجولان المحتل."
     [place] = [m for m in resolve_places(analyse(text)) if m.text == "القنيطرة"]
     assert not place.foreign and place.place is not None and place.place["admin1"] == "Quneitra"
+
+
+def test_a_word_after_a_building_word_names_the_building_not_a_village():
+    # Baladi News (4 December 2022, gold train of round 7): the protesters stormed Sweida's government
+    # house, "مبنى السرايا", which is neither Daraa's Saraya checkpoint nor the village al-Saraya in Lattakia
+    text = ('وذكرت مصادر أن المحتجين تجمعوا أمام مبنى "السرايا"، واقتحموه، ومزقوا صور رأس النظام في مدينة السويداء.')
+    found = {m.text: m for m in resolve_places(analyse(text))}
+    assert found["السرايا"].place is None and "building" in found["السرايا"].reason
+    assert found["السويداء"].place is not None and found["السويداء"].place["admin1"] == "As Sweida"

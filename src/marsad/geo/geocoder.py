@@ -506,6 +506,7 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
 
     attack_ends = {t.end - 1 for t in doc.spans.get("triggers", [])}
     demonstratives = kb.words("demonstrative")
+    buildings = kb.words("building_word")
     mentions: list[PlaceMention] = []
     for k_span, span in enumerate(spans):
         local = local_admin1(k_span)
@@ -535,6 +536,11 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
         if prev and prev[0] in demonstratives and key.startswith("ال"):
             mentions.append(_unresolved(span, doc[sentence_bounds(doc, span.start)[0]].idx,
                                         f"'{span.text}' follows a demonstrative: it points back, it names no place", []))
+            continue
+        if next((p for p in prev if any(c.isalpha() for c in p)), "") in buildings and key.startswith("ال"):
+            # "أمام مبنى "السرايا"": the government house of the town the text is about, not a village
+            mentions.append(_unresolved(span, doc[sentence_bounds(doc, span.start)[0]].idx,
+                                        f"'{span.text}' follows a word for a building: it names the building", []))
             continue
         # a city quarter needs the "حي" cue or its city named in the document
         foreign = any(_is_foreign(i) for i in span._.kb_ids)
