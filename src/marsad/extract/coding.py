@@ -122,9 +122,19 @@ def _side(m: ActorMention) -> str:
 
 
 def _one_coalition(a: ActorMention | None, b: ActorMention) -> bool:
-    """Two groups of one umbrella ("قسد" and "الأسايش"): a second actor only where one report tells
-    them fighting each other (the SNA's factions do)."""
+    """Two groups of one umbrella ("قسد" and "الأسايش")."""
     return a is not None and _coalition(a.actor.actor_id) == _coalition(b.actor.actor_id)
+
+
+def _other_side(actor1: ActorMention | None, f: Frame) -> bool:
+    """Whether ``f.actor2`` can be the second actor of an event whose first is ``actor1``: not the
+    first again under another of its names ("جهاز الأمن العام" and "الهيئة" are both HTS), and of
+    the first's own coalition only where one report tells them fighting each other (the SNA's
+    factions do)."""
+    if actor1 is None:
+        return True
+    return (_actor_key(f.actor2) != _actor_key(actor1) and f.actor2.actor.name_en != actor1.actor.name_en
+            and (not _one_coalition(actor1, f.actor2) or _one_coalition(f.actor1, f.actor2)))
 
 
 @cache
@@ -386,7 +396,7 @@ def note(event: Event) -> str:
         actor1 += f", backed by {event.assoc_actor_1.replace('; ', ' and ')},"
     verb = VERBS.get(event.sub_event_type, "were involved in an event with")
     target = event.actor2
-    if event.sub_event_type == "Excessive force against protesters" and event.inter1 == "Protesters":
+    if _protesters_first(event):
         actor1, target = "unidentified forces", event.actor1  # the force is not named
     sentence = f"{when}, {actor1} {verb}"
     if target and verb.endswith(("with", "from", "against", "attacked", "shelled", "arrested", "detained")):
@@ -452,14 +462,7 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
         ev.reasons["sub_event_type"] = evidence_frame.reasons["sub_event_type"]
     # actors: the first frame that names them
     actor1 = _detainer(group)
-    # the other side: never the first one again, under another of its names ("جهاز الأمن العام" and
-    # "الهيئة" are both HTS)
-    actor2 = next(
-        (f.actor2 for f in group.frames if f.actor2 is not None and _actor_key(f.actor2) != _actor_key(actor1)
-         and (actor1 is None or f.actor2.actor.name_en != actor1.actor.name_en)
-         and (actor1 is None or not _one_coalition(actor1, f.actor2) or _one_coalition(f.actor1, f.actor2))),
-        None,
-    )
+    actor2 = next((f.actor2 for f in group.frames if f.actor2 is not None and _other_side(actor1, f)), None)
     if ev.sub_event_type == "Peaceful protest" and actor2 is not None:
         # CODEBOOK: a peaceful protest is one-sided; the government or group it is against is no actor
         ev.reasons["actor2"] = (f"{actor2.actor.name_en} is named as what the protest is about; "
@@ -506,7 +509,7 @@ def code_group(group: Group, kb: KnowledgeBase, doc_id: str, source: str, n: int
                                     else "the detained are named as no group: coded as civilians")
     elif "actor2" not in ev.reasons:
         ev.reasons["actor2"] = "one-sided event or second actor not named"
-    if ev.sub_event_type == "Excessive force against protesters" and ev.inter1 == "Protesters" and ev.inter2:
+    if _protesters_first(ev) and ev.inter2:
         # CODEBOOK/ACLED: the force that used violence on the demonstrators is the first actor
         _swap_actors(ev)
     main_ids = {ev.actor1, ev.actor2}
@@ -625,6 +628,11 @@ def inherit_unnamed_authors(events: list[Event], accepted: list[bool]) -> None:
             last[ev.event_type] = ev
             if ev.inter1 in AIR_FORCES:
                 last_air[ev.event_type] = ev
+
+
+def _protesters_first(ev: Event) -> bool:
+    """Excessive force with the protesters as actor1: the force is actor2, or not named."""
+    return ev.sub_event_type == "Excessive force against protesters" and ev.inter1 == "Protesters"
 
 
 def _swap_actors(ev: Event) -> None:

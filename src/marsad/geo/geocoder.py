@@ -531,17 +531,18 @@ def resolve_places(doc: Doc) -> list[PlaceMention]:
             mentions.append(_unresolved(span, doc[sentence_bounds(doc, span.start)[0]].idx,
                                         f"'{span.text}' describes counted places, it names none", []))
             continue
-        # "في هذا التل الاستراتيجي": after a demonstrative, a word with the article points back to
-        # something named before (kb/function_words.csv demonstrative); it is no village "التل"
-        if prev and prev[0] in demonstratives and key.startswith("ال"):
-            mentions.append(_unresolved(span, doc[sentence_bounds(doc, span.start)[0]].idx,
-                                        f"'{span.text}' follows a demonstrative: it points back, it names no place", []))
-            continue
-        if next((p for p in prev if any(c.isalpha() for c in p)), "") in buildings and key.startswith("ال"):
-            # "أمام مبنى "السرايا"": the government house of the town the text is about, not a village
-            mentions.append(_unresolved(span, doc[sentence_bounds(doc, span.start)[0]].idx,
-                                        f"'{span.text}' follows a word for a building: it names the building", []))
-            continue
+        # a word with the article after a demonstrative points back to something named before ("في
+        # هذا التل الاستراتيجي"); after a word for a building, quote marks aside, it names the
+        # building ("أمام مبنى "السرايا"", the government house of any town): no village either way
+        # (kb/function_words.csv demonstrative, building_word)
+        if key.startswith("ال"):
+            word_before = next((p for p in prev if any(c.isalpha() for c in p)), "")
+            follows = ("a demonstrative: it points back, it names no place" if prev and prev[0] in demonstratives
+                       else "a word for a building: it names the building" if word_before in buildings else "")
+            if follows:
+                mentions.append(_unresolved(span, doc[sentence_bounds(doc, span.start)[0]].idx,
+                                            f"'{span.text}' follows {follows}", []))
+                continue
         # a city quarter needs the "حي" cue or its city named in the document
         foreign = any(_is_foreign(i) for i in span._.kb_ids)
         cands = [
